@@ -1,0 +1,2 @@
+export { MemoryAuditLog, MemoryEventStore } from './event-store.js';
+export { MemoryQueue, type MemoryQueueOptions } from './queue.js';

@@ -1,0 +1,131 @@
+/**
+ * In-memory queue with the same semantics as the SQLite and Service Bus ones: duplicate
+ * detection on the delivery key, peek-lock with expiry, delivery count, scheduled delivery,
+ * dead-lettering. Not durable: for unit tests and the kernel benchmark.
+ */
+import type { AuditLog } from '../../kernel/audit.js';
+import type { Envelope } from '../../kernel/envelope.js';
+import { deliveryKey } from '../../kernel/ids.js';
+import type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
+import type { Clock } from '../../kernel/ports/clock.js';
+import type { EventStore } from '../../kernel/ports/store.js';
+import { applyOutcome } from '../../kernel/processor/apply.js';
+import type { Outcome } from '../../kernel/processor/outcome.js';
+import { WorkSignal } from '../work-signal.js';
+
+interface Message {
+  messageId: string;
+  body: unknown;
+  visibleAt: number;
+  deliveryCount: number;
+  lockedUntil: number;
+  enqueuedAt: Date;
+}
+
+export interface MemoryQueueOptions {
+  clock: Clock;
+  lockMs?: number;
+  /** Deliveries after which a message that keeps coming back unsettled is dead-lettered. */
+  maxDeliveryCount?: number;
+}
+
+export class MemoryQueue implements EventBus, QueueConsumer {
+  readonly deadLetters: DeadLetter[] = [];
+  readonly #messages = new Map<string, Message>();
+  readonly #seen = new Set<string>();
+  readonly #signal = new WorkSignal();
+  readonly #lockMs: number;
+  readonly #maxDeliveryCount: number;
+  #targets: { store: EventStore; audit: AuditLog } | undefined;
+
+  constructor(private readonly options: MemoryQueueOptions) {
+    this.#lockMs = options.lockMs ?? 60_000;
+    this.#maxDeliveryCount = options.maxDeliveryCount ?? 10;
+  }
+
+  /** Where `settle` writes records and audit entries. */
+  bindStore(store: EventStore, audit: AuditLog): void {
+    this.#targets = { store, audit };
+  }
+
+  async publish(events: readonly Envelope[], options: PublishOptions = {}): Promise<void> {
+    const now = this.options.clock.now();
+    for (const event of events) {
+      const messageId = deliveryKey(event.userid, event.id);
+      if (this.#seen.has(messageId)) continue;
+      this.#seen.add(messageId);
+      const visibleAt = options.notBefore?.getTime() ?? now.getTime();
+      this.#messages.set(messageId, { messageId, body: structuredClone(event), visibleAt, deliveryCount: 0, lockedUntil: 0, enqueuedAt: now });
+    }
+    this.#signal.notify();
+  }
+
+  async receive(max: number): Promise<Delivery[]> {
+    const now = this.options.clock.now().getTime();
+    const out: Delivery[] = [];
+    for (const message of this.#messages.values()) {
+      if (out.length >= max) break;
+      if (message.visibleAt > now || message.lockedUntil > now) continue;
+      if (message.deliveryCount >= this.#maxDeliveryCount) {
+        this.#deadLetter(message, 'max_delivery_count_exceeded', `not settled after ${message.deliveryCount} deliveries`);
+        continue;
+      }
+      message.deliveryCount += 1;
+      message.lockedUntil = now + this.#lockMs;
+      out.push({ messageId: message.messageId, body: message.body, deliveryCount: message.deliveryCount, enqueuedAt: message.enqueuedAt });
+    }
+    return out;
+  }
+
+  async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
+    const message = this.#messages.get(delivery.messageId);
+    if (outcome.kind === 'complete' || outcome.kind === 'retry') {
+      if (!this.#targets) throw new Error('MemoryQueue.settle needs bindStore() first');
+      await applyOutcome(outcome, { bus: this, ...this.#targets });
+    }
+    if (!message) return;
+    if (outcome.kind === 'retry') {
+      message.lockedUntil = 0;
+      message.visibleAt = this.options.clock.now().getTime() + outcome.retryAfterMs;
+    } else if (outcome.kind === 'poison') {
+      this.#deadLetter(message, outcome.reason, outcome.description);
+    } else {
+      this.#messages.delete(delivery.messageId);
+    }
+  }
+
+  async release(delivery: Delivery): Promise<void> {
+    const message = this.#messages.get(delivery.messageId);
+    if (!message) return;
+    message.lockedUntil = 0;
+    message.deliveryCount = Math.max(0, message.deliveryCount - 1);
+    this.#signal.notify();
+  }
+
+  async abandon(delivery: Delivery, delayMs: number): Promise<void> {
+    const message = this.#messages.get(delivery.messageId);
+    if (!message) return;
+    message.lockedUntil = 0;
+    message.visibleAt = this.options.clock.now().getTime() + delayMs;
+  }
+
+  waitForWork(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#signal.wait(maxWaitMs, signal);
+  }
+
+  async depth(): Promise<number> {
+    return this.#messages.size;
+  }
+
+  #deadLetter(message: Message, reason: string, description: string): void {
+    this.#messages.delete(message.messageId);
+    this.deadLetters.push({
+      messageId: message.messageId,
+      body: message.body,
+      reason,
+      description,
+      deliveryCount: message.deliveryCount,
+      deadLetteredAt: this.options.clock.now().toISOString(),
+    });
+  }
+}

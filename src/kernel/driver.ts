@@ -1,0 +1,86 @@
+/**
+ * The driver contract. The kernel owns it (the processor runs drivers), src/drivers re-exports
+ * it for driver authors together with the registry and the built-in drivers.
+ *
+ * A driver declares the event types it handles as capabilities (exact types or `prefix.*`),
+ * handles one event at a time and returns the events that follow from it.
+ */
+import { z } from 'zod';
+import type { EmittedEvent, Envelope } from './envelope.js';
+import type { Clock } from './ports/clock.js';
+import type { Logger } from './ports/logger.js';
+import { isValidTypePattern } from './type-pattern.js';
+
+const DURATION = /^(\d+)(ms|s|m)$/;
+
+/** `30s`, `500ms`, `2m`, or a number of milliseconds. */
+export const durationSchema = z
+  .union([z.number().int().positive(), z.string().regex(DURATION, 'must look like "500ms", "30s" or "2m"')])
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    const [, amount, unit] = DURATION.exec(value) ?? [];
+    return Number(amount) * (unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1);
+  });
+
+export const driverKindSchema = z.enum(['agent', 'tool', 'io', 'ui']);
+export type DriverKind = z.infer<typeof driverKindSchema>;
+
+export const driverManifestSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, "_" or "-", starting with a letter'),
+  name: z.string().min(1).max(200),
+  version: z.string().regex(/^\d+\.\d+\.\d+([-+].*)?$/, 'must be a semantic version such as "1.0.0"'),
+  type: driverKindSchema,
+  author: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  capabilities: z
+    .array(z.string().refine(isValidTypePattern, 'must be an event type, a "prefix.*" pattern or "*"'))
+    .min(1, 'a driver must declare at least one capability'),
+  resources: z
+    .strictObject({
+      /** How long one `handle` call may take before it is aborted and counted as timed out. */
+      timeout: durationSchema.default(30_000),
+      /** How many events this driver handles at once in one process. */
+      maxConcurrency: z.number().int().min(1).max(10_000).default(16),
+      /** Informational (as in the seed's manifest); the Functions plan decides real memory. */
+      memory: z.string().regex(/^\d+(KB|MB|GB)$/).optional(),
+    })
+    .prefault({}),
+});
+export type DriverManifestInput = z.input<typeof driverManifestSchema>;
+export type DriverManifest = z.output<typeof driverManifestSchema>;
+
+/** What a driver gets besides the event. */
+export interface DriverContext {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Aborted when the manifest's timeout elapses or the system shuts down. */
+  readonly signal: AbortSignal;
+  /**
+   * Stable across redeliveries of the same event to the same driver: pass it to any external
+   * system that supports idempotency keys, so a retried side effect is applied once.
+   */
+  readonly idempotencyKey: string;
+  /** 1 on the first delivery of this event. */
+  readonly attempt: number;
+}
+
+export interface Driver {
+  readonly manifest: DriverManifest;
+  /** Called once at start-up, before any event. */
+  init?(): Promise<void>;
+  /**
+   * Handle one event. Return the events that follow from it (possibly none). Throw a
+   * KernelError with `retryable: true` to have the event redelivered; any other error fails
+   * the event for this driver and is reported as an `error` event.
+   */
+  handle(event: Envelope, context: DriverContext): Promise<readonly EmittedEvent[] | void>;
+  /** Called once at shutdown, after the last event. */
+  shutdown?(): Promise<void>;
+}
+
+/** The kernel's view of the driver registry: who handles a type. */
+export interface DriverDirectory {
+  /** Drivers whose capabilities match `type`, in registration order. */
+  route(type: string): readonly Driver[];
+  all(): readonly Driver[];
+}

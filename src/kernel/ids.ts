@@ -1,0 +1,40 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+/** A fresh id for an event that arrived without one. */
+export function newEventId(): string {
+  return `evt_${randomUUID().replaceAll('-', '')}`;
+}
+
+function digest(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, length);
+}
+
+/**
+ * The id of the `index`-th event a driver emitted for a parent. Deterministic, so that
+ * re-processing a redelivered parent re-emits the same ids and duplicate detection drops them.
+ */
+export function childEventId(parentId: string, driverId: string, index: number | string): string {
+  return `evt_${digest(`${parentId}\n${driverId}\n${index}`, 24)}`;
+}
+
+/**
+ * The bus-level duplicate-detection key. Event ids are unique per user, not globally (two
+ * users may both send `e1`), so the key covers both; hashed to fit Service Bus's 128 chars.
+ */
+export function deliveryKey(userId: string, eventId: string): string {
+  return digest(`${userId}\n${eventId}`, 43);
+}
+
+/** A stable digest of what an event says, to tell an idempotent retry from a reused id. */
+export function contentDigest(value: unknown): string {
+  return digest(stableStringify(value), 43);
+}
+
+function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}

@@ -1,0 +1,63 @@
+export { auditEntrySchema, type AuditEntry, type AuditLog } from './audit.js';
+export {
+  driverKindSchema,
+  driverManifestSchema,
+  durationSchema,
+  type Driver,
+  type DriverContext,
+  type DriverDirectory,
+  type DriverKind,
+  type DriverManifest,
+  type DriverManifestInput,
+} from './driver.js';
+export {
+  EVENT_ID,
+  EVENT_TYPE,
+  USER_ID,
+  categorySchema,
+  emittedEventSchema,
+  envelopeSchema,
+  eventIdSchema,
+  eventTypeSchema,
+  parseEnvelope,
+  userIdSchema,
+  type EmittedEvent,
+  type Envelope,
+  type EventCategory,
+} from './envelope.js';
+export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
+export { childEventId, contentDigest, deliveryKey, newEventId } from './ids.js';
+export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
+export { KernelMetrics } from './metrics.js';
+export type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
+export { systemClock, type Clock } from './ports/clock.js';
+export type { LogFn, Logger } from './ports/logger.js';
+export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
+export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor/apply.js';
+export type { Authorizer } from './processor/authorize.js';
+export type { Emission, Outcome } from './processor/outcome.js';
+export {
+  DEFAULT_PROCESSOR_OPTIONS,
+  EventProcessor,
+  eventDigest,
+  type DeliveryInfo,
+  type ProcessorDeps,
+  type ProcessorObserver,
+  type ProcessorOptions,
+} from './processor/processor.js';
+export type { DriverStats } from './processor/run-driver.js';
+export {
+  FINAL_STATUSES,
+  decisionSchema,
+  driverRunSchema,
+  errorInfoSchema,
+  eventRecordSchema,
+  eventStatusSchema,
+  type Decision,
+  type DriverRun,
+  type ErrorInfo,
+  type EventRecord,
+  type EventStatus,
+} from './records.js';
+export { isValidTypePattern, matchesAny, matchesType, parseTypeFilter } from './type-pattern.js';
+export { QueueWorker, type WorkerOptions } from './worker.js';

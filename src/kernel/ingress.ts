@@ -1,0 +1,76 @@
+/**
+ * Accepting events from the outside world (HTTP, CLI, Service Bus producers go straight to the
+ * bus). Idempotent: re-sending an event with the same id and content is acknowledged again and
+ * not processed twice; reusing an id for different content is a conflict.
+ */
+import type { Envelope } from './envelope.js';
+import { KernelError } from './errors.js';
+import type { EventBus } from './ports/bus.js';
+import type { Clock } from './ports/clock.js';
+import type { EventStore } from './ports/store.js';
+import { eventDigest } from './processor/processor.js';
+import type { EventRecord } from './records.js';
+
+export interface IngestResult {
+  ids: string[];
+  /** Ids that had been accepted before (idempotent re-sends). */
+  duplicates: string[];
+}
+
+export interface IngressDeps {
+  bus: EventBus;
+  store: EventStore;
+  clock: Clock;
+}
+
+/** Accept events that all belong to `userId` (already stamped from the verified token). */
+export async function ingest(events: readonly Envelope[], deps: IngressDeps): Promise<IngestResult> {
+  const ids = events.map((event) => event.id);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new KernelError('invalid_input', `event id "${id}" appears more than once in the batch`, { details: { id } });
+    seen.add(id);
+  }
+  const userId = events[0]?.userid;
+  if (userId === undefined) return { ids: [], duplicates: [] };
+  const existing = new Map((await deps.store.getMany(userId, ids)).map((record) => [record.id, record]));
+  const now = deps.clock.now().toISOString();
+  const records: EventRecord[] = [];
+  const duplicates: string[] = [];
+  const toPublish: Envelope[] = [];
+  for (const event of events) {
+    const digest = eventDigest(event);
+    const previous = existing.get(event.id);
+    if (previous && previous.digest !== digest) {
+      throw new KernelError('conflict', `event id "${event.id}" was already used for an event with different content`, {
+        details: { id: event.id, status: previous.status },
+      });
+    }
+    if (previous) duplicates.push(event.id);
+    // A re-sent event still `accepted` is published again: the bus drops it if it is queued,
+    // and it is queued if a crash came between the record and the publish.
+    if (!previous || previous.status === 'accepted') toPublish.push(event);
+    if (!previous) records.push(acceptedRecord(event, digest, now));
+  }
+  // Publish first: a crash before the record is written leaves a queued event that the
+  // processor records anyway; the reverse order could leave a record for an event never queued.
+  if (toPublish.length > 0) await deps.bus.publish(toPublish);
+  if (records.length > 0) await deps.store.insertAccepted(records);
+  return { ids, duplicates };
+}
+
+function acceptedRecord(event: Envelope, digest: string, now: string): EventRecord {
+  return {
+    userId: event.userid,
+    id: event.id,
+    type: event.type,
+    status: 'accepted',
+    digest,
+    event,
+    receivedAt: now,
+    updatedAt: now,
+    attempts: 0,
+    drivers: [],
+    children: [],
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The store ports the kernel needs. Production: Cosmos DB (partition key /userId).
+ * Embedded default: SQLite, in the same file as the queue. Tests: in memory.
+ */
+import type { EventRecord, EventStatus } from '../records.js';
+
+export interface EventQuery {
+  /** Type patterns (`demo.*`, `demo.ping`); empty means all. */
+  types?: readonly string[];
+  /** Only events received at or after this instant. */
+  since?: Date;
+  status?: EventStatus;
+  /** Newest first; at most this many. */
+  limit: number;
+}
+
+export interface ChangePage {
+  records: EventRecord[];
+  /** Pass back to get the records saved after these. */
+  cursor: string;
+}
+
+export interface EventStore {
+  get(userId: string, id: string): Promise<EventRecord | undefined>;
+  getMany(userId: string, ids: readonly string[]): Promise<EventRecord[]>;
+  /**
+   * Write `accepted` records for newly ingested events, skipping any that already exist
+   * (the processor may have finished first; an accepted record never overwrites a later one).
+   */
+  insertAccepted(records: readonly EventRecord[]): Promise<void>;
+  /** Create or replace a record (the processor's write). */
+  save(record: EventRecord): Promise<void>;
+  list(userId: string, query: EventQuery): Promise<EventRecord[]>;
+  /**
+   * Records saved (by the processor or at ingest) after `cursor`, oldest first, for live streams.
+   * An undefined cursor starts at "now": only later changes are returned.
+   */
+  changes(userId: string, cursor: string | undefined, limit: number): Promise<ChangePage>;
+}

@@ -1,0 +1,32 @@
+/**
+ * Makes an Outcome durable where bus and store are separate services (Azure, and any adapter
+ * without a shared transaction). The order matters: send the outputs, then write the record.
+ * A crash in between leads to a redelivery that re-emits the same deterministic ids (dropped
+ * as duplicates) and writes the same record: it converges.
+ */
+import type { AuditLog } from '../audit.js';
+import type { EventBus } from '../ports/bus.js';
+import type { EventStore } from '../ports/store.js';
+import type { Emission, Outcome } from './outcome.js';
+
+export interface OutcomeTargets {
+  bus: EventBus;
+  store: EventStore;
+  audit: AuditLog;
+}
+
+export async function applyOutcome(outcome: Outcome, targets: OutcomeTargets): Promise<void> {
+  if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
+  await publishEmissions(outcome.emissions, targets.bus);
+  await targets.store.save(outcome.record);
+  await targets.audit.append([outcome.audit]);
+}
+
+/** Publish emissions, grouping the scheduled ones by their delivery instant. */
+export async function publishEmissions(emissions: readonly Emission[], bus: EventBus): Promise<void> {
+  const immediate = emissions.filter((emission) => emission.notBefore === undefined).map((emission) => emission.event);
+  if (immediate.length > 0) await bus.publish(immediate);
+  for (const emission of emissions) {
+    if (emission.notBefore !== undefined) await bus.publish([emission.event], { notBefore: emission.notBefore });
+  }
+}

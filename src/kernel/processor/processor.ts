@@ -1,0 +1,234 @@
+/**
+ * The UniversalEventProcessor's core, shared by the Service Bus trigger and the embedded worker:
+ *
+ *   validate -> dedupe -> loop guard -> authorize -> route -> run drivers -> collect outputs
+ *
+ * `process` decides an Outcome and writes nothing itself (drivers aside); the caller makes the
+ * outcome durable: the embedded queue in one transaction, Azure as send -> record -> settle.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditEntry } from '../audit.js';
+import type { Driver, DriverDirectory } from '../driver.js';
+import { envelopeSchema, type Envelope } from '../envelope.js';
+import { KernelError, toKernelError } from '../errors.js';
+import { childEventId, contentDigest } from '../ids.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { EventStore } from '../ports/store.js';
+import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus } from '../records.js';
+import type { Authorizer } from './authorize.js';
+import type { Emission, Outcome } from './outcome.js';
+import { DriverRunner, type DriverResult } from './run-driver.js';
+
+export interface ProcessorOptions {
+  /** Events deeper than this are denied (loop guard). */
+  maxDepth: number;
+  /** The delivery on which a still-failing event is dead-lettered instead of retried. */
+  maxDeliveryCount: number;
+  /** Backoff before redelivery: base * 2^(attempt-1), capped. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
+  maxDepth: 16,
+  maxDeliveryCount: 10,
+  retryBaseMs: 1000,
+  retryMaxMs: 300_000,
+};
+
+/** Observes processing; the Prometheus metrics implement it. */
+export interface ProcessorObserver {
+  eventSettled(type: string, status: EventStatus | 'retrying', seconds: number): void;
+  driverRan(driver: string, status: string, seconds: number): void;
+}
+
+export interface ProcessorDeps {
+  store: EventStore;
+  drivers: DriverDirectory;
+  authorizer: Authorizer;
+  clock: Clock;
+  logger: Logger;
+  observer?: ProcessorObserver;
+  options?: Partial<ProcessorOptions>;
+}
+
+export interface DeliveryInfo {
+  deliveryCount: number;
+}
+
+export class EventProcessor {
+  readonly options: ProcessorOptions;
+  readonly runners: ReadonlyMap<string, DriverRunner>;
+  readonly #routes = new Map<string, DriverRunner[]>();
+  readonly #shutdown = new AbortController();
+
+  constructor(private readonly deps: ProcessorDeps) {
+    this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...deps.options };
+    this.runners = new Map(
+      deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
+    );
+  }
+
+  /** Abort running drivers (they see their signal aborted) and refuse further work. */
+  stop(): void {
+    this.#shutdown.abort();
+  }
+
+  async process(body: unknown, delivery: DeliveryInfo): Promise<Outcome> {
+    if (this.#shutdown.signal.aborted) throw new KernelError('shutting_down', 'the processor is stopping');
+    const started = performance.now();
+    const parsed = envelopeSchema.safeParse(body);
+    if (!parsed.success) {
+      return { kind: 'poison', reason: 'invalid_event', description: z.prettifyError(parsed.error) };
+    }
+    const event = parsed.data;
+    const previous = await this.deps.store.get(event.userid, event.id);
+    if (previous && FINAL_STATUSES.has(previous.status)) {
+      return { kind: 'skip', reason: `already ${previous.status}` };
+    }
+    const record = this.#startRecord(event, previous, delivery.deliveryCount);
+    const outcome = await this.#decide(event, record, delivery.deliveryCount);
+    const status = outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'complete' ? outcome.record.status : outcome.kind;
+    this.deps.observer?.eventSettled(event.type, status as EventStatus, (performance.now() - started) / 1000);
+    return outcome;
+  }
+
+  async #decide(event: Envelope, record: EventRecord, attempt: number): Promise<Outcome> {
+    if (event.depth > this.options.maxDepth) {
+      const decision: Decision = {
+        allowed: false,
+        authorizer: 'loop-guard',
+        reason: `event depth ${event.depth} exceeds the limit of ${this.options.maxDepth}; is there a loop between drivers?`,
+        policies: [],
+      };
+      return this.#complete(record, 'denied', [], decision, { code: 'depth_exceeded', message: decision.reason, retryable: false });
+    }
+    let decision: Decision;
+    try {
+      decision = await this.deps.authorizer.authorize(event, this.#shutdown.signal);
+    } catch (caught) {
+      const error = toKernelError(caught);
+      if (error.retryable) return this.#retry(record, [], undefined, error, attempt);
+      // Fail closed: an authorizer that cannot decide denies, and says why.
+      decision = { allowed: false, authorizer: this.deps.authorizer.name, reason: `authorization failed: ${error.message}`, policies: [] };
+    }
+    record.decision = decision;
+    if (!decision.allowed) return this.#complete(record, 'denied', [], decision, undefined);
+
+    const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
+    const runners = this.#route(event.type).filter((runner) => !alreadyDone.has(runner.id));
+    const results = await Promise.all(runners.map((runner) => runner.run(event, attempt, this.#shutdown.signal)));
+    for (const result of results) this.deps.observer?.driverRan(result.run.driver, result.run.status, result.run.durationMs / 1000);
+    record.drivers.push(...results.map((result) => result.run));
+    const emissions = results.flatMap((result) => result.emissions);
+
+    const retryable = results.find((result) => result.error?.retryable);
+    if (retryable?.error) return this.#retry(record, emissions, decision, retryable.error, attempt);
+    const failures = results.filter((result): result is DriverResult & { error: KernelError } => result.error !== undefined);
+    if (failures.length > 0) {
+      const errors = failures.map((failure) => this.#errorEvent(event, failure.run.driver, failure.error));
+      return this.#complete(record, 'failed', [...emissions, ...errors], decision, failures[0]?.run.error);
+    }
+    return this.#complete(record, 'processed', emissions, decision, undefined);
+  }
+
+  #route(type: string): DriverRunner[] {
+    let runners = this.#routes.get(type);
+    if (!runners) {
+      runners = this.deps.drivers.route(type).map((driver) => this.runners.get(driver.manifest.id)).filter((r) => r !== undefined);
+      this.#routes.set(type, runners);
+    }
+    return runners;
+  }
+
+  #retry(record: EventRecord, emissions: Emission[], decision: Decision | undefined, error: KernelError, attempt: number): Outcome {
+    const info: ErrorInfo = { code: error.code, message: error.message, retryable: true };
+    // A shutdown is not the event's fault: retry at once on the next start, never dead-letter.
+    const shuttingDown = error.code === 'shutting_down';
+    if (attempt >= this.options.maxDeliveryCount && !shuttingDown) {
+      const reason = `gave up after ${attempt} deliveries: ${error.message}`;
+      const errorEvent = this.#errorEvent(record.event, 'processor', new KernelError(error.code, reason, { retryable: false }));
+      return this.#complete(record, 'dead_lettered', [...emissions, errorEvent], decision, { ...info, message: reason });
+    }
+    const backoff = shuttingDown ? 0 : Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (attempt - 1));
+    const retryAfterMs = Math.max(error.retryAfterMs ?? 0, backoff);
+    record.status = 'accepted';
+    record.error = info;
+    this.#addChildren(record, emissions);
+    return { kind: 'retry', record, emissions, audit: this.#audit(record, decision), retryAfterMs, error: info };
+  }
+
+  #complete(record: EventRecord, status: EventStatus, emissions: Emission[], decision: Decision | undefined, error: ErrorInfo | undefined): Outcome {
+    record.status = status;
+    if (decision) record.decision = decision;
+    if (error) record.error = error;
+    else delete record.error;
+    this.#addChildren(record, emissions);
+    return { kind: 'complete', record, emissions, audit: this.#audit(record, decision) };
+  }
+
+  #addChildren(record: EventRecord, emissions: Emission[]): void {
+    const known = new Set(record.children);
+    for (const emission of emissions) if (!known.has(emission.event.id)) record.children.push(emission.event.id);
+  }
+
+  /** The `error` event that reports a failed driver; its id is deterministic like any child's. */
+  #errorEvent(parent: Envelope, driverId: string, error: KernelError): Emission {
+    return {
+      event: {
+        specversion: '1.0',
+        id: childEventId(parent.id, driverId, 'error'),
+        type: 'error',
+        source: driverId === 'processor' ? '/kernel/processor' : `/drivers/${driverId}`,
+        time: this.deps.clock.now().toISOString(),
+        userid: parent.userid,
+        category: 'internal',
+        correlationid: parent.correlationid,
+        causationid: parent.id,
+        depth: parent.depth + 1,
+        data: { eventId: parent.id, eventType: parent.type, driver: driverId, code: error.code, message: error.message, retryable: error.retryable },
+      },
+    };
+  }
+
+  #startRecord(event: Envelope, previous: EventRecord | undefined, attempt: number): EventRecord {
+    const now = this.deps.clock.now().toISOString();
+    return {
+      userId: event.userid,
+      id: event.id,
+      type: event.type,
+      status: 'accepted',
+      digest: previous?.digest ?? eventDigest(event),
+      event,
+      receivedAt: previous?.receivedAt ?? now,
+      updatedAt: now,
+      attempts: attempt,
+      drivers: previous ? [...previous.drivers] : [],
+      children: previous ? [...previous.children] : [],
+    };
+  }
+
+  #audit(record: EventRecord, decision: Decision | undefined): AuditEntry {
+    const entry: AuditEntry = {
+      userId: record.userId,
+      id: randomUUID(),
+      at: record.updatedAt,
+      eventId: record.id,
+      eventType: record.type,
+      attempt: record.attempts,
+      status: record.status,
+      drivers: record.drivers.filter((run) => run.attempt === record.attempts).map((run) => run.driver),
+      emitted: record.children,
+    };
+    if (decision) entry.decision = decision;
+    if (record.error) entry.error = record.error;
+    return entry;
+  }
+}
+
+/** What an event says, for telling an idempotent re-send from a reused id. */
+export function eventDigest(event: Pick<Envelope, 'type' | 'source' | 'subject' | 'data' | 'datacontenttype'>): string {
+  return contentDigest({ type: event.type, source: event.source, subject: event.subject, data: event.data, datacontenttype: event.datacontenttype });
+}

@@ -1,0 +1,140 @@
+/**
+ * Runs one driver on one event: bounded by the manifest's concurrency, aborted at its timeout,
+ * its outputs validated and turned into child envelopes with deterministic ids.
+ */
+import { z } from 'zod';
+import { emittedEventSchema, type Envelope } from '../envelope.js';
+import type { Driver, DriverContext } from '../driver.js';
+import { KernelError, toKernelError } from '../errors.js';
+import { childEventId } from '../ids.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { DriverRun } from '../records.js';
+import type { Emission } from './outcome.js';
+import { Semaphore } from './semaphore.js';
+
+const outputsSchema = z.array(emittedEventSchema).max(1000, 'a driver may emit at most 1000 events per event');
+
+export interface DriverResult {
+  run: DriverRun;
+  emissions: Emission[];
+  /** Set when the run failed; decides retry vs fail. */
+  error?: KernelError;
+}
+
+/** Live counters per driver, for `GET /api/drivers` and the metrics. */
+export interface DriverStats {
+  invocations: number;
+  failures: number;
+  timeouts: number;
+  inFlight: number;
+  lastError?: { at: string; code: string; message: string };
+}
+
+export class DriverRunner {
+  readonly stats: DriverStats = { invocations: 0, failures: 0, timeouts: 0, inFlight: 0 };
+  readonly #semaphore: Semaphore;
+
+  constructor(
+    readonly driver: Driver,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.#semaphore = new Semaphore(driver.manifest.resources.maxConcurrency);
+  }
+
+  get id(): string {
+    return this.driver.manifest.id;
+  }
+
+  async run(event: Envelope, attempt: number, shutdown: AbortSignal): Promise<DriverResult> {
+    await this.#semaphore.acquire();
+    this.stats.inFlight += 1;
+    this.stats.invocations += 1;
+    const started = performance.now();
+    try {
+      const outputs = await this.#invoke(event, attempt, shutdown);
+      const emissions = this.#toEmissions(event, outputs);
+      return { run: this.#run('succeeded', started, attempt, emissions), emissions };
+    } catch (caught) {
+      const error = toKernelError(caught, 'driver_failed');
+      if (error.code === 'driver_timeout') this.stats.timeouts += 1;
+      else this.stats.failures += 1;
+      this.stats.lastError = { at: this.clock.now().toISOString(), code: error.code, message: error.message };
+      const status = error.code === 'driver_timeout' ? 'timed_out' : 'failed';
+      const run = this.#run(status, started, attempt, []);
+      run.error = { code: error.code, message: error.message, retryable: error.retryable };
+      return { run, emissions: [], error };
+    } finally {
+      this.stats.inFlight -= 1;
+      this.#semaphore.release();
+    }
+  }
+
+  async #invoke(event: Envelope, attempt: number, shutdown: AbortSignal): Promise<unknown> {
+    const { timeout } = this.driver.manifest.resources;
+    const controller = new AbortController();
+    const onShutdown = (): void => controller.abort(new KernelError('shutting_down', 'the system is shutting down'));
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new KernelError('driver_timeout', `driver ${this.id} did not finish within ${timeout} ms`);
+        controller.abort(error);
+        reject(error);
+      }, timeout);
+    });
+    const context: DriverContext = {
+      logger: this.logger.child({ driver: this.id, eventId: event.id }),
+      clock: this.clock,
+      signal: controller.signal,
+      idempotencyKey: `${event.userid}:${event.id}:${this.id}`,
+      attempt,
+    };
+    try {
+      // The race returns at the timeout even if the driver ignores its abort signal.
+      return await Promise.race([this.driver.handle(event, context), timedOut]);
+    } finally {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+    }
+  }
+
+  #toEmissions(parent: Envelope, outputs: unknown): Emission[] {
+    if (outputs === undefined || outputs === null) return [];
+    const parsed = outputsSchema.safeParse(outputs);
+    if (!parsed.success) {
+      throw new KernelError('driver_failed', `driver ${this.id} returned invalid events: ${z.prettifyError(parsed.error)}`, {
+        retryable: false,
+      });
+    }
+    return parsed.data.map((output, index) => {
+      const event: Envelope = {
+        specversion: '1.0',
+        id: childEventId(parent.id, this.id, index),
+        type: output.type,
+        source: output.source ?? `/drivers/${this.id}`,
+        time: this.clock.now().toISOString(),
+        userid: parent.userid,
+        category: output.category ?? 'internal',
+        correlationid: parent.correlationid,
+        causationid: parent.id,
+        depth: parent.depth + 1,
+      };
+      if (output.data !== undefined) event.data = output.data;
+      if (output.subject !== undefined) event.subject = output.subject;
+      if (output.datacontenttype !== undefined) event.datacontenttype = output.datacontenttype;
+      return output.deliverAt === undefined ? { event } : { event, notBefore: new Date(output.deliverAt) };
+    });
+  }
+
+  #run(status: DriverRun['status'], started: number, attempt: number, emissions: Emission[]): DriverRun {
+    return {
+      driver: this.id,
+      status,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      emitted: emissions.map((emission) => emission.event.id),
+      attempt,
+    };
+  }
+}

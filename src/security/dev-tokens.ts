@@ -1,0 +1,69 @@
+/**
+ * Local development tokens: HS256 JWTs signed with a secret created on first start in the data
+ * folder. Accepted only in local mode. `npx vextir token <user>` prints one.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { KernelError, userIdSchema } from '../kernel/index.js';
+import type { Authenticator, Identity } from './identity.js';
+
+const ISSUER = 'vextir-local';
+const AUDIENCE = 'vextir';
+const SECRET_FILE = 'dev-token-secret';
+
+/** Read the data folder's signing secret, creating it (mode 0600) on first use. */
+export function loadOrCreateDevSecret(dataDir: string): Uint8Array {
+  const file = join(dataDir, SECRET_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+export async function signDevToken(secret: Uint8Array, userId: string, options: { roles?: string[]; expiresIn?: string } = {}): Promise<string> {
+  const parsed = userIdSchema.safeParse(userId);
+  if (!parsed.success) throw new KernelError('invalid_input', `user id "${userId}" ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+  return new SignJWT({ roles: options.roles ?? [] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '30d')
+    .sign(secret);
+}
+
+export class DevTokenAuthenticator implements Authenticator {
+  constructor(private readonly secret: Uint8Array) {}
+
+  async authenticate(token: string): Promise<Identity> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockTolerance: 30,
+        requiredClaims: ['sub', 'exp'],
+      });
+      const userId = userIdSchema.safeParse(payload.sub);
+      if (!userId.success) throw new KernelError('unauthenticated', 'the token subject is not a valid user id');
+      const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
+      return { userId: userId.data, roles };
+    } catch (error) {
+      if (error instanceof KernelError) throw error;
+      throw new KernelError('unauthenticated', describeJoseError(error), { cause: error });
+    }
+  }
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the token algorithm is not allowed';
+  return 'the token is malformed or not a Vextir token';
+}
