@@ -149,8 +149,8 @@ describe('EventProcessor', () => {
   it('rejects invalid driver output without crashing', async () => {
     const liar = defineDriver({
       manifest: { id: 'liar', name: 'Liar', version: '1.0.0', type: 'tool', capabilities: ['demo.ping'] },
-      // @ts-expect-error deliberately wrong output: a driver may not set the user
-      async handle() { return [{ type: 'demo.x', userid: 'mallory' }]; },
+      // A driver may not set the user: the extra attribute makes the output invalid.
+      async handle() { return [{ type: 'demo.x', userid: 'mallory' }] as never; },
     });
     const { processor } = kernelFixture([liar]);
     const outcome = complete(await processor.process(makeEvent(), { deliveryCount: 1 }));

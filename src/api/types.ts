@@ -1,0 +1,75 @@
+/**
+ * The HTTP API's host-neutral types. Handlers are written once against these; the local host
+ * (node:http) and the Azure Functions registrations each adapt their own request/response
+ * types to them, so both serve exactly the same behaviour.
+ */
+import type { AuditLog, Clock, EventBus, EventStore, KernelMetrics, Logger, DriverManifest, DriverStats } from '../kernel/index.js';
+import type { Authenticator } from '../security/index.js';
+
+export interface ApiRequest {
+  method: string;
+  /** Absolute URL; the path starts with `/api/`. */
+  url: URL;
+  /** Case-insensitive header lookup (a WHATWG `Headers` satisfies this). */
+  headers: { get(name: string): string | null };
+  /** Reads the whole body; throws KernelError `payload_too_large` past `limit` bytes without reading further. */
+  body(limit: number): Promise<Uint8Array>;
+  /** Aborted when the client goes away (ends SSE streams). */
+  signal: AbortSignal;
+}
+
+export type ApiResponse =
+  | { status: number; headers: Record<string, string>; body?: string | Uint8Array }
+  /** A streamed body (Server-Sent Events); the host writes chunks as they come and ends when the iterable does. */
+  | { status: number; headers: Record<string, string>; stream: AsyncIterable<string> };
+
+export interface DriverStatus {
+  manifest: DriverManifest;
+  stats: DriverStats;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  mode: 'local' | 'azure';
+  version: string;
+  uptimeSeconds: number;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+/** Everything the handlers need, provided by src/composition.ts. */
+export interface ApiServices {
+  bus: EventBus;
+  store: EventStore;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  authenticator: Authenticator;
+  metrics: KernelMetrics;
+  drivers(): DriverStatus[];
+  health(): Promise<HealthReport>;
+  /** Resolves when stored events may have changed (wakes SSE streams early) or after `maxWaitMs`. */
+  waitForChanges(maxWaitMs: number, signal: AbortSignal): Promise<void>;
+  limits: ApiLimits;
+}
+
+export interface ApiLimits {
+  /** Largest accepted request body in bytes (default 256 KiB). */
+  maxBodyBytes: number;
+  /** Most events in one batch (default 100). */
+  maxBatchSize: number;
+  /** How often an idle SSE stream polls the store and sends a heartbeat. */
+  streamPollMs: number;
+  streamHeartbeatMs: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  maxBodyBytes: 256 * 1024,
+  maxBatchSize: 100,
+  streamPollMs: 1000,
+  streamHeartbeatMs: 15_000,
+};
+
+/** The API as one function: route, authenticate, handle, and turn every error into problem+json. */
+export interface Api {
+  handle(request: ApiRequest): Promise<ApiResponse>;
+}
