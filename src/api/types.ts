@@ -11,7 +11,14 @@ export interface ApiRequest {
   /** Absolute URL; the path starts with `/api/`. */
   url: URL;
   /** Case-insensitive header lookup (a WHATWG `Headers` satisfies this). */
-  headers: { get(name: string): string | null };
+  headers: {
+    get(name: string): string | null;
+    /**
+     * Every header (a WHATWG `Headers` has it). Optional so a host may pass a bare lookup, but
+     * without it binary-mode ingest cannot name and refuse unknown `ce-*` attributes.
+     */
+    forEach?(callback: (value: string, name: string) => void): void;
+  };
   /** Reads the whole body; throws KernelError `payload_too_large` past `limit` bytes without reading further. */
   body(limit: number): Promise<Uint8Array>;
   /** Aborted when the client goes away (ends SSE streams). */

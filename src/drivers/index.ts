@@ -3,5 +3,6 @@ export type { Driver, DriverContext, DriverKind, DriverManifest, DriverManifestI
 export { KernelError } from '../kernel/index.js';
 export { defineDriver, type DriverDefinition } from './define-driver.js';
 export { loadDriverModules, type DriverModuleSpec } from './loader.js';
+export { readProjectFile, type ProjectFile } from './project-file.js';
 export { createPingDriver } from './ping/ping-driver.js';
 export { createDriverRegistry, type DriverRegistry } from './registry.js';

@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KernelError, toKernelError, type Driver } from '../kernel/index.js';
+import { defineDriver, type DriverDefinition } from './define-driver.js';
 
 export interface DriverModuleSpec {
   /** A path (relative to `baseDir`) or a package name. */
@@ -30,17 +31,18 @@ async function loadDriverModule(spec: DriverModuleSpec, baseDir: string): Promis
   }
   const exported = loaded.default;
   const candidate = typeof exported === 'function' ? await (exported as (options: unknown) => unknown)(spec.options ?? {}) : exported;
-  if (!isDriver(candidate)) {
+  if (!isDriverDefinition(candidate)) {
     throw new KernelError(
       'invalid_input',
-      `driver module "${spec.module}" must default-export a driver (defineDriver(...)) or a function returning one`,
+      `driver module "${spec.module}" must default-export a driver ({ manifest, handle }) or a function returning one`,
     );
   }
-  return candidate;
+  // Validate the manifest here too: a module need not import anything from Vextir OS.
+  return defineDriver(candidate);
 }
 
-function isDriver(value: unknown): value is Driver {
+function isDriverDefinition(value: unknown): value is DriverDefinition {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Driver>;
-  return typeof candidate.handle === 'function' && typeof candidate.manifest?.id === 'string';
+  const candidate = value as Partial<DriverDefinition>;
+  return typeof candidate.handle === 'function' && typeof candidate.manifest === 'object' && candidate.manifest !== null;
 }

@@ -39,6 +39,12 @@ export type KernelErrorCode =
   /** A bug. Not retryable. */
   | 'internal';
 
+const CODES: ReadonlySet<string> = new Set<KernelErrorCode>([
+  'invalid_input', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'precondition_failed',
+  'payload_too_large', 'unsupported_media_type', 'rate_limited', 'depth_exceeded', 'driver_timeout',
+  'driver_failed', 'unavailable', 'shutting_down', 'not_supported', 'internal',
+]);
+
 const RETRYABLE_BY_DEFAULT: ReadonlySet<KernelErrorCode> = new Set([
   'precondition_failed',
   'rate_limited',
@@ -94,5 +100,5 @@ export function isKernelError(error: unknown, code?: KernelErrorCode): error is 
 function looksLikeKernelError(error: unknown): error is { code: KernelErrorCode; message: string; retryable: boolean } {
   if (!(error instanceof Error) || error.name !== 'KernelError') return false;
   const candidate = error as Error & { code?: unknown; retryable?: unknown };
-  return typeof candidate.code === 'string' && typeof candidate.retryable === 'boolean';
+  return typeof candidate.code === 'string' && CODES.has(candidate.code) && typeof candidate.retryable === 'boolean';
 }

@@ -14,6 +14,8 @@ export interface WorkerOptions {
   idleWaitMs: number;
   /** Redelivery delay when processing itself failed (e.g. the store was unavailable). */
   errorDelayMs: number;
+  /** Called after each settled outcome (wakes live streams). */
+  onSettled?: () => void;
 }
 
 export class QueueWorker {
@@ -87,6 +89,7 @@ export class QueueWorker {
     try {
       const outcome = await this.processor.process(delivery.body, { deliveryCount: delivery.deliveryCount });
       await this.consumer.settle(delivery, outcome);
+      this.options.onSettled?.();
     } catch (caught) {
       const error = toKernelError(caught);
       if (error.code === 'shutting_down') {

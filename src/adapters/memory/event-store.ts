@@ -1,5 +1,6 @@
 /** In-memory EventStore and AuditLog: for unit tests and the kernel benchmark. Not durable. */
 import type { AuditEntry, AuditLog } from '../../kernel/audit.js';
+import { KernelError } from '../../kernel/errors.js';
 import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
 import type { EventRecord } from '../../kernel/records.js';
 import { matchesAny } from '../../kernel/type-pattern.js';
@@ -46,6 +47,7 @@ export class MemoryEventStore implements EventStore {
 
   async changes(userId: string, cursor: string | undefined, limit: number): Promise<ChangePage> {
     const after = cursor === undefined ? this.#seq : Number(cursor);
+    if (!Number.isSafeInteger(after) || after < 0) throw new KernelError('invalid_input', `"${cursor}" is not a change cursor`);
     const entries = this.#log.filter((entry) => entry.seq > after && entry.userId === userId).slice(0, limit);
     const records = entries.flatMap((entry) => {
       const record = this.#records.get(key(entry.userId, entry.id));

@@ -1,0 +1,154 @@
+/**
+ * The embedded default's one SQLite file: queue, event records and audit trail live together so
+ * that settling a message (emit, record, acknowledge) is a single transaction.
+ * SQLite errors are translated to KernelError here, once.
+ */
+import Database from 'better-sqlite3';
+import { KernelError } from '../../kernel/errors.js';
+
+export type SqliteDatabase = Database.Database;
+export type SqliteStatement<Params extends unknown[] = unknown[], Row = unknown> = Database.Statement<Params, Row>;
+
+export interface DatabaseOptions {
+  file: string;
+  /**
+   * NORMAL (default): in WAL mode a commit survives a process crash but the last transactions
+   * may be lost on power failure. FULL also survives power failure, at a cost per commit.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long a writer waits for another connection's lock before failing (SQLITE_BUSY). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` holds how many have run.
+ * Append new ones, never edit a released one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  -- The queue. visible_at is the instant the message may next be leased: leasing pushes it to
+  -- the lock expiry, so an expired lock needs no separate scan to become deliverable again.
+  CREATE TABLE bus_messages (
+    seq INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    delivery_count INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    lock_token TEXT
+  );
+  CREATE INDEX bus_messages_due ON bus_messages (visible_at, seq);
+
+  -- Duplicate detection: delivery keys published within the window, kept after completion.
+  CREATE TABLE bus_seen (
+    message_id TEXT PRIMARY KEY,
+    seen_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX bus_seen_age ON bus_seen (seen_at);
+
+  CREATE TABLE dead_letters (
+    seq INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    description TEXT NOT NULL,
+    delivery_count INTEGER NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    dead_lettered_at TEXT NOT NULL
+  );
+  CREATE INDEX dead_letters_message ON dead_letters (message_id);
+
+  -- AUTOINCREMENT: seq is the change sequence and must never be reused, even when the row
+  -- holding the highest value is replaced.
+  CREATE TABLE event_records (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    UNIQUE (user_id, id)
+  );
+  CREATE INDEX event_records_changes ON event_records (user_id, seq);
+  CREATE INDEX event_records_received ON event_records (user_id, received_at);
+
+  CREATE TABLE audit_entries (
+    seq INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    entry TEXT NOT NULL
+  );
+  CREATE INDEX audit_entries_user ON audit_entries (user_id, seq);
+  CREATE INDEX audit_entries_event ON audit_entries (user_id, event_id, seq);
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Open (creating if needed) and migrate the database file. */
+export function openDatabase(options: DatabaseOptions): SqliteDatabase {
+  let db: SqliteDatabase;
+  try {
+    db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw translateSqliteError(error, `cannot open the database ${options.file}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw translateSqliteError(error, `cannot prepare the database ${options.file}`);
+  }
+}
+
+function migrate(db: SqliteDatabase): void {
+  const version = db.pragma('user_version', { simple: true });
+  if (typeof version !== 'number') throw new KernelError('internal', 'PRAGMA user_version returned no number');
+  if (version > SCHEMA_VERSION) {
+    throw new KernelError(
+      'not_supported',
+      `the database has schema version ${version}, newer than this version of Vextir OS understands (${SCHEMA_VERSION})`,
+    );
+  }
+  for (let next = version; next < SCHEMA_VERSION; next += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next] ?? '');
+      // PRAGMA takes no bound parameters; the value is a loop counter, not input.
+      db.pragma(`user_version = ${next + 1}`);
+    }).immediate();
+  }
+}
+
+/**
+ * Run `work` and convert whatever it throws into a KernelError. Busy, I/O and full-disk errors
+ * are transient (`unavailable`, retryable); a closed database means the host is stopping.
+ */
+export function guard<T>(db: SqliteDatabase, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!db.open) throw new KernelError('shutting_down', 'the database is closed', { cause: error });
+    throw translateSqliteError(error, 'SQLite operation failed');
+  }
+}
+
+const TRANSIENT = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL'];
+
+export function translateSqliteError(error: unknown, context: string): KernelError {
+  if (error instanceof KernelError) return error;
+  if (error instanceof Database.SqliteError) {
+    const message = `${context}: ${error.message}`;
+    const details = { sqliteCode: error.code };
+    if (TRANSIENT.some((code) => error.code.startsWith(code))) return new KernelError('unavailable', message, { cause: error, details });
+    if (error.code.startsWith('SQLITE_CONSTRAINT')) return new KernelError('conflict', message, { cause: error, details });
+    return new KernelError('internal', message, { cause: error, details });
+  }
+  return new KernelError('internal', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

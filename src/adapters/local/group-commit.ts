@@ -1,0 +1,74 @@
+/**
+ * Group commit: writes requested in the same turn of the event loop (concurrent settles, ingest
+ * requests, ...) share one SQLite transaction, each in its own savepoint. A commit costs far more
+ * than the statements in it (WAL frames, checkpoints), so this is what lets the embedded pipeline
+ * keep up with thousands of events per second. Each caller's promise settles only after the
+ * commit that made its write durable; a failing write rolls back its own savepoint only.
+ */
+import { guard, translateSqliteError, type SqliteDatabase } from './database.js';
+
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export class GroupCommit {
+  readonly #db: SqliteDatabase;
+  readonly #inSavepoint: (work: () => unknown) => unknown;
+  readonly #commitBatch: (batch: readonly PendingWrite[]) => Result[];
+  #pending: PendingWrite[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    // Called inside the batch's transaction, better-sqlite3 runs a nested transaction as a savepoint.
+    this.#inSavepoint = db.transaction((work: () => unknown) => work());
+    this.#commitBatch = db.transaction((batch: readonly PendingWrite[]): Result[] =>
+      batch.map((write): Result => {
+        try {
+          return { ok: true, value: guard(db, () => this.#inSavepoint(write.work)) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    ).immediate;
+  }
+
+  /**
+   * Run `work` (synchronous statements only) in the next group transaction; resolves with its
+   * result once committed, rejects with a KernelError if it or the commit failed.
+   */
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      // setImmediate, not a microtask: writes from every callback of this loop turn join in.
+      this.#scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commit what is pending now (also called before the database is closed). */
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    let results: Result[];
+    try {
+      results = guard(this.#db, () => this.#commitBatch(batch));
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing in this batch is durable.
+      const failure = translateSqliteError(error, 'group commit failed');
+      for (const write of batch) write.reject(failure);
+      return;
+    }
+    results.forEach((result, index) => {
+      const write = batch[index];
+      if (result.ok) write?.resolve(result.value);
+      else write?.reject(result.error);
+    });
+  }
+}

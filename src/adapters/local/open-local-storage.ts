@@ -1,0 +1,63 @@
+/**
+ * Opens the embedded default's storage: one SQLite file holding the queue, the event records and
+ * the audit trail, so the queue's settle can write all three in one transaction.
+ */
+import type { Clock } from '../../kernel/ports/clock.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+import { GroupCommit } from './group-commit.js';
+import { SqliteAuditLog } from './sqlite-audit-log.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+import { SqliteQueue } from './sqlite-queue.js';
+
+export interface LocalStorageOptions {
+  /** The database file; created (with its schema) if missing. */
+  file: string;
+  synchronous?: 'NORMAL' | 'FULL';
+  busyTimeoutMs?: number;
+  clock: Clock;
+  lockMs?: number;
+  maxDeliveryCount?: number;
+  dedupeWindowMs?: number;
+}
+
+export interface LocalStorage {
+  db: SqliteDatabase;
+  queue: SqliteQueue;
+  store: SqliteEventStore;
+  audit: SqliteAuditLog;
+  /** Commit pending writes and close the database. Idempotent; later calls fail with `shutting_down`. */
+  close(): void;
+}
+
+export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
+  const db = openDatabase({
+    file: options.file,
+    ...(options.synchronous !== undefined && { synchronous: options.synchronous }),
+    ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+  });
+  try {
+    const commits = new GroupCommit(db);
+    const store = new SqliteEventStore(db, commits);
+    const audit = new SqliteAuditLog(db, commits);
+    const queue = new SqliteQueue(db, commits, { store, audit }, {
+      clock: options.clock,
+      ...(options.lockMs !== undefined && { lockMs: options.lockMs }),
+      ...(options.maxDeliveryCount !== undefined && { maxDeliveryCount: options.maxDeliveryCount }),
+      ...(options.dedupeWindowMs !== undefined && { dedupeWindowMs: options.dedupeWindowMs }),
+    });
+    return {
+      db,
+      queue,
+      store,
+      audit,
+      close: () => {
+        if (!db.open) return;
+        commits.flush(); // writes already requested are committed, not dropped
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

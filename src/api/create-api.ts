@@ -1,0 +1,58 @@
+/**
+ * The API as one function: route, authenticate, run the handler, and turn anything thrown into
+ * an RFC 9457 problem. Hosts (node:http, Azure Functions) only translate requests and responses.
+ */
+import { KernelError, toKernelError } from '../kernel/index.js';
+import { authenticate } from './auth.js';
+import type { Endpoint } from './handlers/context.js';
+import { getEvent, listEvents } from './handlers/events.js';
+import { postEvents } from './handlers/ingest.js';
+import { getStream } from './handlers/stream.js';
+import { getDrivers, getHealth, getMetrics } from './handlers/system.js';
+import { problemJson, problemResponse, problemType } from './problem.js';
+import { createRouter, type Route } from './router.js';
+import type { Api, ApiRequest, ApiResponse, ApiServices } from './types.js';
+
+const ROUTES: readonly Route<Endpoint>[] = [
+  { method: 'POST', path: '/api/events', handler: { handle: postEvents } },
+  { method: 'GET', path: '/api/events', handler: { handle: listEvents } },
+  { method: 'GET', path: '/api/events/:id', handler: { handle: getEvent } },
+  { method: 'GET', path: '/api/stream', handler: { handle: getStream } },
+  { method: 'GET', path: '/api/health', handler: { public: true, handle: getHealth } },
+  { method: 'GET', path: '/api/metrics', handler: { handle: getMetrics } },
+  { method: 'GET', path: '/api/drivers', handler: { handle: getDrivers } },
+];
+
+export function createApi(services: ApiServices): Api {
+  const router = createRouter(ROUTES);
+  return {
+    async handle(request: ApiRequest): Promise<ApiResponse> {
+      try {
+        const match = router.match(request.method, request.url.pathname);
+        if (match.kind === 'not_found') throw new KernelError('not_found', `there is no endpoint at ${request.url.pathname}`);
+        if (match.kind === 'method_not_allowed') return methodNotAllowed(request, match.allow);
+        const context = { request, params: match.params, services };
+        if (match.handler.public === true) return await match.handler.handle(context);
+        const identity = await authenticate(request, services.authenticator);
+        return await match.handler.handle({ ...context, identity });
+      } catch (caught) {
+        return failure(caught, request, services);
+      }
+    },
+  };
+}
+
+/** 405 has no KernelError code: it is the router's answer, not a failure of the kernel. */
+function methodNotAllowed(request: ApiRequest, allow: string[]): ApiResponse {
+  const detail = `${request.method} is not allowed on ${request.url.pathname}; use ${allow.join(' or ')}`;
+  return problemJson({ type: problemType('method_not_allowed'), title: 'Method not allowed', status: 405, detail }, { allow: allow.join(', ') });
+}
+
+function failure(caught: unknown, request: ApiRequest, services: ApiServices): ApiResponse {
+  const error = toKernelError(caught);
+  const response = problemResponse(error);
+  if (response.status >= 500) {
+    services.logger.error({ err: caught, code: error.code, method: request.method, path: request.url.pathname }, 'request failed');
+  }
+  return response;
+}

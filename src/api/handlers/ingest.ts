@@ -1,0 +1,22 @@
+/** POST /api/events: validate every event of the request, then hand them to the kernel's ingress. */
+import { ingest, newEventId } from '../../kernel/index.js';
+import { detectIngestMode, parseIngest } from '../ingest-parse.js';
+import { json } from '../responses.js';
+import type { ApiResponse } from '../types.js';
+import type { AuthenticatedContext } from './context.js';
+
+export async function postEvents({ request, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
+  const mode = detectIngestMode(request.headers);
+  const body = await request.body(services.limits.maxBodyBytes);
+  const events = parseIngest(mode, request.headers, body, {
+    userId: identity.userId,
+    now: services.clock.now().toISOString(),
+    newId: newEventId,
+    maxBatchSize: services.limits.maxBatchSize,
+  });
+  const result = await ingest(events, { bus: services.bus, store: services.store, clock: services.clock });
+  // Re-sends were counted the first time; the counter is of events taken in, not requests.
+  const duplicates = new Set(result.duplicates);
+  for (const event of events) if (!duplicates.has(event.id)) services.metrics.eventIngested(event.type);
+  return json(202, result.duplicates.length > 0 ? { ids: result.ids, duplicates: result.duplicates } : { ids: result.ids });
+}

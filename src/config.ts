@@ -1,0 +1,82 @@
+/**
+ * The environment, parsed once. Every setting Vextir OS reads is named here and nowhere else;
+ * the README's configuration table and local.settings.sample.json list the same names.
+ */
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  /** `local`: the embedded default (SQLite, dev tokens). `azure`: Service Bus + Cosmos DB + Entra ID. */
+  VEXTIR_MODE: z.enum(['local', 'azure']).default('local'),
+  /** Embedded default: where the SQLite file, the dev-token secret and the host lock live. */
+  VEXTIR_DATA_DIR: z.string().min(1).default('.vextir'),
+  /** The project file listing driver modules (JSON or YAML); optional. */
+  VEXTIR_CONFIG: z.string().min(1).default('vextir.config.yaml'),
+  VEXTIR_HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(7071),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty` for people, `json` for machines; default: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /** SQLite durability: NORMAL survives a process crash; FULL also survives power loss (slower). */
+  VEXTIR_SQLITE_SYNC: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  VEXTIR_MAX_DELIVERY_COUNT: int(1, 1000).default(10),
+  VEXTIR_MAX_DEPTH: int(1, 1000).default(16),
+  VEXTIR_RETRY_BASE_MS: int(0, 3_600_000).default(1000),
+  VEXTIR_RETRY_MAX_MS: int(0, 86_400_000).default(300_000),
+  /** Embedded queue: how long a leased message stays invisible to other consumers. */
+  VEXTIR_LOCK_MS: int(1000, 3_600_000).default(300_000),
+  VEXTIR_WORKER_CONCURRENCY: int(1, 10_000).default(64),
+  VEXTIR_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  VEXTIR_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
+  VEXTIR_MAX_BATCH: int(1, 10_000).default(100),
+  /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
+  VEXTIR_URL: z.url().optional(),
+  VEXTIR_TOKEN: z.string().min(1).optional(),
+  VEXTIR_USER: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  mode: 'local' | 'azure';
+  dataDir: string;
+  configFile: string;
+  http: { host: string; port: number };
+  log: { level: Env['LOG_LEVEL']; format: 'pretty' | 'json' };
+  sqlite: { synchronous: 'NORMAL' | 'FULL' };
+  processor: { maxDeliveryCount: number; maxDepth: number; retryBaseMs: number; retryMaxMs: number };
+  worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
+  api: { maxBodyBytes: number; maxBatchSize: number };
+  cli: { url: string | undefined; token: string | undefined; user: string | undefined };
+}
+
+/** Parse the environment, or throw an error that names every bad setting. */
+export function loadConfig(env: Record<string, string | undefined>, isTerminal = false): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    mode: e.VEXTIR_MODE,
+    dataDir: e.VEXTIR_DATA_DIR,
+    configFile: e.VEXTIR_CONFIG,
+    http: { host: e.VEXTIR_HOST, port: e.PORT },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (isTerminal ? 'pretty' : 'json') },
+    sqlite: { synchronous: e.VEXTIR_SQLITE_SYNC },
+    processor: {
+      maxDeliveryCount: e.VEXTIR_MAX_DELIVERY_COUNT,
+      maxDepth: e.VEXTIR_MAX_DEPTH,
+      retryBaseMs: e.VEXTIR_RETRY_BASE_MS,
+      retryMaxMs: e.VEXTIR_RETRY_MAX_MS,
+    },
+    worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
+    api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH },
+    cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
+  };
+}
+
+/** Names of every environment setting this module reads (checked against infra and samples). */
+export const CONFIG_SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);

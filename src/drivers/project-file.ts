@@ -1,0 +1,44 @@
+/**
+ * The project file (`vextir.config.yaml` or `.json`) where a user lists their own driver modules:
+ *
+ *   drivers:
+ *     - module: ./examples/weather/weather-driver.js
+ *       options: { apiUrl: https://api.example.com }
+ *
+ * Module paths are relative to the file. A missing file means "no user drivers".
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { KernelError } from '../kernel/index.js';
+import type { DriverModuleSpec } from './loader.js';
+
+const projectFileSchema = z.strictObject({
+  drivers: z
+    .array(z.strictObject({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }))
+    .default([]),
+});
+
+export interface ProjectFile {
+  /** The folder module paths are resolved against. */
+  baseDir: string;
+  drivers: DriverModuleSpec[];
+}
+
+export function readProjectFile(file: string): ProjectFile {
+  const path = resolve(file);
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [] };
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
+  } catch (error) {
+    throw new KernelError('invalid_input', `${file} is not valid YAML or JSON: ${(error as Error).message}`);
+  }
+  const parsed = projectFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new KernelError('invalid_input', `${file}: ${z.prettifyError(parsed.error)}`);
+  return {
+    baseDir: dirname(path),
+    drivers: parsed.data.drivers.map((spec) => (spec.options === undefined ? { module: spec.module } : { module: spec.module, options: spec.options })),
+  };
+}

@@ -1,0 +1,156 @@
+/** The API over the in-memory adapters, called in memory (no sockets), plus request/assert helpers. */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
+import { WorkSignal } from '../../src/adapters/work-signal.js';
+import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
+import { createDriverRegistry } from '../../src/drivers/index.js';
+import { EventProcessor, KernelError, KernelMetrics, type Driver } from '../../src/kernel/index.js';
+import { allowAllAuthorizer, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
+import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
+
+export interface FixtureOptions {
+  limits?: Partial<ApiLimits>;
+  health?: () => Promise<HealthReport>;
+  services?: Partial<ApiServices>;
+}
+
+export const OK_HEALTH: HealthReport = { status: 'ok', mode: 'local', version: '0.0.0-test', uptimeSeconds: 1, checks: { store: { ok: true } } };
+
+export function apiFixture(options: FixtureOptions = {}) {
+  const clock = new TestClock();
+  const store = new MemoryEventStore();
+  const audit = new MemoryAuditLog();
+  const queue = new MemoryQueue({ clock });
+  queue.bindStore(store, audit);
+  const secret = new Uint8Array(randomBytes(32));
+  const metrics = new KernelMetrics();
+  const changes = new WorkSignal();
+  const services: ApiServices = {
+    bus: queue,
+    store,
+    audit,
+    clock,
+    logger: silentLogger,
+    authenticator: new DevTokenAuthenticator(secret),
+    metrics,
+    drivers: () => [],
+    health: options.health ?? (async () => OK_HEALTH),
+    waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
+    limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },
+    ...options.services,
+  };
+  const api = createApi(services);
+  return {
+    api,
+    services,
+    clock,
+    store,
+    audit,
+    queue,
+    metrics,
+    changes,
+    secret,
+    token: (userId = 'alice', tokenOptions: { expiresIn?: string } = {}) => signDevToken(secret, userId, tokenOptions),
+  };
+}
+export type ApiFixture = ReturnType<typeof apiFixture>;
+
+export interface RequestInit {
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | undefined;
+  signal?: AbortSignal;
+  /** A bare `get`-only header lookup, as a minimal host might pass. */
+  bareHeaders?: boolean;
+}
+
+export function apiRequest(method: string, path: string, init: RequestInit = {}): ApiRequest {
+  const headers = new Headers(init.headers);
+  const bytes = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : (init.body ?? new Uint8Array());
+  return {
+    method,
+    url: new URL(path, 'http://localhost:7071'),
+    headers: init.bareHeaders ? { get: (name) => headers.get(name) } : headers,
+    async body(limit) {
+      if (bytes.byteLength > limit) throw new KernelError('payload_too_large', `the request body is larger than ${limit} bytes`);
+      return bytes;
+    },
+    signal: init.signal ?? new AbortController().signal,
+  };
+}
+
+export interface SentResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  json(): unknown;
+}
+
+/** Calls the API with `Authorization: Bearer <token>` when a token is given. */
+export async function send(fixture: Pick<ApiFixture, 'api'>, method: string, path: string, init: RequestInit & { token?: string } = {}): Promise<SentResponse> {
+  const headers = { ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }), ...init.headers };
+  const response = await fixture.api.handle(apiRequest(method, path, { ...init, headers }));
+  return toSent(response);
+}
+
+export function toSent(response: ApiResponse): SentResponse {
+  assert.ok(!('stream' in response), 'expected a plain response, got a stream');
+  const body = response.body;
+  const text = body === undefined ? '' : typeof body === 'string' ? body : new TextDecoder().decode(body);
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as unknown };
+}
+
+export interface ProblemShape {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ pointer?: string; field?: string; reason: string }>;
+}
+
+/** Asserts an RFC 9457 problem with `status`; `where` must name one of the listed errors. */
+export function assertProblem(response: SentResponse, status: number, where?: { pointer: string } | { field: string }): ProblemShape {
+  assert.equal(response.status, status, response.text);
+  assert.equal(response.headers['content-type'], 'application/problem+json');
+  const problem = response.json() as ProblemShape;
+  assert.equal(problem.status, status);
+  assert.equal(typeof problem.type, 'string');
+  assert.equal(typeof problem.title, 'string');
+  assert.equal(typeof problem.detail, 'string');
+  assert.ok(problem.detail.length > 0);
+  if (where) {
+    const errors = problem.errors ?? [];
+    const found = errors.find((error) => ('pointer' in where ? error.pointer === where.pointer : error.field === where.field));
+    assert.ok(found, `expected an error at ${JSON.stringify(where)} in ${JSON.stringify(errors)}`);
+    assert.ok(found.reason.length > 0);
+  }
+  return problem;
+}
+
+export async function assertNothingStored(fixture: ApiFixture, userId = 'alice'): Promise<void> {
+  assert.equal(await fixture.queue.depth(), 0, 'nothing may be queued');
+  assert.deepEqual(await fixture.store.list(userId, { limit: 500 }), [], 'nothing may be stored');
+}
+
+/** A valid structured-mode CloudEvent. */
+export function cloudEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { specversion: '1.0', id: 'e1', type: 'demo.ping', source: '/test', data: { n: 1 }, ...overrides };
+}
+
+export const STRUCTURED = { 'content-type': 'application/cloudevents+json' };
+export const BATCH = { 'content-type': 'application/cloudevents-batch+json' };
+export const PLAIN = { 'content-type': 'application/json' };
+
+/** Runs every queued event once through a processor over the fixture's store (drivers as given). */
+export async function processQueued(fixture: ApiFixture, drivers: Driver[]): Promise<void> {
+  const processor = new EventProcessor({
+    store: fixture.store,
+    drivers: createDriverRegistry(drivers),
+    authorizer: allowAllAuthorizer,
+    clock: fixture.clock,
+    logger: silentLogger,
+  });
+  for (let deliveries = await fixture.queue.receive(10); deliveries.length > 0; deliveries = await fixture.queue.receive(10)) {
+    for (const delivery of deliveries) await fixture.queue.settle(delivery, await processor.process(delivery.body, delivery));
+  }
+}

@@ -1,0 +1,56 @@
+/** Records, audit entries and outcomes for the contract suites, valid under the kernel's schemas. */
+import type { AuditEntry, Emission, Envelope, EventRecord, EventStatus, Outcome } from '../../src/kernel/index.js';
+import { makeEvent } from '../helpers/kernel-fixture.js';
+
+export function makeRecord(event: Envelope, overrides: Partial<EventRecord> = {}): EventRecord {
+  return {
+    userId: event.userid,
+    id: event.id,
+    type: event.type,
+    status: 'processed',
+    digest: `digest-${event.id}`,
+    event,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    attempts: 1,
+    decision: { allowed: true, authorizer: 'allow-all', reason: 'test', policies: [] },
+    drivers: [{ driver: 'echo', status: 'succeeded', durationMs: 1, emitted: [], attempt: 1 }],
+    children: [],
+    ...overrides,
+  };
+}
+
+/** A record for a fresh event of the given user, id, type and receive time. */
+export function recordOf(userid: string, id: string, type: string, receivedAt: string, status: EventStatus = 'processed'): EventRecord {
+  return makeRecord(makeEvent({ userid, id, type }), { receivedAt, status });
+}
+
+export function makeAudit(record: EventRecord, attempt = 1): AuditEntry {
+  return {
+    userId: record.userId,
+    id: `${record.id}-${attempt}`,
+    at: '2026-01-01T00:00:00.000Z',
+    eventId: record.id,
+    eventType: record.type,
+    attempt,
+    status: record.status,
+    drivers: ['echo'],
+    emitted: record.children,
+  };
+}
+
+/** The child event a driver emitted for `parent`. */
+export function childOf(parent: Envelope, id: string): Envelope {
+  return makeEvent({ id, userid: parent.userid, type: 'demo.child', correlationid: parent.correlationid, causationid: parent.id, depth: parent.depth + 1 });
+}
+
+export function completeOutcome(event: Envelope, emissions: Emission[] = [], status: EventStatus = 'processed'): Outcome & { kind: 'complete' } {
+  const record = makeRecord(event, { status, children: emissions.map((emission) => emission.event.id) });
+  return { kind: 'complete', record, emissions, audit: makeAudit(record) };
+}
+
+export function retryOutcome(event: Envelope, emissions: Emission[], retryAfterMs: number): Outcome & { kind: 'retry' } {
+  const record = makeRecord(event, { status: 'accepted', children: emissions.map((emission) => emission.event.id) });
+  const error = { code: 'driver_timeout', message: 'slow', retryable: true };
+  return { kind: 'retry', record, emissions, audit: makeAudit(record), retryAfterMs, error };
+}

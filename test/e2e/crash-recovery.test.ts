@@ -1,0 +1,123 @@
+/**
+ * The issue's reliability scenario, from the outside: the real host as a child process gets
+ * 2,000 events, is killed with SIGKILL mid-stream, restarts on the same data folder, and every
+ * accepted event is processed once. The "external system" is an HTTP peer in this test that
+ * applies each idempotency key once and counts every attempt.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, it } from 'node:test';
+import { signDevToken, loadOrCreateDevSecret } from '../../src/security/index.js';
+import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
+
+const TOTAL = 2000;
+const KILL_AFTER = 700;
+
+const applied = new Map<string, number>(); // idempotency key -> attempts
+const peer = createServer((req, res) => {
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string') return void res.writeHead(400).end();
+  applied.set(key, (applied.get(key) ?? 0) + 1);
+  req.resume();
+  res.writeHead(200).end('{}');
+});
+
+let dataDir: string;
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'vextir-crash-'));
+  await new Promise<void>((done) => peer.listen(0, '127.0.0.1', done));
+});
+after(() => {
+  peer.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function send(host: HostProcess, token: string, id: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${host.url}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({ specversion: '1.0', id, source: '/test/crash', type: 'crash.test', data: { id } }),
+    });
+    await response.arrayBuffer();
+    return response.status === 202;
+  } catch {
+    return false; // the host died with this request in flight: not accepted, the client retries
+  }
+}
+
+it('loses no accepted event and duplicates no side effect across a SIGKILL', async () => {
+  const address = peer.address();
+  const peerUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const configFile = join(dataDir, 'vextir.config.yaml');
+  writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/side-effect-driver.js'), options: { peerUrl } }] }));
+  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50' };
+  const port = await freePort();
+  const token = await signDevToken(loadOrCreateDevSecret(dataDir), 'crash-tester');
+  const ids = Array.from({ length: TOTAL }, (_, i) => `crash-${i}`);
+  const accepted = new Set<string>();
+
+  let host = await startHostProcess(dataDir, port, env);
+  let next = 0;
+  let killed = false;
+  const sender = async (): Promise<void> => {
+    while (next < TOTAL) {
+      const id = ids[next++]!;
+      if (await send(host, token, id)) accepted.add(id);
+      if (!killed && accepted.size >= KILL_AFTER) {
+        killed = true;
+        host.child.kill('SIGKILL');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, sender));
+  await host.exited;
+  const acceptedBeforeRestart = accepted.size;
+
+  host = await startHostProcess(dataDir, port, env);
+  try {
+    // A real client retries what it could not get acknowledged, with the same ids.
+    for (const id of ids) if (!accepted.has(id) && (await send(host, token, id))) accepted.add(id);
+    assert.equal(accepted.size, TOTAL, 'after the restart every event is accepted');
+
+    const deadline = Date.now() + 60_000;
+    let pending = [...accepted];
+    while (pending.length > 0 && Date.now() < deadline) {
+      const statuses = await Promise.all(
+        pending.map(async (id) => {
+          const response = await fetch(`${host.url}/api/events/${id}`, { headers: { authorization: `Bearer ${token}` } });
+          return { id, record: (await response.json()) as { status: string; children: string[] } };
+        }),
+      );
+      for (const { record } of statuses) assert.notEqual(record.status, 'failed');
+      pending = statuses.filter(({ record }) => record.status !== 'processed').map(({ id }) => id);
+      if (pending.length > 0) await new Promise((done) => setTimeout(done, 200));
+    }
+    assert.deepEqual(pending, [], 'every accepted event reaches processed');
+
+    // Exactly one stable idempotency key per event: a redelivery reuses it, so the peer applies once.
+    const keysByEvent = new Map<string, number>();
+    for (const key of applied.keys()) {
+      const eventId = key.split(':')[1]!;
+      keysByEvent.set(eventId, (keysByEvent.get(eventId) ?? 0) + 1);
+    }
+    assert.equal(keysByEvent.size, TOTAL, 'every event reached the external system');
+    assert.ok([...keysByEvent.values()].every((count) => count === 1), 'one idempotency key per event');
+    const attempts = [...applied.values()].reduce((sum, n) => sum + n, 0);
+    assert.ok(attempts >= TOTAL);
+
+    // Each event emitted exactly one follow-up, recorded once.
+    const sample = await fetch(`${host.url}/api/events?type=crash.done&limit=500`, { headers: { authorization: `Bearer ${token}` } });
+    const { events } = (await sample.json()) as { events: Array<{ id: string }> };
+    assert.equal(new Set(events.map((e) => e.id)).size, events.length);
+    process.stdout.write(
+      `# crash test: ${acceptedBeforeRestart} accepted before SIGKILL, ${TOTAL} after restart; ${attempts} side-effect attempts for ${TOTAL} events (${attempts - TOTAL} redelivered)\n`,
+    );
+  } finally {
+    host.child.kill('SIGTERM');
+    assert.equal(await host.exited, 0, 'graceful shutdown exits 0');
+  }
+});

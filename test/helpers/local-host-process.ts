@@ -1,0 +1,46 @@
+/** Starts the real local host (`vextir start`) as a child process, as a user would. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface HostProcess {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startHostProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HostProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'start'], {
+    env: { ...process.env, VEXTIR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(join(dataDir, `host-${child.pid}.log`));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the host exited with ${child.exitCode} during start-up; see ${dataDir}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return { url, child, exited };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the host did not answer /api/health within 30 s; see ${dataDir}`);
+}
