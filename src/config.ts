@@ -30,6 +30,21 @@ const envSchema = z.object({
   VEXTIR_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   VEXTIR_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
   VEXTIR_MAX_BATCH: int(1, 10_000).default(100),
+  /**
+   * Azure: Service Bus. The names are the ones the Functions host reads for the trigger's
+   * `connection: "ServiceBusConnection"`, so one setting serves the trigger and the sender:
+   * the namespace with managed identity, or a connection string.
+   */
+  ServiceBusConnection__fullyQualifiedNamespace: z.string().min(1).optional(),
+  ServiceBusConnection: z.string().min(1).optional(),
+  SERVICEBUS_QUEUE: z.string().min(1).default('events'),
+  /** Azure: Cosmos DB for NoSQL. Without COSMOS_KEY the managed identity is used. */
+  COSMOS_ENDPOINT: z.url().optional(),
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().min(1).default('vextir'),
+  /** Azure: Microsoft Entra ID tokens accepted by the API (tenant id and the API's audience). */
+  ENTRA_TENANT_ID: z.string().min(1).optional(),
+  ENTRA_AUDIENCE: z.string().min(1).optional(),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -49,6 +64,13 @@ export interface Config {
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   api: { maxBodyBytes: number; maxBatchSize: number };
   cli: { url: string | undefined; token: string | undefined; user: string | undefined };
+  azure: AzureConfig | undefined;
+}
+
+export interface AzureConfig {
+  serviceBus: { namespace: string | undefined; connectionString: string | undefined; queue: string };
+  cosmos: { endpoint: string; key: string | undefined; database: string };
+  entra: { tenantId: string; audience: string };
 }
 
 /** Parse the environment, or throw an error that names every bad setting. */
@@ -59,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const azure = e.VEXTIR_MODE === 'azure' ? azureConfig(e) : undefined;
   return {
     mode: e.VEXTIR_MODE,
     dataDir: e.VEXTIR_DATA_DIR,
@@ -75,8 +98,36 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
     api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH },
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
+    azure,
   };
 }
 
-/** Names of every environment setting this module reads (checked against infra and samples). */
+function azureConfig(e: Env): AzureConfig {
+  const missing: string[] = [];
+  if (!e.ServiceBusConnection__fullyQualifiedNamespace && !e.ServiceBusConnection) {
+    missing.push('ServiceBusConnection__fullyQualifiedNamespace (or ServiceBusConnection)');
+  }
+  if (!e.COSMOS_ENDPOINT) missing.push('COSMOS_ENDPOINT');
+  if (!e.ENTRA_TENANT_ID) missing.push('ENTRA_TENANT_ID');
+  if (!e.ENTRA_AUDIENCE) missing.push('ENTRA_AUDIENCE');
+  if (missing.length > 0) throw new Error(`invalid configuration: VEXTIR_MODE=azure needs ${missing.join(', ')}`);
+  return {
+    serviceBus: { namespace: e.ServiceBusConnection__fullyQualifiedNamespace, connectionString: e.ServiceBusConnection, queue: e.SERVICEBUS_QUEUE },
+    cosmos: { endpoint: e.COSMOS_ENDPOINT ?? '', key: e.COSMOS_KEY, database: e.COSMOS_DATABASE },
+    entra: { tenantId: e.ENTRA_TENANT_ID ?? '', audience: e.ENTRA_AUDIENCE ?? '' },
+  };
+}
+
+/** Names of every environment setting this module reads. */
 export const CONFIG_SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * Settings that only the embedded default or the CLI read: the Function App neither needs nor
+ * provisions them. Every other setting must be in infra/ and local.settings.sample.json (tested).
+ */
+export const LOCAL_ONLY_SETTINGS: ReadonlySet<string> = new Set([
+  'VEXTIR_DATA_DIR', 'VEXTIR_HOST', 'PORT', 'LOG_FORMAT', 'VEXTIR_SQLITE_SYNC', 'VEXTIR_LOCK_MS',
+  'VEXTIR_WORKER_CONCURRENCY', 'VEXTIR_SHUTDOWN_GRACE_MS', 'VEXTIR_URL', 'VEXTIR_TOKEN', 'VEXTIR_USER',
+  // Alternatives to the managed-identity settings: possible, never required, not provisioned.
+  'ServiceBusConnection', 'COSMOS_KEY',
+]);

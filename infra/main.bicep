@@ -1,0 +1,246 @@
+// Every Azure resource Vextir OS needs, wired for managed identity (no keys in settings).
+// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
+// or `azd up` (azure.yaml at the repo root).
+targetScope = 'resourceGroup'
+
+@description('Short name used to derive resource names')
+@minLength(3)
+@maxLength(12)
+param name string = 'vextir'
+param location string = resourceGroup().location
+@description('Entra ID tenant whose tokens the API accepts')
+param entraTenantId string = tenant().tenantId
+@description('Audience (Application ID URI or client id) of the Vextir API app registration')
+param entraAudience string
+@description('Deliveries before Service Bus and the processor give up on an event: keep the two equal')
+@minValue(1)
+@maxValue(100)
+param maxDeliveryCount int = 10
+param maximumInstanceCount int = 100
+param instanceMemoryMB int = 2048
+
+var suffix = uniqueString(resourceGroup().id, name)
+var queueName = 'events'
+var databaseName = 'vextir'
+// Data-plane roles, and only these (built-in role definition ids).
+var roles = {
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  cosmosDataContributor: '00000000-0000-0000-0000-000000000002'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${name}-${suffix}'
+  location: location
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-${name}-${suffix}'
+  location: location
+  properties: { sku: { name: 'PerGB2018' }, retentionInDays: 30 }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-${name}-${suffix}'
+  location: location
+  kind: 'web'
+  properties: { Application_Type: 'web', WorkspaceResourceId: logs.id, DisableLocalAuth: true }
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take('st${name}${suffix}', 24)
+  location: location
+  sku: { name: 'Standard_LRS' }
+  kind: 'StorageV2'
+  properties: { minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, allowSharedKeyAccess: false }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: 'app-package'
+}
+
+// Standard tier: duplicate detection (messageId = delivery key of the event) needs it.
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: 'sb-${name}-${suffix}'
+  location: location
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: { disableLocalAuth: true, minimumTlsVersion: '1.2' }
+}
+
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: serviceBus
+  name: queueName
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'P1D'
+    maxDeliveryCount: maxDeliveryCount
+    lockDuration: 'PT5M'
+    deadLetteringOnMessageExpiration: true
+    defaultMessageTimeToLive: 'P14D'
+    enableBatchedOperations: true
+  }
+}
+
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'cosmos-${name}-${suffix}'
+  location: location
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    capabilities: [ { name: 'EnableServerless' } ]
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    locations: [ { locationName: location, failoverPriority: 0 } ]
+    disableLocalAuth: true
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+  parent: cosmos
+  name: databaseName
+  properties: { resource: { id: databaseName } }
+}
+
+// Containers, all partitioned by user: every query the API makes is scoped to one user.
+// `events`: one processing record per (user, event id). `audit`: append-only decisions.
+resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [
+  for container in [ 'events', 'audit' ]: {
+    parent: database
+    name: container
+    properties: {
+      resource: {
+        id: container
+        partitionKey: { paths: [ '/userId' ], kind: 'Hash' }
+        defaultTtl: -1 // TTL on, per-document opt-in (documents without `ttl` never expire)
+      }
+    }
+  }
+]
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('kv-${name}-${suffix}', 24)
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    enablePurgeProtection: true
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${name}-${suffix}'
+  location: location
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-${name}-${suffix}'
+  location: location
+  kind: 'functionapp,linux'
+  tags: { 'azd-service-name': 'api' }
+  identity: { type: 'UserAssigned', userAssignedIdentities: { '${identity.id}': {} } }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
+      runtime: { name: 'node', version: '20' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        { name: 'VEXTIR_MODE', value: 'azure' }
+        { name: 'VEXTIR_CONFIG', value: 'vextir.config.yaml' }
+        { name: 'LOG_LEVEL', value: 'info' }
+        { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
+        { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+        { name: 'ServiceBusConnection__clientId', value: identity.properties.clientId }
+        { name: 'SERVICEBUS_QUEUE', value: queue.name }
+        { name: 'COSMOS_ENDPOINT', value: cosmos.properties.documentEndpoint }
+        { name: 'COSMOS_DATABASE', value: database.name }
+        { name: 'ENTRA_TENANT_ID', value: entraTenantId }
+        { name: 'ENTRA_AUDIENCE', value: entraAudience }
+        { name: 'VEXTIR_MAX_DELIVERY_COUNT', value: string(maxDeliveryCount) }
+        { name: 'VEXTIR_MAX_DEPTH', value: '16' }
+        { name: 'VEXTIR_RETRY_BASE_MS', value: '1000' }
+        { name: 'VEXTIR_RETRY_MAX_MS', value: '300000' }
+        { name: 'VEXTIR_MAX_BODY_BYTES', value: '262144' }
+        { name: 'VEXTIR_MAX_BATCH', value: '100' }
+      ]
+    }
+  }
+}
+
+func roleAssignmentName(scopeId string, role string) string => guid(scopeId, role, 'vextir')
+
+resource queueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: queue
+  name: roleAssignmentName(queue.id, roles.serviceBusDataSender)
+  properties: { roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender), principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+resource queueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: queue
+  name: roleAssignmentName(queue.id, roles.serviceBusDataReceiver)
+  properties: { roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver), principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+resource storageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: roleAssignmentName(storage.id, roles.storageBlobDataOwner)
+  properties: { roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner), principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: roleAssignmentName(vault.id, roles.keyVaultSecretsUser)
+  properties: { roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser), principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: insights
+  name: roleAssignmentName(insights.id, roles.monitoringMetricsPublisher)
+  properties: { roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher), principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+// Cosmos DB data-plane RBAC is its own system (sqlRoleAssignments), not Microsoft.Authorization.
+resource cosmosContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
+  parent: cosmos
+  name: guid(cosmos.id, identity.id, roles.cosmosDataContributor)
+  properties: {
+    roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${roles.cosmosDataContributor}'
+    principalId: identity.properties.principalId
+    scope: cosmos.id
+  }
+}
+
+output functionAppName string = app.name
+output apiUrl string = 'https://${app.properties.defaultHostName}/api'
+output serviceBusNamespace string = '${serviceBus.name}.servicebus.windows.net'
+output cosmosEndpoint string = cosmos.properties.documentEndpoint
+output keyVaultUri string = vault.properties.vaultUri
