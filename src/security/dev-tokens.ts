@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, jwtVerify } from 'jose';
 import { KernelError, userIdSchema } from '../kernel/index.js';
 import type { Authenticator, Identity } from './identity.js';
+import { describeTokenError } from './token-errors.js';
 
 const ISSUER = 'vextir-local';
 const AUDIENCE = 'vextir';
@@ -55,15 +56,7 @@ export class DevTokenAuthenticator implements Authenticator {
       return { userId: userId.data, roles };
     } catch (error) {
       if (error instanceof KernelError) throw error;
-      throw new KernelError('unauthenticated', describeJoseError(error), { cause: error });
+      throw new KernelError('unauthenticated', describeTokenError(error), { cause: error });
     }
   }
-}
-
-function describeJoseError(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`;
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the token algorithm is not allowed';
-  return 'the token is malformed or not a Vextir token';
 }

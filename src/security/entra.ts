@@ -6,6 +6,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { KernelError, userIdSchema } from '../kernel/index.js';
 import type { Authenticator, Identity } from './identity.js';
+import { describeTokenError } from './token-errors.js';
 
 export interface EntraOptions {
   tenantId: string;
@@ -44,16 +45,7 @@ export class EntraAuthenticator implements Authenticator {
         // Not a verdict on the token (the key set could not be fetched): the caller may retry.
         throw new KernelError('unavailable', 'the token signing keys could not be fetched', { cause: error });
       }
-      throw new KernelError('unauthenticated', describe(error), { cause: error });
+      throw new KernelError('unauthenticated', describeTokenError(error), { cause: error });
     }
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`;
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the token algorithm is not allowed';
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'the token was not signed by a key of this tenant';
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
-  return 'the token is malformed';
 }
