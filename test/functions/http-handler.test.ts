@@ -1,0 +1,93 @@
+/**
+ * The Functions HTTP handler serves the same API as the local host. The Functions host cannot
+ * be installed here (its installer downloads the runtime), so the handler is called with
+ * `HttpRequest` / `InvocationContext` objects built by hand, as the host would pass them.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import functions from '@azure/functions';
+import { createHttpHandler } from '../../src/functions/http-adapter.js';
+import { apiFixture } from '../api/helpers.js';
+
+// A CommonJS package: Node's ESM loader exposes these classes only on the default export.
+const { HttpRequest, InvocationContext } = functions;
+
+function context(): InstanceType<typeof InvocationContext> {
+  return new InvocationContext({ functionName: 'api', invocationId: 'test-invocation' });
+}
+
+async function text(body: unknown): Promise<string> {
+  if (typeof body === 'string') return body;
+  return Buffer.from(body as Uint8Array).toString('utf8');
+}
+
+describe('Azure Functions HTTP handler', () => {
+  it('accepts a structured CloudEvent and serves its status, exactly as the local host does', async () => {
+    const fixture = apiFixture();
+    const handler = createHttpHandler(async () => fixture.api);
+    const token = await fixture.token('alice');
+    const post = await handler(
+      new HttpRequest({
+        method: 'POST',
+        url: 'https://vextir.example/api/events',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+        body: { string: JSON.stringify({ specversion: '1.0', id: 'f1', source: '/functions', type: 'demo.ping' }) },
+      }),
+      context(),
+    );
+    assert.equal(post.status, 202);
+    assert.deepEqual(JSON.parse(await text(post.body)), { ids: ['f1'] });
+    assert.equal(await fixture.queue.depth(), 1);
+
+    const get = await handler(
+      new HttpRequest({ method: 'GET', url: 'https://vextir.example/api/events/f1', headers: { authorization: `Bearer ${token}` } }),
+      context(),
+    );
+    assert.equal(get.status, 200);
+    assert.equal(JSON.parse(await text(get.body)).status, 'accepted');
+  });
+
+  it('answers problem+json for bad input and never trusts a ce-userid header', async () => {
+    const fixture = apiFixture();
+    const handler = createHttpHandler(async () => fixture.api);
+    const response = await handler(
+      new HttpRequest({
+        method: 'POST',
+        url: 'https://vextir.example/api/events',
+        headers: {
+          authorization: `Bearer ${await fixture.token('alice')}`,
+          'ce-specversion': '1.0', 'ce-id': 'x1', 'ce-source': '/s', 'ce-type': 'demo.ping', 'ce-userid': 'bob',
+          'content-type': 'application/json',
+        },
+        body: { string: '{}' },
+      }),
+      context(),
+    );
+    assert.equal(response.status, 400);
+    assert.equal((response.headers as Record<string, string>)['content-type'], 'application/problem+json');
+    assert.match(await text(response.body), /ce-userid/);
+    assert.equal(await fixture.queue.depth(), 0);
+  });
+
+  it('refuses a body over the limit with 413 before parsing it', async () => {
+    const fixture = apiFixture();
+    const handler = createHttpHandler(async () => fixture.api);
+    const response = await handler(
+      new HttpRequest({
+        method: 'POST',
+        url: 'https://vextir.example/api/events',
+        headers: { authorization: `Bearer ${await fixture.token('alice')}`, 'content-type': 'application/json' },
+        body: { string: 'x'.repeat(300 * 1024) },
+      }),
+      context(),
+    );
+    assert.equal(response.status, 413);
+  });
+
+  it('answers 401 without a token', async () => {
+    const fixture = apiFixture();
+    const handler = createHttpHandler(async () => fixture.api);
+    const response = await handler(new HttpRequest({ method: 'GET', url: 'https://vextir.example/api/events' }), context());
+    assert.equal(response.status, 401);
+  });
+});
