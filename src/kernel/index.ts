@@ -36,6 +36,7 @@ export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
 export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor/apply.js';
 export type { Authorizer } from './processor/authorize.js';
 export type { Emission, Outcome } from './processor/outcome.js';
+export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from './processor/handle-triggered.js';
 export {
   DEFAULT_PROCESSOR_OPTIONS,
   EventProcessor,
