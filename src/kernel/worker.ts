@@ -75,7 +75,9 @@ export class QueueWorker {
         continue;
       }
       if (deliveries.length === 0) {
-        await this.consumer.waitForWork(this.options.idleWaitMs, signal);
+        await this.consumer.waitForWork(this.options.idleWaitMs, signal).catch((error: unknown) => {
+          this.logger.error({ err: error }, 'waiting for work failed');
+        });
         continue;
       }
       for (const delivery of deliveries) {

@@ -13,8 +13,9 @@ export interface QueueHarness {
   queue: EventBus & QueueConsumer;
   store: EventStore;
   audit: AuditLog;
-  deadLetters(): DeadLetter[];
-  close(): void;
+  /** Newest first. */
+  deadLetters(): DeadLetter[] | Promise<DeadLetter[]>;
+  close(): void | Promise<void>;
 }
 
 export interface QueueHarnessOptions {
@@ -23,7 +24,8 @@ export interface QueueHarnessOptions {
   maxDeliveryCount: number;
 }
 
-export type OpenQueue = (options: QueueHarnessOptions) => QueueHarness;
+/** Opens a fresh, empty queue (with its store and audit log) for one test. */
+export type OpenQueue = (options: QueueHarnessOptions) => QueueHarness | Promise<QueueHarness>;
 
 const LOCK_MS = 1000;
 
@@ -34,11 +36,11 @@ function one(deliveries: Delivery[]): Delivery {
 
 export function eventQueueContract(adapter: string, open: OpenQueue): void {
   async function withQueue(test: (h: QueueHarness) => Promise<void>, maxDeliveryCount = 10): Promise<void> {
-    const harness = open({ clock: new TestClock(), lockMs: LOCK_MS, maxDeliveryCount });
+    const harness = await open({ clock: new TestClock(), lockMs: LOCK_MS, maxDeliveryCount });
     try {
       await test(harness);
     } finally {
-      harness.close();
+      await harness.close();
     }
   }
 
@@ -142,7 +144,7 @@ export function eventQueueContract(adapter: string, open: OpenQueue): void {
         const next = one(await queue.receive(10));
         assert.equal((next.body as { id: string }).id, 'e2', 'the exhausted message is skipped in the same receive');
         assert.equal(await queue.depth(), 1);
-        const [letter] = deadLetters();
+        const [letter] = await deadLetters();
         assert.equal(letter?.messageId, deliveryKey('alice', 'e1'));
         assert.equal(letter?.reason, 'max_delivery_count_exceeded');
         assert.equal(letter?.deliveryCount, 2);
@@ -155,7 +157,7 @@ export function eventQueueContract(adapter: string, open: OpenQueue): void {
         await queue.settle(one(await queue.receive(10)), { kind: 'poison', reason: 'invalid_event', description: 'bad specversion' });
         assert.equal(await queue.depth(), 0);
         assert.equal(await store.get('alice', 'e1'), undefined);
-        const [letter] = deadLetters();
+        const [letter] = await deadLetters();
         assert.deepEqual([letter?.reason, letter?.description, letter?.deliveryCount], ['invalid_event', 'bad specversion', 1]);
       }));
 

@@ -7,20 +7,22 @@ import { makeAudit, recordOf } from './fixtures.js';
 export interface StoreHarness {
   store: EventStore;
   audit: AuditLog;
-  close(): void;
+  /** May be async: a networked adapter (Cosmos) drops its database here. */
+  close(): void | Promise<void>;
 }
 
-export type OpenStore = () => StoreHarness;
+/** May be async: a networked adapter (Cosmos) creates its database and containers first. */
+export type OpenStore = () => StoreHarness | Promise<StoreHarness>;
 
 const ids = (records: EventRecord[]): string[] => records.map((record) => record.id);
 
 export function eventStoreContract(adapter: string, open: OpenStore): void {
   async function withStore(test: (h: StoreHarness) => Promise<void>): Promise<void> {
-    const harness = open();
+    const harness = await open();
     try {
       await test(harness);
     } finally {
-      harness.close();
+      await harness.close();
     }
   }
 
@@ -32,6 +34,9 @@ export function eventStoreContract(adapter: string, open: OpenStore): void {
         await store.save(record);
         assert.deepEqual(await store.get('alice', 'e1'), record);
         assert.equal(await store.get('bob', 'e1'), undefined);
+        const copy = await store.get('alice', 'e1');
+        copy!.children.push('mutated');
+        assert.deepEqual(await store.get('alice', 'e1'), record, 'a result is a copy, not the stored record');
         await store.save({ ...record, status: 'failed' });
         assert.equal((await store.get('alice', 'e1'))?.status, 'failed', 'save replaces');
       }));
@@ -119,7 +124,10 @@ export function eventStoreContract(adapter: string, open: OpenStore): void {
         assert.deepEqual(await list({ eventId: 'e1', limit: 10 }), ['e1-2', 'e1-1']);
         assert.deepEqual(await list({ eventId: 'e1', limit: 1 }), ['e1-2']);
         assert.deepEqual(await list({ limit: 10 }, 'bob'), ['e1-1']);
-        assert.deepEqual((await audit.list('alice', { eventId: 'e2', limit: 1 }))[0], makeAudit(e2, 1));
+        const [entry] = await audit.list('alice', { eventId: 'e2', limit: 1 });
+        assert.deepEqual(entry, makeAudit(e2, 1));
+        entry!.drivers.push('mutated');
+        assert.deepEqual((await audit.list('alice', { eventId: 'e2', limit: 1 }))[0], makeAudit(e2, 1), 'a result is a copy');
       }));
   });
 }

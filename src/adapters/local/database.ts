@@ -85,6 +85,8 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+const WAL_AUTOCHECKPOINT_PAGES = 4000;
+
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -100,6 +102,13 @@ export function openDatabase(options: DatabaseOptions): SqliteDatabase {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
+    // Savepoint journals (group commit gives each write one) in memory rather than temp files.
+    db.pragma('temp_store = MEMORY');
+    // Checkpoint every ~16 MB of WAL instead of the default ~4 MB: queue pages churn, and a page
+    // changed many times between checkpoints is copied back once (about a third less write time).
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    // After a checkpoint resets the WAL, truncate a file that grew past this (bytes).
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     migrate(db);
     return db;
   } catch (error) {
@@ -137,6 +146,11 @@ export function guard<T>(db: SqliteDatabase, work: () => T): T {
     if (!db.open) throw new KernelError('shutting_down', 'the database is closed', { cause: error });
     throw translateSqliteError(error, 'SQLite operation failed');
   }
+}
+
+/** SQLite reads a negative LIMIT as "no limit"; the ports mean "at most this many". */
+export function rowLimit(limit: number): number {
+  return Math.max(0, Math.floor(limit));
 }
 
 const TRANSIENT = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL'];

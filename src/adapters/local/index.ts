@@ -1,4 +1,5 @@
 export { SCHEMA_VERSION, openDatabase, translateSqliteError, type DatabaseOptions, type SqliteDatabase } from './database.js';
+export { GroupCommit } from './group-commit.js';
 export { acquireHostLock, type HostLock } from './host-lock.js';
 export { createHttpServer } from './http-server.js';
 export { openLocalStorage, type LocalStorage, type LocalStorageOptions } from './open-local-storage.js';

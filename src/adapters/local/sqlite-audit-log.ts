@@ -1,7 +1,7 @@
 /** AuditLog on SQLite: append-only rows in the shared database file, parsed on the way out. */
 import { auditEntrySchema, type AuditEntry, type AuditLog } from '../../kernel/audit.js';
 import { KernelError } from '../../kernel/errors.js';
-import { guard, type SqliteDatabase } from './database.js';
+import { guard, rowLimit, type SqliteDatabase } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 
 interface EntryRow {
@@ -37,7 +37,7 @@ export class SqliteAuditLog implements AuditLog {
 
   async list(userId: string, query: { eventId?: string; limit: number }): Promise<AuditEntry[]> {
     const rows = guard(this.#db, () =>
-      query.eventId === undefined ? this.#byUser.all(userId, query.limit) : this.#byEvent.all(userId, query.eventId, query.limit),
+      query.eventId === undefined ? this.#byUser.all(userId, rowLimit(query.limit)) : this.#byEvent.all(userId, query.eventId, rowLimit(query.limit)),
     );
     return rows.map(parseEntry);
   }

@@ -7,7 +7,7 @@ import { KernelError } from '../../kernel/errors.js';
 import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
 import { eventRecordSchema, type EventRecord } from '../../kernel/records.js';
 import { WorkSignal } from '../work-signal.js';
-import { guard, type SqliteDatabase, type SqliteStatement } from './database.js';
+import { guard, rowLimit, type SqliteDatabase, type SqliteStatement } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 
 type RecordParams = [userId: string, id: string, type: string, status: string, receivedAt: string, record: string];
@@ -124,7 +124,7 @@ export class SqliteEventStore implements EventStore {
       where.push('status = ?');
       values.push(query.status);
     }
-    values.push(query.limit);
+    values.push(rowLimit(query.limit));
     const sql = `SELECT seq, record FROM event_records WHERE ${where.join(' AND ')} ORDER BY received_at DESC, seq DESC LIMIT ?`;
     const rows = guard(this.#db, () => this.#listStatement(sql).all(...values));
     return rows.map(parseRecord);
@@ -134,7 +134,7 @@ export class SqliteEventStore implements EventStore {
     if (cursor === undefined) return { records: [], cursor: String(guard(this.#db, () => this.#lastSeq.get()) ?? 0) };
     if (!CURSOR.test(cursor)) throw new KernelError('invalid_input', `not a change cursor: ${cursor}`);
     const after = Number(cursor);
-    const rows = guard(this.#db, () => this.#changesAfter.all(userId, after, limit));
+    const rows = guard(this.#db, () => this.#changesAfter.all(userId, after, rowLimit(limit)));
     return { records: rows.map(parseRecord), cursor: String(rows.at(-1)?.seq ?? after) };
   }
 

@@ -4,10 +4,8 @@
  * delivery, dead-lettering. It shares the database file with the event store, so `settle`
  * emits, records, audits and acknowledges in one transaction.
  */
-import { randomUUID } from 'node:crypto';
 import type { Envelope } from '../../kernel/envelope.js';
 import { KernelError } from '../../kernel/errors.js';
-import { deliveryKey } from '../../kernel/ids.js';
 import type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { Outcome } from '../../kernel/processor/outcome.js';
@@ -16,7 +14,7 @@ import { guard, type SqliteDatabase } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 import type { SqliteAuditLog } from './sqlite-audit-log.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
-import { SqliteQueueStatements, type LeasedRow } from './sqlite-queue-statements.js';
+import { SqliteQueueTables, type Acknowledgement } from './sqlite-queue-tables.js';
 
 export interface SqliteQueueOptions {
   clock: Clock;
@@ -40,21 +38,19 @@ export const DEFAULT_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 export class SqliteQueue implements EventBus, QueueConsumer {
   readonly #db: SqliteDatabase;
   readonly #commits: GroupCommit;
-  readonly #sql: SqliteQueueStatements;
+  readonly #tables: SqliteQueueTables;
   readonly #clock: Clock;
   readonly #store: SqliteEventStore;
   readonly #audit: SqliteAuditLog;
   readonly #signal = new WorkSignal();
-  readonly #lockMs: number;
-  readonly #maxDeliveryCount: number;
-  readonly #windowMs: number;
   readonly #pruneEveryMs: number;
-  readonly #lease: (max: number, at: Date) => LeasedRow[];
+  // Built once: creating a transaction function per call costs more than the statements it runs.
+  // IMMEDIATE takes the write lock up front, so a read-then-write never fails to upgrade.
   readonly #replay: (messageId: string, now: number) => void;
   #lastPrune: number;
   #receiveFailed = false;
 
-  /** `targets` and `commits` must be on the same database: settle writes them in its transaction. */
+  /** `commits`, `store` and `audit` must be on `db`: settle writes all of them in one transaction. */
   constructor(
     db: SqliteDatabase,
     commits: GroupCommit,
@@ -63,57 +59,70 @@ export class SqliteQueue implements EventBus, QueueConsumer {
   ) {
     this.#db = db;
     this.#commits = commits;
-    this.#sql = new SqliteQueueStatements(db);
+    this.#tables = new SqliteQueueTables(db, {
+      lockMs: positive('lockMs', options.lockMs ?? 60_000),
+      maxDeliveryCount: positive('maxDeliveryCount', options.maxDeliveryCount ?? 10),
+      dedupeWindowMs: positive('dedupeWindowMs', options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS),
+    });
     this.#clock = options.clock;
     this.#store = targets.store;
     this.#audit = targets.audit;
-    this.#lockMs = positive('lockMs', options.lockMs ?? 60_000);
-    this.#maxDeliveryCount = positive('maxDeliveryCount', options.maxDeliveryCount ?? 10);
-    this.#windowMs = positive('dedupeWindowMs', options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
     this.#pruneEveryMs = positive('pruneEveryMs', options.pruneEveryMs ?? 60_000);
     this.#lastPrune = this.#clock.now().getTime();
-    // Built once: creating a transaction function per call costs more than the statements it runs.
-    // IMMEDIATE takes the write lock up front, so a read-then-write never fails to upgrade.
-    this.#lease = db.transaction(this.#leaseTx.bind(this)).immediate;
-    this.#replay = db.transaction(this.#replayTx.bind(this)).immediate;
+    this.#replay = db.transaction((messageId: string, now: number) => this.#tables.replay(messageId, now)).immediate;
   }
 
   async publish(events: readonly Envelope[], options: PublishOptions = {}): Promise<void> {
     if (events.length === 0) return;
     const now = this.#clock.now().getTime();
-    this.#maybePrune(now);
+    if (now - this.#lastPrune >= this.#pruneEveryMs) this.pruneSeen(now);
     const visibleAt = options.notBefore?.getTime() ?? now;
-    await this.#commits.run(() => this.#publishTx(events, visibleAt, now));
+    await this.#commits.run(() => {
+      for (const event of events) this.#tables.enqueue(event, visibleAt, now);
+    });
     this.#signal.notify();
   }
 
   async receive(max: number): Promise<SqliteDelivery[]> {
     if (max <= 0) return [];
-    let rows: LeasedRow[];
+    const now = this.#clock.now();
     try {
-      rows = guard(this.#db, () => this.#lease(max, this.#clock.now()));
+      // Leasing is a write too: it joins the group commit rather than paying for its own.
+      const rows = await this.#commits.run(() => this.#tables.lease(max, now));
       this.#receiveFailed = false;
+      return rows.map((row) => ({
+        messageId: row.message_id,
+        body: parseBody(row.body),
+        deliveryCount: row.delivery_count,
+        enqueuedAt: new Date(row.enqueued_at),
+        lockToken: row.lock_token,
+      }));
     } catch (error) {
       this.#receiveFailed = true;
       throw error;
     }
-    return rows.map((row) => ({
-      messageId: row.message_id,
-      body: parseBody(row.body),
-      deliveryCount: row.delivery_count,
-      enqueuedAt: new Date(row.enqueued_at),
-      lockToken: row.lock_token,
-    }));
   }
 
   /**
-   * Apply an outcome and acknowledge the message in one transaction. Throws `conflict` (and
-   * changes nothing) when the lock was lost: the message was leased again, settled or dead-lettered.
+   * Emit, record, audit and acknowledge in one transaction. Throws `conflict`, changing nothing,
+   * when the lock was lost: the message was leased again, settled or dead-lettered meanwhile.
    * A lock that expired but was not taken over is still honoured.
    */
   async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
     const token = lockTokenOf(delivery);
-    await this.#commits.run(() => this.#settleTx(delivery.messageId, token, outcome, this.#clock.now()));
+    const at = this.#clock.now();
+    await this.#commits.run(() => {
+      if (!this.#tables.acknowledge(delivery.messageId, token, acknowledgement(outcome, at))) {
+        // Throwing rolls the savepoint back: the new lease holder's settle is the one that counts.
+        throw new KernelError('conflict', `the lock on message ${delivery.messageId} was lost; the outcome was not applied`);
+      }
+      if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
+      for (const emission of outcome.emissions) {
+        this.#tables.enqueue(emission.event, emission.notBefore?.getTime() ?? at.getTime(), at.getTime());
+      }
+      this.#store.saveInTransaction(outcome.record);
+      this.#audit.appendInTransaction([outcome.audit]);
+    });
     if (outcome.kind === 'complete' || outcome.kind === 'retry') {
       this.#store.notifyChanged();
       this.#signal.notify();
@@ -122,13 +131,13 @@ export class SqliteQueue implements EventBus, QueueConsumer {
 
   async release(delivery: Delivery): Promise<void> {
     const now = this.#clock.now().getTime();
-    guard(this.#db, () => this.#sql.release.run(now, delivery.messageId, lockTokenOf(delivery)));
+    guard(this.#db, () => this.#tables.release(delivery.messageId, lockTokenOf(delivery), now));
     this.#signal.notify();
   }
 
   async abandon(delivery: Delivery, delayMs: number): Promise<void> {
     const visibleAt = this.#clock.now().getTime() + Math.max(0, delayMs);
-    guard(this.#db, () => this.#sql.unlock.run(visibleAt, delivery.messageId, lockTokenOf(delivery)));
+    guard(this.#db, () => this.#tables.acknowledge(delivery.messageId, lockTokenOf(delivery), { kind: 'unlock', visibleAt }));
     // A waiter may be sleeping until a later instant than this message's new one.
     this.#signal.notify();
   }
@@ -143,7 +152,7 @@ export class SqliteQueue implements EventBus, QueueConsumer {
     // After a failed receive, sleep the full time: returning at once would spin on a broken database.
     if (!this.#receiveFailed && this.#db.open) {
       try {
-        const next = this.#sql.earliest.get();
+        const next = this.#tables.earliestVisibleAt.get();
         if (next !== undefined) {
           const dueIn = next - this.#clock.now().getTime();
           if (dueIn <= 0) return;
@@ -159,7 +168,7 @@ export class SqliteQueue implements EventBus, QueueConsumer {
 
   /** Messages waiting: visible, scheduled or locked. */
   async depth(): Promise<number> {
-    return guard(this.#db, () => this.#sql.depth.get()) ?? 0;
+    return guard(this.#db, () => this.#tables.depth.get()) ?? 0;
   }
 
   /**
@@ -168,14 +177,14 @@ export class SqliteQueue implements EventBus, QueueConsumer {
    * Returns how many messages were unlocked.
    */
   releaseExpiredAndOrphanedLocks(): number {
-    const changes = guard(this.#db, () => this.#sql.releaseAll.run(this.#clock.now().getTime()).changes);
-    if (changes > 0) this.#signal.notify();
-    return changes;
+    const unlocked = guard(this.#db, () => this.#tables.releaseAll(this.#clock.now().getTime()));
+    if (unlocked > 0) this.#signal.notify();
+    return unlocked;
   }
 
   /** Newest first. */
   listDeadLetters(limit: number): DeadLetter[] {
-    return guard(this.#db, () => this.#sql.deadLetters.all(limit)).map((row) => ({
+    return guard(this.#db, () => this.#tables.deadLetters.all(limit)).map((row) => ({
       messageId: row.message_id,
       body: parseBody(row.body),
       reason: row.reason,
@@ -194,86 +203,26 @@ export class SqliteQueue implements EventBus, QueueConsumer {
     this.#signal.notify();
   }
 
-  /** Delete delivery keys older than the duplicate-detection window, in batches. */
+  /** Delete delivery keys older than the duplicate-detection window; `publish` calls it periodically. */
   pruneSeen(now = this.#clock.now().getTime()): number {
     this.#lastPrune = now;
     let deleted = 0;
     for (;;) {
-      const batch = guard(this.#db, () => this.#sql.pruneSeen.run(now - this.#windowMs).changes);
-      deleted += batch;
-      if (batch < SqliteQueueStatements.PRUNE_BATCH) return deleted;
+      const batch = guard(this.#db, () => this.#tables.pruneSeenBatch(now));
+      deleted += batch.deleted;
+      if (!batch.more) return deleted;
     }
   }
+}
 
-  #maybePrune(now: number): void {
-    if (now - this.#lastPrune >= this.#pruneEveryMs) this.pruneSeen(now);
-  }
-
-  /** Enqueue unless the delivery key was seen within the window. Runs inside a transaction. */
-  #enqueue(event: Envelope, visibleAt: number, now: number): void {
-    const messageId = deliveryKey(event.userid, event.id);
-    if (this.#sql.markSeen.run(messageId, now, now - this.#windowMs).changes === 0) return;
-    this.#sql.insert.run(messageId, JSON.stringify(event), now, visibleAt);
-  }
-
-  #publishTx(events: readonly Envelope[], visibleAt: number, now: number): void {
-    for (const event of events) this.#enqueue(event, visibleAt, now);
-  }
-
-  #leaseTx(max: number, at: Date): LeasedRow[] {
-      const now = at.getTime();
-      const lockedUntil = now + this.#lockMs;
-      const leased: LeasedRow[] = [];
-      for (;;) {
-        const rows = this.#sql.ready.all(now, max - leased.length);
-        let deadLettered = false;
-        for (const row of rows) {
-          if (row.delivery_count >= this.#maxDeliveryCount) {
-            // It kept coming back without being settled (a crash each time): stop trying.
-            const description = `not settled after ${row.delivery_count} deliveries`;
-            this.#sql.deadLetterRow.run('max_delivery_count_exceeded', description, at.toISOString(), row.seq);
-            this.#sql.deleteRow.run(row.seq);
-            deadLettered = true;
-            continue;
-          }
-          const lockToken = randomUUID();
-          const count = this.#sql.lease.get(lockedUntil, lockedUntil, lockToken, row.seq) ?? row.delivery_count + 1;
-          leased.push({ ...row, delivery_count: count, lock_token: lockToken });
-        }
-        // Dead letters freed places in this batch: look again; otherwise nothing more is ready.
-        if (!deadLettered || leased.length >= max) return leased;
-      }
-  }
-
-  #settleTx(messageId: string, token: string, outcome: Outcome, at: Date): void {
-      const now = at.getTime();
-      let acknowledged: number;
-      if (outcome.kind === 'retry') {
-        acknowledged = this.#sql.unlock.run(now + outcome.retryAfterMs, messageId, token).changes;
-      } else if (outcome.kind === 'poison') {
-        acknowledged = this.#sql.deadLetterLeased.run(outcome.reason, outcome.description, at.toISOString(), messageId, token).changes;
-        this.#sql.deleteLeased.run(messageId, token);
-      } else {
-        acknowledged = this.#sql.deleteLeased.run(messageId, token).changes;
-      }
-      if (acknowledged === 0) {
-        // Throwing rolls the transaction back: the new lease holder's settle is the one that counts.
-        throw new KernelError('conflict', `the lock on message ${messageId} was lost; the outcome was not applied`);
-      }
-      if (outcome.kind === 'complete' || outcome.kind === 'retry') {
-        for (const emission of outcome.emissions) this.#enqueue(emission.event, emission.notBefore?.getTime() ?? now, now);
-        this.#store.saveInTransaction(outcome.record);
-        this.#audit.appendInTransaction([outcome.audit]);
-      }
-  }
-
-  #replayTx(messageId: string, now: number): void {
-      const letter = this.#sql.latestDeadLetter.get(messageId);
-      if (!letter) throw new KernelError('not_found', `no dead letter with message id ${messageId}`);
-      if (this.#sql.insert.run(messageId, letter.body, now, now).changes === 0) {
-        throw new KernelError('conflict', `message ${messageId} is already on the queue`);
-      }
-      this.#sql.deleteDeadLetter.run(letter.seq);
+function acknowledgement(outcome: Outcome, at: Date): Acknowledgement {
+  switch (outcome.kind) {
+    case 'retry':
+      return { kind: 'unlock', visibleAt: at.getTime() + outcome.retryAfterMs };
+    case 'poison':
+      return { kind: 'dead_letter', reason: outcome.reason, description: outcome.description, at: at.toISOString() };
+    default:
+      return { kind: 'delete' };
   }
 }
 

@@ -76,7 +76,8 @@ export class MemoryAuditLog implements AuditLog {
     return this.#entries
       .filter((entry) => entry.userId === userId && (query.eventId === undefined || entry.eventId === query.eventId))
       .reverse()
-      .slice(0, query.limit);
+      .slice(0, query.limit)
+      .map((entry) => structuredClone(entry));
   }
 }
 

@@ -7,6 +7,7 @@
  * outcome durable: the embedded queue in one transaction, Azure as send -> record -> settle.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit.js';
 import type { Driver, DriverDirectory } from '../driver.js';
@@ -66,6 +67,8 @@ export class EventProcessor {
 
   constructor(private readonly deps: ProcessorDeps) {
     this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...deps.options };
+    // Every running driver listens on this one signal: as many listeners as events in flight.
+    setMaxListeners(0, this.#shutdown.signal);
     this.runners = new Map(
       deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
     );
