@@ -1,0 +1,65 @@
+/**
+ * The store contracts against a real Cosmos DB for NoSQL account (or Microsoft's emulator), when
+ * one is configured:
+ *   COSMOS_ENDPOINT=https://<account>.documents.azure.com:443/
+ *   COSMOS_KEY=<key>            optional; without it DefaultAzureCredential is used (az login,
+ *                               managed identity), which needs the data-plane role
+ *                               "Cosmos DB Built-in Data Contributor" and control-plane rights
+ *                               to create and delete databases.
+ * Otherwise every test here is skipped with the reason printed.
+ *
+ * Each test creates its own database (`vextir-test-<time>-<n>`) and deletes it afterwards: on a
+ * provisioned-throughput account that is billed for the seconds it exists.
+ * Beyond the contracts, this is where TTL expiry is checked, which the protocol server ignores.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CosmosClient } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import { openCosmosStore, type OpenCosmosStoreOptions } from '../../src/adapters/azure/cosmos-database.js';
+import { eventStoreContract } from '../contracts/event-store-contract.js';
+import { makeAudit, recordOf } from '../contracts/fixtures.js';
+
+// Tests read the environment directly: src/config.ts is for the application, this is a test switch.
+const endpoint = process.env.COSMOS_ENDPOINT?.trim();
+const key = process.env.COSMOS_KEY?.trim();
+
+if (!endpoint) {
+  const reason = 'COSMOS_ENDPOINT is not set: set it (and COSMOS_KEY, or sign in for DefaultAzureCredential) to run the Cosmos contracts against a real account';
+  describe('Cosmos DB live suite', () => {
+    it('EventStore and AuditLog contracts against a real account', { skip: reason }, () => {});
+    it('records expire after defaultTtl', { skip: reason }, () => {});
+  });
+} else {
+  const client = key ? new CosmosClient({ endpoint, key }) : new CosmosClient({ endpoint, aadCredentials: new DefaultAzureCredential() });
+  after(() => client.dispose());
+  const run = `vextir-test-${Date.now()}`;
+  let databases = 0;
+  const open = async (more: Partial<OpenCosmosStoreOptions> = {}) => {
+    databases += 1;
+    return openCosmosStore({ client, databaseId: `${run}-${databases}`, createIfNotExists: true, ...more });
+  };
+
+  eventStoreContract('cosmos (live account)', async () => {
+    const { database, store, audit } = await open();
+    return { store, audit, close: async () => void (await database.delete()) };
+  });
+
+  describe('Cosmos DB live suite', () => {
+    it('records expire after defaultTtl (expired items are not returned even before they are purged)', async () => {
+      const { database, store, audit } = await open({ ttlSeconds: { events: 2, audit: 2 } });
+      try {
+        const record = recordOf('alice', 'e1', 'demo.ping', '2026-01-01T00:00:01.000Z');
+        await store.save(record);
+        await audit.append([makeAudit(record)]);
+        assert.equal((await store.get('alice', 'e1'))?.id, 'e1');
+        await sleep(6_000);
+        assert.equal(await store.get('alice', 'e1'), undefined);
+        assert.deepEqual(await audit.list('alice', { limit: 10 }), []);
+      } finally {
+        await database.delete();
+      }
+    });
+  });
+}
