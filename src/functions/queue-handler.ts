@@ -1,0 +1,13 @@
+/**
+ * The UniversalEventProcessor's handler: host types in, kernel call. Returning lets the host
+ * complete the message; throwing makes it abandon the message for redelivery.
+ */
+import type { InvocationContext } from '@azure/functions';
+import type { AzureSystem } from '../composition-azure.js';
+
+export function createQueueHandler(getSystem: () => Promise<AzureSystem>) {
+  return async function universalEventProcessor(message: unknown, context: InvocationContext): Promise<void> {
+    const system = await getSystem();
+    await system.handleQueueMessage(message, context.triggerMetadata);
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The Azure path end to end, with real SDKs against real protocol peers started here:
+ * HTTP handler -> Service Bus sender -> AMQP test broker -> UniversalEventProcessor handler ->
+ * driver -> follow-up event on the bus, records and audit in Cosmos (protocol server).
+ *
+ * The Functions host itself cannot run here (its installer downloads the runtime), so a
+ * peek-lock receiver plays its part: it hands each message's body and trigger metadata to the
+ * registered handler, completes the message when the handler returns and abandons it when it throws.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import functions from '@azure/functions';
+import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import { composeAzure, type AzureSystem } from '../../src/composition-azure.js';
+import { loadConfig } from '../../src/config.js';
+import { createHttpHandler } from '../../src/functions/http-adapter.js';
+import { createQueueHandler } from '../../src/functions/queue-handler.js';
+import { DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
+import { startAmqpBroker, type AmqpBroker } from '../helpers/amqp-broker/index.js';
+import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
+import { silentLogger } from '../helpers/kernel-fixture.js';
+
+const { HttpRequest, InvocationContext } = functions;
+const QUEUE = 'events';
+const sample = (await import('../../local.settings.sample.json', { with: { type: 'json' } })).default as { Values: Record<string, string> };
+
+let broker: AmqpBroker;
+let cosmos: CosmosTestServer;
+let serviceBus: ServiceBusClient;
+let receiver: ServiceBusReceiver;
+let system: AzureSystem;
+let dir: string;
+const secret = new Uint8Array(randomBytes(32));
+const http = createHttpHandler(async () => system.api);
+const processorHandler = createQueueHandler(async () => system);
+
+before(async () => {
+  broker = await startAmqpBroker({ lockDurationMs: 5_000 });
+  cosmos = await startCosmosServer();
+  dir = mkdtempSync(join(tmpdir(), 'vextir-azure-'));
+  const configFile = join(dir, 'vextir.config.yaml');
+  writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/flaky-driver.js') }] }));
+  const config = loadConfig({ ...sample.Values, COSMOS_ENDPOINT: cosmos.endpoint, VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50' });
+  serviceBus = new ServiceBusClient(broker.connectionString);
+  receiver = serviceBus.createReceiver(QUEUE, { receiveMode: 'peekLock' });
+  system = await composeAzure(config, silentLogger, { serviceBus, cosmos: cosmos.client(), authenticator: new DevTokenAuthenticator(secret) });
+});
+
+after(async () => {
+  await system.close();
+  await receiver.close();
+  await serviceBus.close();
+  await broker.close();
+  await cosmos.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function triggerMetadata(message: ServiceBusReceivedMessage): Record<string, unknown> {
+  // What the Functions host passes: deliveryCount counts this delivery (starts at 1).
+  return {
+    deliveryCount: (message.deliveryCount ?? 0) + 1,
+    messageId: message.messageId,
+    contentType: message.contentType,
+    subject: message.subject,
+    correlationId: message.correlationId,
+    applicationProperties: message.applicationProperties,
+  };
+}
+
+async function invoke(message: ServiceBusReceivedMessage): Promise<void> {
+  await processorHandler(message.body, new InvocationContext({ functionName: 'UniversalEventProcessor', triggerMetadata: triggerMetadata(message) }));
+}
+
+/** Plays the Functions host until the queue is empty: handler returns -> complete, throws -> abandon. */
+async function drain(timeoutMs = 15_000): Promise<ServiceBusReceivedMessage[]> {
+  const handled: ServiceBusReceivedMessage[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const messages = await receiver.receiveMessages(20, { maxWaitTimeInMs: 300 });
+    if (messages.length === 0 && broker.queueDepth(QUEUE) === 0) return handled;
+    for (const message of messages) {
+      try {
+        await invoke(message);
+        await receiver.completeMessage(message);
+      } catch {
+        await receiver.abandonMessage(message);
+      }
+      handled.push(message);
+    }
+  }
+  throw new Error(`the queue was not drained within ${timeoutMs} ms (depth ${broker.queueDepth(QUEUE)})`);
+}
+
+async function post(body: unknown, token: string) {
+  return http(
+    new HttpRequest({
+      method: 'POST',
+      url: 'https://func.example/api/events',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+      body: { string: JSON.stringify(body) },
+    }),
+    new InvocationContext({ functionName: 'api' }),
+  );
+}
+
+async function record(id: string, token: string): Promise<{ status: string; children: string[]; drivers: Array<{ driver: string; attempt: number; status: string }>; audit: unknown[] }> {
+  const response = await http(
+    new HttpRequest({ method: 'GET', url: `https://func.example/api/events/${id}`, headers: { authorization: `Bearer ${token}` } }),
+    new InvocationContext({ functionName: 'api' }),
+  );
+  assert.equal(response.status, 200, `GET /api/events/${id}`);
+  return JSON.parse(String(response.body));
+}
+
+describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () => {
+  it('processes an event sent over HTTP, emits the follow-up on the bus, and records both in Cosmos', async () => {
+    const token = await signDevToken(secret, 'alice');
+    const accepted = await post({ specversion: '1.0', id: 'az1', source: '/test', type: 'demo.ping', data: { n: 1 } }, token);
+    assert.equal(accepted.status, 202);
+    const handled = await drain();
+    assert.deepEqual(handled.map((message) => message.subject), ['demo.ping', 'demo.pong']);
+    const parent = await record('az1', token);
+    assert.equal(parent.status, 'processed');
+    assert.equal(parent.children.length, 1);
+    const child = await record(parent.children[0]!, token);
+    assert.equal(child.status, 'processed');
+  });
+
+  it('a redelivered message produces no duplicate records or events', async () => {
+    const token = await signDevToken(secret, 'alice');
+    await post({ specversion: '1.0', id: 'az2', source: '/test', type: 'demo.ping' }, token);
+    const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    assert.ok(first);
+    await invoke(first);
+    // The host "crashes" before completing: the message comes back after its lock expires.
+    // Simulate the redelivery by handing the same message to the handler again.
+    await invoke(first);
+    await receiver.completeMessage(first);
+    const handled = await drain();
+    assert.equal(handled.length, 1, 'the re-emitted follow-up was dropped by duplicate detection');
+    const parent = await record('az2', token);
+    assert.equal(parent.audit.length, 1, 'one decision recorded');
+    assert.equal(parent.children.length, 1);
+  });
+
+  it('retries with backoff through a scheduled copy carrying the next attempt', async () => {
+    const token = await signDevToken(secret, 'bob');
+    await post({ specversion: '1.0', id: 'az3', source: '/test', type: 'flaky.run' }, token);
+    const handled = await drain();
+    assert.deepEqual(handled.map((message) => message.subject), ['flaky.run', 'flaky.run', 'flaky.done']);
+    assert.equal(handled[1]?.applicationProperties?.['vextirAttempt'], 2);
+    const parent = await record('az3', token);
+    assert.equal(parent.status, 'processed');
+    assert.deepEqual(parent.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`), ['flaky:failed@1', 'flaky:succeeded@2']);
+  });
+
+  it("keeps one user's events out of another's reach", async () => {
+    const mallory = await signDevToken(secret, 'mallory');
+    const response = await http(
+      new HttpRequest({ method: 'GET', url: 'https://func.example/api/events/az1', headers: { authorization: `Bearer ${mallory}` } }),
+      new InvocationContext({ functionName: 'api' }),
+    );
+    assert.equal(response.status, 404);
+  });
+
+  it('dead-letters a message that is not an event, after the queue gives up on it', async () => {
+    broker.configureQueue('poison', { maxDeliveryCount: 3 });
+    const sender = serviceBus.createSender('poison');
+    await sender.sendMessages({ body: { hello: 'world' }, messageId: 'p1' });
+    await sender.close();
+    const poisonReceiver = serviceBus.createReceiver('poison');
+    for (let i = 0; i < 3; i += 1) {
+      const [message] = await poisonReceiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+      assert.ok(message);
+      await assert.rejects(invoke(message));
+      await poisonReceiver.abandonMessage(message);
+    }
+    await poisonReceiver.close();
+    const deadline = Date.now() + 5000;
+    while (broker.deadLetters('poison').length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    assert.equal(broker.deadLetters('poison')[0]?.messageId, 'p1');
+  });
+});
