@@ -13,7 +13,7 @@ import { ServiceBusEventBus, TriggerRetries, deliveryFromTrigger, openCosmosStor
 import type { AzureConfig, Config } from './config.js';
 import { loadDrivers } from './composition.js';
 import { EventProcessor, KernelMetrics, handleTriggeredMessage, systemClock, type Clock, type Logger } from './kernel/index.js';
-import { EntraAuthenticator, allowAllAuthorizer, type Authenticator } from './security/index.js';
+import { CachingAuthenticator, EntraAuthenticator, allowAllAuthorizer, type Authenticator } from './security/index.js';
 import { VERSION } from './version.js';
 
 export interface AzureSystem {
@@ -52,7 +52,7 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
     audit,
     clock,
     logger,
-    authenticator: clients.authenticator ?? new EntraAuthenticator({ tenantId: azure.entra.tenantId, audience: azure.entra.audience }),
+    authenticator: clients.authenticator ?? new CachingAuthenticator(new EntraAuthenticator({ tenantId: azure.entra.tenantId, audience: azure.entra.audience })),
     metrics,
     drivers: () =>
       registry.all().map((driver) => ({

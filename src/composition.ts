@@ -9,7 +9,7 @@ import { WorkSignal } from './adapters/work-signal.js';
 import type { Config } from './config.js';
 import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from './drivers/index.js';
 import { EventProcessor, KernelMetrics, QueueWorker, systemClock, type Clock, type Driver, type Logger } from './kernel/index.js';
-import { DevTokenAuthenticator, allowAllAuthorizer, loadOrCreateDevSecret } from './security/index.js';
+import { CachingAuthenticator, DevTokenAuthenticator, allowAllAuthorizer, loadOrCreateDevSecret } from './security/index.js';
 import { VERSION } from './version.js';
 
 export interface LocalSystem {
@@ -66,7 +66,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     audit: storage.audit,
     clock,
     logger,
-    authenticator: new DevTokenAuthenticator(loadOrCreateDevSecret(config.dataDir)),
+    authenticator: new CachingAuthenticator(new DevTokenAuthenticator(loadOrCreateDevSecret(config.dataDir))),
     metrics,
     drivers: () =>
       registry.all().map((driver) => {
@@ -84,6 +84,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
       return { status: ok ? 'ok' : 'degraded', mode: 'local', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), checks };
     },
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
+    sharedCommit: true, // queue and store are one SQLite file with group commit
     limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize },
   };
   return { api: createApi(services), storage, registry, processor, worker, metrics };

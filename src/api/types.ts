@@ -57,6 +57,8 @@ export interface ApiServices {
   /** Resolves when stored events may have changed (wakes SSE streams early) or after `maxWaitMs`. */
   waitForChanges(maxWaitMs: number, signal: AbortSignal): Promise<void>;
   limits: ApiLimits;
+  /** Bus and store commit in one transaction (embedded default): see IngressDeps.sharedCommit. */
+  sharedCommit?: boolean;
 }
 
 export interface ApiLimits {
@@ -67,6 +69,8 @@ export interface ApiLimits {
   /** How often an idle SSE stream polls the store and sends a heartbeat. */
   streamPollMs: number;
   streamHeartbeatMs: number;
+  /** The shortest time between two reads of one stream (coalesces bursts of changes). */
+  streamMinIntervalMs: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -74,6 +78,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   maxBatchSize: 100,
   streamPollMs: 1000,
   streamHeartbeatMs: 15_000,
+  streamMinIntervalMs: 10,
 };
 
 /** The API as one function: route, authenticate, handle, and turn every error into problem+json. */

@@ -21,6 +21,11 @@ export interface IngressDeps {
   bus: EventBus;
   store: EventStore;
   clock: Clock;
+  /**
+   * True when bus and store commit in one transaction (the embedded SQLite file): publish and
+   * record are then issued together and land in the same commit, atomically and with one wait.
+   */
+  sharedCommit?: boolean;
 }
 
 /** Accept events that all belong to `userId` (already stamped from the verified token). */
@@ -41,6 +46,7 @@ export async function ingest(events: readonly Envelope[], deps: IngressDeps): Pr
   for (const event of events) {
     const digest = eventDigest(event);
     const previous = existing.get(event.id);
+    // A record without a digest belongs to an event emitted inside the system: never the same event.
     if (previous && previous.digest !== digest) {
       throw new KernelError('conflict', `event id "${event.id}" was already used for an event with different content`, {
         details: { id: event.id, status: previous.status },
@@ -52,10 +58,16 @@ export async function ingest(events: readonly Envelope[], deps: IngressDeps): Pr
     if (!previous || previous.status === 'accepted') toPublish.push(event);
     if (!previous) records.push(acceptedRecord(event, digest, now));
   }
-  // Publish first: a crash before the record is written leaves a queued event that the
-  // processor records anyway; the reverse order could leave a record for an event never queued.
-  if (toPublish.length > 0) await deps.bus.publish(toPublish);
-  if (records.length > 0) await deps.store.insertAccepted(records);
+  const publish = (): Promise<void> => (toPublish.length > 0 ? deps.bus.publish(toPublish) : Promise.resolve());
+  const record = (): Promise<void> => (records.length > 0 ? deps.store.insertAccepted(records) : Promise.resolve());
+  if (deps.sharedCommit) {
+    await Promise.all([publish(), record()]);
+  } else {
+    // Publish first: a crash before the record is written leaves a queued event that the
+    // processor records anyway; the reverse order could leave a record for an event never queued.
+    await publish();
+    await record();
+  }
   return { ids, duplicates };
 }
 

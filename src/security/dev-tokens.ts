@@ -2,7 +2,7 @@
  * Local development tokens: HS256 JWTs signed with a secret created on first start in the data
  * folder. Accepted only in local mode. `npx vextir token <user>` prints one.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
@@ -39,11 +39,16 @@ export async function signDevToken(secret: Uint8Array, userId: string, options: 
 }
 
 export class DevTokenAuthenticator implements Authenticator {
-  constructor(private readonly secret: Uint8Array) {}
+  // Imported once: handing jose raw bytes makes it import a key on every verification.
+  readonly #key: KeyObject;
+
+  constructor(secret: Uint8Array) {
+    this.#key = createSecretKey(secret);
+  }
 
   async authenticate(token: string): Promise<Identity> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, this.#key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,

@@ -27,12 +27,19 @@ async function connect(fixture: ApiFixture, path = '/api/stream', headers: Recor
       clearTimeout(timer);
     }
   }
+  // A chunk may hold several messages (the server writes a page at once): split on blank lines.
+  const pending: string[] = [];
   async function nextMessage(): Promise<SseMessage> {
     for (;;) {
+      const message = pending.shift();
+      if (message !== undefined) {
+        if (!message.startsWith(':')) return parse(`${message}\n\n`);
+        continue;
+      }
       const chunk = await nextChunk();
       assert.ok(chunk !== undefined, 'the stream ended before a message');
-      if (chunk.startsWith(':')) continue;
-      return parse(chunk);
+      assert.ok(chunk.endsWith('\n\n'), 'a chunk ends at a message boundary');
+      pending.push(...chunk.slice(0, -2).split('\n\n'));
     }
   }
   return { response, abort, nextChunk, nextMessage };

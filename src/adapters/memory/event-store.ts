@@ -1,4 +1,8 @@
-/** In-memory EventStore and AuditLog: for unit tests and the kernel benchmark. Not durable. */
+/**
+ * In-memory EventStore and AuditLog: for unit tests and the kernel benchmark. Not durable.
+ * Records are kept as JSON text, as a real store keeps them serialized: callers can never alias
+ * stored state, and it is cheaper than cloning objects on every read and write.
+ */
 import type { AuditEntry, AuditLog } from '../../kernel/audit.js';
 import { KernelError } from '../../kernel/errors.js';
 import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
@@ -6,20 +10,20 @@ import type { EventRecord } from '../../kernel/records.js';
 import { matchesAny } from '../../kernel/type-pattern.js';
 
 export class MemoryEventStore implements EventStore {
-  readonly #records = new Map<string, EventRecord>();
+  readonly #records = new Map<string, string>();
   /** Change log for `changes`: sequence number per save, per user. */
   readonly #log: Array<{ seq: number; userId: string; id: string }> = [];
   #seq = 0;
 
   async get(userId: string, id: string): Promise<EventRecord | undefined> {
     const record = this.#records.get(key(userId, id));
-    return record && structuredClone(record);
+    return record === undefined ? undefined : (JSON.parse(record) as EventRecord);
   }
 
   async getMany(userId: string, ids: readonly string[]): Promise<EventRecord[]> {
     return ids.flatMap((id) => {
       const record = this.#records.get(key(userId, id));
-      return record ? [structuredClone(record)] : [];
+      return record === undefined ? [] : [JSON.parse(record) as EventRecord];
     });
   }
 
@@ -36,13 +40,13 @@ export class MemoryEventStore implements EventStore {
   async list(userId: string, query: EventQuery): Promise<EventRecord[]> {
     const since = query.since?.toISOString();
     return [...this.#records.values()]
+      .map((text) => JSON.parse(text) as EventRecord)
       .filter((record) => record.userId === userId)
       .filter((record) => matchesAny(query.types ?? [], record.type))
       .filter((record) => since === undefined || record.receivedAt >= since)
       .filter((record) => query.status === undefined || record.status === query.status)
       .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0))
-      .slice(0, query.limit)
-      .map((record) => structuredClone(record));
+      .slice(0, query.limit);
   }
 
   async changes(userId: string, cursor: string | undefined, limit: number): Promise<ChangePage> {
@@ -51,14 +55,14 @@ export class MemoryEventStore implements EventStore {
     const entries = this.#log.filter((entry) => entry.seq > after && entry.userId === userId).slice(0, limit);
     const records = entries.flatMap((entry) => {
       const record = this.#records.get(key(entry.userId, entry.id));
-      return record ? [structuredClone(record)] : [];
+      return record === undefined ? [] : [JSON.parse(record) as EventRecord];
     });
     const last = entries.at(-1)?.seq ?? (cursor === undefined ? this.#seq : after);
     return { records, cursor: String(last) };
   }
 
   #write(record: EventRecord): void {
-    this.#records.set(key(record.userId, record.id), structuredClone(record));
+    this.#records.set(key(record.userId, record.id), JSON.stringify(record));
     this.#seq += 1;
     this.#log.push({ seq: this.#seq, userId: record.userId, id: record.id });
     if (this.#log.length > 100_000) this.#log.splice(0, 50_000);
@@ -66,10 +70,10 @@ export class MemoryEventStore implements EventStore {
 }
 
 export class MemoryAuditLog implements AuditLog {
-  readonly #entries: AuditEntry[] = [];
+  readonly #entries: Array<{ userId: string; eventId: string; text: string }> = [];
 
   async append(entries: readonly AuditEntry[]): Promise<void> {
-    this.#entries.push(...entries.map((entry) => structuredClone(entry)));
+    for (const entry of entries) this.#entries.push({ userId: entry.userId, eventId: entry.eventId, text: JSON.stringify(entry) });
   }
 
   async list(userId: string, query: { eventId?: string; limit: number }): Promise<AuditEntry[]> {
@@ -77,7 +81,7 @@ export class MemoryAuditLog implements AuditLog {
       .filter((entry) => entry.userId === userId && (query.eventId === undefined || entry.eventId === query.eventId))
       .reverse()
       .slice(0, query.limit)
-      .map((entry) => structuredClone(entry));
+      .map((entry) => JSON.parse(entry.text) as AuditEntry);
   }
 }
 

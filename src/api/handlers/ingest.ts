@@ -14,7 +14,7 @@ export async function postEvents({ request, services, identity }: AuthenticatedC
     newId: newEventId,
     maxBatchSize: services.limits.maxBatchSize,
   });
-  const result = await ingest(events, { bus: services.bus, store: services.store, clock: services.clock });
+  const result = await ingest(events, { bus: services.bus, store: services.store, clock: services.clock, sharedCommit: services.sharedCommit === true });
   // Re-sends were counted the first time; the counter is of events taken in, not requests.
   const duplicates = new Set(result.duplicates);
   for (const event of events) if (!duplicates.has(event.id)) services.metrics.eventIngested(event.type);

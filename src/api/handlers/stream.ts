@@ -6,6 +6,7 @@
  * a page carries the page's cursor, earlier ones carry the cursor the page was read from. A
  * client cut off mid-page therefore gets part of that page again (at-least-once), never a gap.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KernelError, matchesAny, type ChangePage, type EventRecord } from '../../kernel/index.js';
 import { parseQuery, streamQuerySchema } from '../query.js';
 import { eventView } from '../record-view.js';
@@ -47,10 +48,13 @@ async function* follow({ services, userId, filter, signal }: Follow, first: Chan
   yield ': connected\n\n';
   let page = first;
   let cursor = from;
+  let lastRead = performance.now();
   while (!signal.aborted) {
-    for (const message of messages(page, cursor, filter)) {
+    // One write per page: a socket write per record cost more than the records themselves.
+    const chunk = messages(page, cursor, filter).join('');
+    if (chunk.length > 0) {
       lastWrite = clock.now().getTime();
-      yield message;
+      yield chunk;
     }
     cursor = page.cursor;
     if (clock.now().getTime() - lastWrite >= limits.streamHeartbeatMs) {
@@ -58,8 +62,15 @@ async function* follow({ services, userId, filter, signal }: Follow, first: Chan
       yield ': heartbeat\n\n';
     }
     // A full page means more is waiting: read on without sleeping.
-    if (page.records.length < PAGE_SIZE) await services.waitForChanges(limits.streamPollMs, signal);
+    if (page.records.length < PAGE_SIZE) {
+      await services.waitForChanges(limits.streamPollMs, signal);
+      // Under load every settle wakes the stream: read at most every streamMinIntervalMs, so
+      // one query returns many records instead of thousands of queries returning one each.
+      const wait = limits.streamMinIntervalMs - (performance.now() - lastRead);
+      if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    }
     if (signal.aborted) return;
+    lastRead = performance.now();
     try {
       page = await store.changes(userId, cursor, PAGE_SIZE);
     } catch (error) {

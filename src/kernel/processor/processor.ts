@@ -7,7 +7,6 @@
  * outcome durable: the embedded queue in one transaction, Azure as send -> record -> settle.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit.js';
 import type { Driver, DriverDirectory } from '../driver.js';
@@ -20,7 +19,7 @@ import type { EventStore } from '../ports/store.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus } from '../records.js';
 import type { Authorizer } from './authorize.js';
 import type { Emission, Outcome } from './outcome.js';
-import { DriverRunner, type DriverResult } from './run-driver.js';
+import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
 
 export interface ProcessorOptions {
   /** Events deeper than this are denied (loop guard). */
@@ -63,12 +62,11 @@ export class EventProcessor {
   readonly options: ProcessorOptions;
   readonly runners: ReadonlyMap<string, DriverRunner>;
   readonly #routes = new Map<string, DriverRunner[]>();
-  readonly #shutdown = new AbortController();
+  readonly #running: ShutdownRegistry = new Set();
+  #stopped = false;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...deps.options };
-    // Every running driver listens on this one signal: as many listeners as events in flight.
-    setMaxListeners(0, this.#shutdown.signal);
     this.runners = new Map(
       deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
     );
@@ -76,11 +74,12 @@ export class EventProcessor {
 
   /** Abort running drivers (they see their signal aborted) and refuse further work. */
   stop(): void {
-    this.#shutdown.abort();
+    this.#stopped = true;
+    for (const controller of this.#running) controller.abort(new KernelError('shutting_down', 'the system is shutting down'));
   }
 
   async process(body: unknown, delivery: DeliveryInfo): Promise<Outcome> {
-    if (this.#shutdown.signal.aborted) throw new KernelError('shutting_down', 'the processor is stopping');
+    if (this.#stopped) throw new KernelError('shutting_down', 'the processor is stopping');
     const started = performance.now();
     const parsed = envelopeSchema.safeParse(body);
     if (!parsed.success) {
@@ -110,7 +109,7 @@ export class EventProcessor {
     }
     let decision: Decision;
     try {
-      decision = await this.deps.authorizer.authorize(event, this.#shutdown.signal);
+      decision = await this.deps.authorizer.authorize(event);
     } catch (caught) {
       const error = toKernelError(caught);
       if (error.retryable) return this.#retry(record, [], undefined, error, attempt);
@@ -122,7 +121,7 @@ export class EventProcessor {
 
     const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
     const runners = this.#route(event.type).filter((runner) => !alreadyDone.has(runner.id));
-    const results = await Promise.all(runners.map((runner) => runner.run(event, attempt, this.#shutdown.signal)));
+    const results = await Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running)));
     for (const result of results) this.deps.observer?.driverRan(result.run.driver, result.run.status, result.run.durationMs / 1000);
     record.drivers.push(...results.map((result) => result.run));
     const emissions = results.flatMap((result) => result.emissions);
@@ -198,12 +197,11 @@ export class EventProcessor {
 
   #startRecord(event: Envelope, previous: EventRecord | undefined, attempt: number): EventRecord {
     const now = this.deps.clock.now().toISOString();
-    return {
+    const record: EventRecord = {
       userId: event.userid,
       id: event.id,
       type: event.type,
       status: 'accepted',
-      digest: previous?.digest ?? eventDigest(event),
       event,
       receivedAt: previous?.receivedAt ?? now,
       updatedAt: now,
@@ -211,6 +209,8 @@ export class EventProcessor {
       drivers: previous ? [...previous.drivers] : [],
       children: previous ? [...previous.children] : [],
     };
+    if (previous?.digest !== undefined) record.digest = previous.digest;
+    return record;
   }
 
   #audit(record: EventRecord, decision: Decision | undefined): AuditEntry {

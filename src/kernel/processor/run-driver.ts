@@ -11,6 +11,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DriverRun } from '../records.js';
 import type { Emission } from './outcome.js';
+import { LazyAbort } from './lazy-abort.js';
 import { Semaphore } from './semaphore.js';
 
 const outputsSchema = z.array(emittedEventSchema).max(1000, 'a driver may emit at most 1000 events per event');
@@ -21,6 +22,12 @@ export interface DriverResult {
   /** Set when the run failed; decides retry vs fail. */
   error?: KernelError;
 }
+
+/**
+ * The controllers of running drivers, aborted together at shutdown. A set rather than a
+ * listener per run on one shared signal: adding and removing listeners showed in profiles.
+ */
+export type ShutdownRegistry = Set<LazyAbort>;
 
 /** Live counters per driver, for `GET /api/drivers` and the metrics. */
 export interface DriverStats {
@@ -47,7 +54,7 @@ export class DriverRunner {
     return this.driver.manifest.id;
   }
 
-  async run(event: Envelope, attempt: number, shutdown: AbortSignal): Promise<DriverResult> {
+  async run(event: Envelope, attempt: number, shutdown: ShutdownRegistry): Promise<DriverResult> {
     await this.#semaphore.acquire();
     this.stats.inFlight += 1;
     this.stats.invocations += 1;
@@ -71,23 +78,30 @@ export class DriverRunner {
     }
   }
 
-  async #invoke(event: Envelope, attempt: number, shutdown: AbortSignal): Promise<unknown> {
+  async #invoke(event: Envelope, attempt: number, shutdown: ShutdownRegistry): Promise<unknown> {
     const { timeout } = this.driver.manifest.resources;
-    const controller = new AbortController();
-    const onShutdown = (): void => controller.abort(new KernelError('shutting_down', 'the system is shutting down'));
-    shutdown.addEventListener('abort', onShutdown, { once: true });
+    const abort = new LazyAbort();
+    shutdown.add(abort);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const error = new KernelError('driver_timeout', `driver ${this.id} did not finish within ${timeout} ms`);
-        controller.abort(error);
+        abort.abort(error);
         reject(error);
       }, timeout);
     });
+    const parentLogger = this.logger;
+    const driverId = this.id;
+    let logger: Logger | undefined;
+    // Getters: the logger and the signal are built only if the driver uses them (hot path).
     const context: DriverContext = {
-      logger: this.logger.child({ driver: this.id, eventId: event.id }),
+      get logger(): Logger {
+        return (logger ??= parentLogger.child({ driver: driverId, eventId: event.id }));
+      },
+      get signal(): AbortSignal {
+        return abort.signal;
+      },
       clock: this.clock,
-      signal: controller.signal,
       idempotencyKey: `${event.userid}:${event.id}:${this.id}`,
       attempt,
     };
@@ -96,7 +110,7 @@ export class DriverRunner {
       return await Promise.race([this.driver.handle(event, context), timedOut]);
     } finally {
       clearTimeout(timer);
-      shutdown.removeEventListener('abort', onShutdown);
+      shutdown.delete(abort);
     }
   }
 
