@@ -8,13 +8,31 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCosmosBench } from './cosmos.js';
 import { runEmbeddedBench } from './embedded.js';
 import { runKernelBench } from './kernel.js';
-import { formatTable, type BenchRow } from './stats.js';
+import { runServiceBusBench } from './service-bus.js';
+import { formatTable, row, type BenchRow } from './stats.js';
+
+/** The adapter benches report the raw SDK as a plain number: the adapter should be within 10% of it. */
+function adapterRows(bench: string, rows: Array<{ name: string; value: number; unit: string; baseline?: number; note?: string }>): BenchRow[] {
+  return rows.map((r) =>
+    row({
+      bench,
+      name: r.name,
+      value: r.value,
+      unit: r.unit,
+      ...(r.baseline === undefined ? {} : { baseline: { name: 'raw SDK', value: r.baseline, unit: r.unit }, target: { of: 'ratio' as const, op: '>=' as const, threshold: 0.9 } }),
+      ...(r.note === undefined ? {} : { note: r.note }),
+    }),
+  );
+}
 
 const BENCHES: Record<string, (log: (line: string) => void) => Promise<BenchRow[]>> = {
   kernel: runKernelBench,
   embedded: runEmbeddedBench,
+  'service-bus': async (log) => adapterRows('service-bus', await runServiceBusBench(log)),
+  cosmos: async () => adapterRows('cosmos', await runCosmosBench()),
 };
 
 async function main(args: readonly string[]): Promise<number> {
