@@ -26,7 +26,8 @@ const envSchema = z.object({
   VEXTIR_RETRY_MAX_MS: int(0, 86_400_000).default(300_000),
   /** Embedded queue: how long a leased message stays invisible to other consumers. */
   VEXTIR_LOCK_MS: int(1000, 3_600_000).default(300_000),
-  VEXTIR_WORKER_CONCURRENCY: int(1, 10_000).default(64),
+  /** Events in flight in the local host; more per group commit amortizes commits (measured: 64 -> 256 +10% throughput). */
+  VEXTIR_WORKER_CONCURRENCY: int(1, 10_000).default(256),
   VEXTIR_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   VEXTIR_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
   VEXTIR_MAX_BATCH: int(1, 10_000).default(100),
