@@ -158,6 +158,22 @@ describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () =
     assert.deepEqual(parent.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`), ['flaky:failed@1', 'flaky:succeeded@2']);
   });
 
+  it('processes an event published straight to the queue by any Service Bus client, as if sent over HTTP', async () => {
+    const token = await signDevToken(secret, 'carol');
+    const sender = serviceBus.createSender(QUEUE);
+    const event = {
+      specversion: '1.0', id: 'direct-1', source: '/billing', type: 'demo.ping', time: new Date().toISOString(),
+      userid: 'carol', category: 'input', correlationid: 'direct-1', depth: 0, data: { from: 'a plain SDK client' },
+    };
+    // The shape the README documents: JSON CloudEvent body, messageId, subject, correlationId.
+    await sender.sendMessages({ body: JSON.stringify(event), contentType: 'application/cloudevents+json', messageId: 'direct-1', subject: 'demo.ping', correlationId: 'direct-1' });
+    await sender.close();
+    await drain();
+    const parent = await record('direct-1', token);
+    assert.equal(parent.status, 'processed');
+    assert.equal((await record(parent.children[0]!, token)).status, 'processed');
+  });
+
   it("keeps one user's events out of another's reach", async () => {
     const mallory = await signDevToken(secret, 'mallory');
     const response = await http(
