@@ -18,14 +18,9 @@ import { openCosmosStore } from '../src/adapters/azure/cosmos-database.js';
 import { eventDocument, parseEventDocument } from '../src/adapters/azure/cosmos-documents.js';
 import type { EventRecord } from '../src/kernel/index.js';
 import { protocolServerClientOptions } from '../test/helpers/cosmos-server.js';
+import type { AdapterBenchRow } from './stats.js';
 
-export interface CosmosBenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  note?: string;
-}
+export type CosmosBenchRow = AdapterBenchRow;
 
 const RECORDS = 400;
 /** Paired rounds per figure, and calls per round. */

@@ -12,10 +12,10 @@ import { runCosmosBench } from './cosmos.js';
 import { runEmbeddedBench } from './embedded.js';
 import { runKernelBench } from './kernel.js';
 import { runServiceBusBench } from './service-bus.js';
-import { formatTable, row, type BenchRow } from './stats.js';
+import { formatTable, row, type AdapterBenchRow, type BenchRow } from './stats.js';
 
 /** The adapter benches report the raw SDK as a plain number: the adapter should be within 10% of it. */
-function adapterRows(bench: string, rows: Array<{ name: string; value: number; unit: string; baseline?: number; note?: string }>): BenchRow[] {
+function adapterRows(bench: string, rows: readonly AdapterBenchRow[]): BenchRow[] {
   return rows.map((r) =>
     row({
       bench,

@@ -14,14 +14,9 @@ import { ServiceBusQueueConsumer } from '../src/adapters/azure/service-bus-consu
 import { MemoryAuditLog, MemoryEventStore } from '../src/adapters/memory/index.js';
 import type { Envelope } from '../src/kernel/index.js';
 import { startAmqpBroker } from '../test/helpers/amqp-broker/index.js';
+import type { AdapterBenchRow } from './stats.js';
 
-export interface ServiceBusBenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  note?: string;
-}
+export type ServiceBusBenchRow = AdapterBenchRow;
 
 const SEND_EVENTS = 20_000;
 const RECEIVE_EVENTS = 10_000;

@@ -24,6 +24,15 @@ export function percentiles(values: ArrayLike<number>): Percentiles {
   return { count, p50: at(50), p95: at(95), p99: at(99), max: sorted[count - 1] ?? Number.NaN, mean: sum / count };
 }
 
+/** What the adapter benches return: a figure and the raw SDK doing the same calls as its baseline. */
+export interface AdapterBenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  note?: string;
+}
+
 /** A target a figure (or its ratio to the baseline) must meet. */
 export interface Target {
   /** Which number the target is about. */
