@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 
 /** A fresh id for an event that arrived without one. */
 export function newEventId(): string {
@@ -6,7 +6,8 @@ export function newEventId(): string {
 }
 
 function digest(text: string, length: number): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, length);
+  // One-shot `hash` (Node >= 20.12): a third of createHash().update().digest() on short inputs.
+  return hash('sha256', text, 'base64url').slice(0, length);
 }
 
 /**

@@ -11,6 +11,9 @@ const MAX_TYPE_LABELS = 500;
 export class KernelMetrics implements ProcessorObserver {
   readonly registry = new Registry();
   readonly #types = new Set<string>();
+  // Labelled children by label values: resolving labels on every observation showed in profiles.
+  readonly #counters = new Map<string, Counter.Internal>();
+  readonly #histograms = new Map<string, Histogram.Internal<string>>();
   readonly #settled: Counter<'type' | 'status'>;
   readonly #eventSeconds: Histogram<'status'>;
   readonly #driverSeconds: Histogram<'driver' | 'status'>;
@@ -57,12 +60,22 @@ export class KernelMetrics implements ProcessorObserver {
   }
 
   eventSettled(type: string, status: string, seconds: number): void {
-    this.#settled.inc({ type: this.#typeLabel(type), status });
-    this.#eventSeconds.observe({ status }, seconds);
+    const typeLabel = this.#typeLabel(type);
+    const key = `${typeLabel}\0${status}`;
+    let counter = this.#counters.get(key);
+    if (!counter) this.#counters.set(key, (counter = this.#settled.labels(typeLabel, status)));
+    counter.inc();
+    this.#histogram(`event\0${status}`, () => this.#eventSeconds.labels(status)).observe(seconds);
   }
 
   driverRan(driver: string, status: string, seconds: number): void {
-    this.#driverSeconds.observe({ driver, status }, seconds);
+    this.#histogram(`driver\0${driver}\0${status}`, () => this.#driverSeconds.labels(driver, status)).observe(seconds);
+  }
+
+  #histogram(key: string, create: () => Histogram.Internal<string>): Histogram.Internal<string> {
+    let histogram = this.#histograms.get(key);
+    if (!histogram) this.#histograms.set(key, (histogram = create()));
+    return histogram;
   }
 
   eventIngested(type: string): void {
@@ -80,3 +93,4 @@ export class KernelMetrics implements ProcessorObserver {
     return type;
   }
 }
+

@@ -122,13 +122,14 @@ export class DriverRunner {
         retryable: false,
       });
     }
+    const time = this.clock.now().toISOString();
     return parsed.data.map((output, index) => {
       const event: Envelope = {
         specversion: '1.0',
         id: childEventId(parent.id, this.id, index),
         type: output.type,
         source: output.source ?? `/drivers/${this.id}`,
-        time: this.clock.now().toISOString(),
+        time,
         userid: parent.userid,
         category: output.category ?? 'internal',
         correlationid: parent.correlationid,
