@@ -4,6 +4,11 @@
  * than the statements in it (WAL frames, checkpoints), so this is what lets the embedded pipeline
  * keep up with thousands of events per second. Each caller's promise settles only after the
  * commit that made its write durable; a failing write rolls back its own savepoint only.
+ *
+ * Savepoints cost two statements per write, and writes almost never fail; so a batch first
+ * commits without them, and only if a write throws is it rolled back and redone with one
+ * savepoint per write. That is safe because a write is SQL only (no effect outside the
+ * database), so running it again after a rollback is running it once.
  */
 import { guard, translateSqliteError, type SqliteDatabase } from './database.js';
 
@@ -19,6 +24,7 @@ export class GroupCommit {
   readonly #db: SqliteDatabase;
   readonly #inSavepoint: (work: () => unknown) => unknown;
   readonly #commitBatch: (batch: readonly PendingWrite[]) => Result[];
+  readonly #commitAll: (batch: readonly PendingWrite[]) => unknown[];
   #pending: PendingWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
 
@@ -35,6 +41,7 @@ export class GroupCommit {
         }
       }),
     ).immediate;
+    this.#commitAll = db.transaction((batch: readonly PendingWrite[]): unknown[] => batch.map((write) => write.work())).immediate;
   }
 
   /**
@@ -58,17 +65,25 @@ export class GroupCommit {
     if (batch.length === 0) return;
     let results: Result[];
     try {
-      results = guard(this.#db, () => this.#commitBatch(batch));
-    } catch (error) {
-      // BEGIN or COMMIT failed: nothing in this batch is durable.
-      const failure = translateSqliteError(error, 'group commit failed');
-      for (const write of batch) write.reject(failure);
-      return;
+      results = guard(this.#db, () => this.#commitAll(batch)).map((value): Result => ({ ok: true, value }));
+    } catch {
+      results = this.#commitIsolated(batch);
     }
     results.forEach((result, index) => {
       const write = batch[index];
       if (result.ok) write?.resolve(result.value);
       else write?.reject(result.error);
     });
+  }
+
+  /** The slow path: one savepoint per write, so only the writes that fail are rolled back. */
+  #commitIsolated(batch: readonly PendingWrite[]): Result[] {
+    try {
+      return guard(this.#db, () => this.#commitBatch(batch));
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing in this batch is durable.
+      const failure = translateSqliteError(error, 'group commit failed');
+      return batch.map((): Result => ({ ok: false, error: failure }));
+    }
   }
 }
