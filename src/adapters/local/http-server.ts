@@ -19,7 +19,11 @@ export function createHttpServer(api: Api, logger: Logger): Server {
 
 async function serve(api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const abort = new AbortController();
-  res.on('close', () => abort.abort());
+  // Only a client that leaves before the answer is complete aborts (ends a live stream); aborting
+  // on every close built an AbortError per request for nothing.
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const response = await api.handle(toApiRequest(req, abort.signal));
   await writeResponse(res, response);
 }
