@@ -119,9 +119,7 @@ export class EventProcessor {
     record.decision = decision;
     if (!decision.allowed) return this.#complete(record, 'denied', [], decision, undefined);
 
-    const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
-    const runners = this.#route(event.type).filter((runner) => !alreadyDone.has(runner.id));
-    const results = await Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running)));
+    const results = await this.#runDrivers(event, record, attempt);
     for (const result of results) this.deps.observer?.driverRan(result.run.driver, result.run.status, result.run.durationMs / 1000);
     record.drivers.push(...results.map((result) => result.run));
     const emissions = results.flatMap((result) => result.emissions);
@@ -134,6 +132,17 @@ export class EventProcessor {
       return this.#complete(record, 'failed', [...emissions, ...errors], decision, failures[0]?.run.error);
     }
     return this.#complete(record, 'processed', emissions, decision, undefined);
+  }
+
+  /** Runs the drivers the event routes to, except those that succeeded on an earlier delivery. */
+  async #runDrivers(event: Envelope, record: EventRecord, attempt: number): Promise<DriverResult[]> {
+    let runners = this.#route(event.type);
+    if (record.drivers.length > 0) {
+      const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
+      runners = runners.filter((runner) => !alreadyDone.has(runner.id));
+    }
+    if (runners.length === 1) return [await runners[0]!.run(event, attempt, this.#running)]; // the usual case
+    return Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running)));
   }
 
   #route(type: string): DriverRunner[] {

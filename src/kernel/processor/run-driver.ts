@@ -55,7 +55,7 @@ export class DriverRunner {
   }
 
   async run(event: Envelope, attempt: number, shutdown: ShutdownRegistry): Promise<DriverResult> {
-    await this.#semaphore.acquire();
+    if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire();
     this.stats.inFlight += 1;
     this.stats.invocations += 1;
     const started = performance.now();

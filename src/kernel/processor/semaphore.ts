@@ -11,12 +11,16 @@ export class Semaphore {
     return this.capacity - this.#available;
   }
 
-  async acquire(): Promise<void> {
-    if (this.#available > 0) {
-      this.#available -= 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  /** Takes a slot if one is free, without allocating a promise (the common case). */
+  tryAcquire(): boolean {
+    if (this.#available === 0) return false;
+    this.#available -= 1;
+    return true;
+  }
+
+  acquire(): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
   release(): void {
