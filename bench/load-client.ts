@@ -30,6 +30,11 @@ export interface PacedLoad {
   url: string;
   token: string;
   seconds: number;
+  /**
+   * Sent at the same rate before `seconds` and left out of every figure: the first few hundred
+   * ms (new sockets, the stream's first reads, cold code paths) are not the steady state.
+   */
+  warmupSeconds: number;
   rate: number;
   idPrefix: string;
   /** How long to wait, after the last send, for the stream to report every accepted event processed. */
@@ -146,6 +151,7 @@ async function pacedLoad(load: PacedLoad): Promise<PacedResult> {
   const sentAt = new Map<string, number>();
   const httpMs: number[] = [];
   const accepted: string[] = [];
+  const warmup = Math.round(load.rate * load.warmupSeconds);
   let non2xx = 0;
   let errors = 0;
   const replies: Array<Promise<void>> = [];
@@ -158,7 +164,8 @@ async function pacedLoad(load: PacedLoad): Promise<PacedResult> {
         const req = request(target, { method: 'POST', agent, headers: { ...headers(load.token), 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
           res.resume();
           res.on('end', () => {
-            if (res.statusCode === 202) {
+            if (n < warmup) resolve();
+            else if (res.statusCode === 202) {
               accepted.push(id);
               httpMs.push(performance.now() - (sentAt.get(id) ?? Number.NaN));
             } else non2xx += 1;
@@ -166,7 +173,7 @@ async function pacedLoad(load: PacedLoad): Promise<PacedResult> {
           });
         });
         req.on('error', () => {
-          errors += 1;
+          if (n >= warmup) errors += 1;
           resolve();
         });
         sentAt.set(id, performance.now());
@@ -175,19 +182,23 @@ async function pacedLoad(load: PacedLoad): Promise<PacedResult> {
     );
   };
 
-  const total = Math.round(load.rate * load.seconds);
+  const total = warmup + Math.round(load.rate * load.seconds);
   const started = performance.now();
+  let measuredFrom = started;
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const due = Math.min(total, Math.floor(((performance.now() - started) * load.rate) / 1000));
-      while (sent < due) send(sent++);
+      while (sent < due) {
+        if (sent === warmup) measuredFrom = performance.now();
+        send(sent++);
+      }
       if (sent >= total) resolve();
       else setTimeout(tick, 1);
     };
     tick();
   });
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - measuredFrom) / 1000;
   await Promise.all(replies);
 
   const deadline = performance.now() + load.settleTimeoutMs;
@@ -201,7 +212,7 @@ async function pacedLoad(load: PacedLoad): Promise<PacedResult> {
     const start = sentAt.get(id);
     return done === undefined || start === undefined ? [] : [done - start];
   });
-  return { kind: 'paced', seconds, sent, accepted: accepted.length, non2xx, errors, observed: latencies.length, latency: percentiles(latencies), http: percentiles(httpMs) };
+  return { kind: 'paced', seconds, sent: sent - warmup, accepted: accepted.length, non2xx, errors, observed: latencies.length, latency: percentiles(latencies), http: percentiles(httpMs) };
 }
 
 function run(command: LoadCommand): Promise<LoadResult> {

@@ -1,7 +1,7 @@
 /**
  * Top self-times of a V8 CPU profile, by function and by file:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/vextir-prof --import tsx bench/run.ts kernel
+ *   node --cpu-prof --cpu-prof-dir=/tmp/vextir-prof --import tsx bench/run.ts --one kernel
  *   node --import tsx bench/profile-top.ts /tmp/vextir-prof/*.cpuprofile [--top=40]
  */
 import { readFileSync } from 'node:fs';

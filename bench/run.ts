@@ -1,10 +1,16 @@
 /**
  * `npm run bench [-- kernel|embedded ...]`: runs the benches (all by default), prints one table
  * of figures with their baselines and targets, and writes the rows to bench/results/latest.json.
+ * Running some benches replaces only their rows there; the others keep their last figures.
+ * Each bench runs in a fresh child process (`run.ts --one <name>`): one bench's heap, JIT state
+ * and garbage must not weigh on the next (after the kernel bench in the same process, the
+ * embedded p99 went from ~30 ms to ~260 ms). To profile a bench, run its child form directly:
+ * `node --cpu-prof --import tsx bench/run.ts --one kernel`.
  *
  * Performance is measured here and nowhere else: tests assert behaviour, never timings.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +41,24 @@ const BENCHES: Record<string, (log: (line: string) => void) => Promise<BenchRow[
   cosmos: async () => adapterRows('cosmos', await runCosmosBench()),
 };
 
+/** Runs one bench in a child process and returns its rows. */
+async function runIsolated(name: string): Promise<BenchRow[]> {
+  const child = fork(fileURLToPath(import.meta.url), ['--one', name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise<BenchRow[]>((resolve, reject) => {
+    child.once('message', (rows) => resolve(rows as BenchRow[]));
+    child.once('exit', (code) => reject(new Error(`bench ${name} exited with ${String(code)} before reporting its figures`)));
+  });
+}
+
+/** The child side: run one bench and send its rows to the parent (or, run by hand, print them). */
+async function runOne(name: string): Promise<void> {
+  const bench = BENCHES[name];
+  if (!bench) throw new Error(`--one ${name}: no such bench`);
+  const rows = await bench((line) => void process.stderr.write(`${line}\n`));
+  if (process.send) process.send(rows, () => process.exit(0));
+  else process.stdout.write(`\n${formatTable(rows)}\n`);
+}
+
 async function main(args: readonly string[]): Promise<number> {
   const unknown = args.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) {
@@ -50,7 +74,7 @@ async function main(args: readonly string[]): Promise<number> {
   const rows: BenchRow[] = [];
   for (const name of selected) {
     const t0 = performance.now();
-    rows.push(...(await BENCHES[name]!(log)));
+    rows.push(...(await runIsolated(name)));
     log(`${name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const loadAfter = loadavg()[0] ?? 0;
@@ -58,15 +82,35 @@ async function main(args: readonly string[]): Promise<number> {
 
   const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
   mkdirSync(dirname(file), { recursive: true });
-  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadAverage: { before: loadBefore, after: loadAfter } };
-  const result = { startedAt: started.toISOString(), seconds: Math.round((Date.now() - started.getTime()) / 100) / 10, benches: selected, machine, rows };
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism() };
+  const run = { startedAt: started.toISOString(), seconds: Math.round((Date.now() - started.getTime()) / 100) / 10, loadAverage: { before: loadBefore, after: loadAfter } };
+  const previous = readResults(file);
+  const runs = { ...previous.runs, ...Object.fromEntries(selected.map((name) => [name, run])) };
+  const merged = [...previous.rows.filter((r) => !selected.includes(r.bench)), ...rows];
+  const order = Object.keys(BENCHES);
+  merged.sort((a, b) => order.indexOf(a.bench) - order.indexOf(b.bench));
+  writeFileSync(file, `${JSON.stringify({ machine, runs, rows: merged }, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${file}\n`);
   return 0;
+}
+
+interface Results {
+  /** When each bench last ran, and how busy the machine was. */
+  runs: Record<string, unknown>;
+  rows: BenchRow[];
+}
+
+/** The file as the last runs left it (rows of benches not run now are kept). */
+function readResults(file: string): Results {
+  if (!existsSync(file)) return { runs: {}, rows: [] };
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Results>;
+  return { runs: typeof parsed.runs === 'object' && parsed.runs !== null ? parsed.runs : {}, rows: Array.isArray(parsed.rows) ? parsed.rows : [] };
 }
 
 function machineLine(): string {
   return `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores`;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const [first, only] = process.argv.slice(2);
+if (first === '--one' && only !== undefined) await runOne(only);
+else process.exitCode = await main(process.argv.slice(2));
