@@ -1,6 +1,6 @@
 /**
  * The `vextir` command. Everything except `start` and `token` talks to a running server over
- * HTTP, exactly as any other client would (so the same commands work against Azure with --url).
+ * HTTP, exactly like every other client (so the same commands work against Azure with --url).
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
