@@ -16,6 +16,11 @@ function context(): InstanceType<typeof InvocationContext> {
   return new InvocationContext({ functionName: 'api', invocationId: 'test-invocation' });
 }
 
+/** A POST to /api/events as the Functions host would hand it to the handler. */
+function postEvents(headers: Record<string, string>, body: string) {
+  return new HttpRequest({ method: 'POST', url: 'https://vextir.example/api/events', headers, body: { string: body } });
+}
+
 async function text(body: unknown): Promise<string> {
   if (typeof body === 'string') return body;
   return Buffer.from(body as Uint8Array).toString('utf8');
@@ -27,12 +32,10 @@ describe('Azure Functions HTTP handler', () => {
     const handler = createHttpHandler(async () => fixture.api);
     const token = await fixture.token('alice');
     const post = await handler(
-      new HttpRequest({
-        method: 'POST',
-        url: 'https://vextir.example/api/events',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
-        body: { string: JSON.stringify({ specversion: '1.0', id: 'f1', source: '/functions', type: 'demo.ping' }) },
-      }),
+      postEvents(
+        { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+        JSON.stringify({ specversion: '1.0', id: 'f1', source: '/functions', type: 'demo.ping' }),
+      ),
       context(),
     );
     assert.equal(post.status, 202);
@@ -50,19 +53,12 @@ describe('Azure Functions HTTP handler', () => {
   it('answers problem+json for bad input and never trusts a ce-userid header', async () => {
     const fixture = apiFixture();
     const handler = createHttpHandler(async () => fixture.api);
-    const response = await handler(
-      new HttpRequest({
-        method: 'POST',
-        url: 'https://vextir.example/api/events',
-        headers: {
-          authorization: `Bearer ${await fixture.token('alice')}`,
-          'ce-specversion': '1.0', 'ce-id': 'x1', 'ce-source': '/s', 'ce-type': 'demo.ping', 'ce-userid': 'bob',
-          'content-type': 'application/json',
-        },
-        body: { string: '{}' },
-      }),
-      context(),
-    );
+    const headers = {
+      authorization: `Bearer ${await fixture.token('alice')}`,
+      'ce-specversion': '1.0', 'ce-id': 'x1', 'ce-source': '/s', 'ce-type': 'demo.ping', 'ce-userid': 'bob',
+      'content-type': 'application/json',
+    };
+    const response = await handler(postEvents(headers, '{}'), context());
     assert.equal(response.status, 400);
     assert.equal((response.headers as Record<string, string>)['content-type'], 'application/problem+json');
     assert.match(await text(response.body), /ce-userid/);
@@ -72,15 +68,8 @@ describe('Azure Functions HTTP handler', () => {
   it('refuses a body over the limit with 413 before parsing it', async () => {
     const fixture = apiFixture();
     const handler = createHttpHandler(async () => fixture.api);
-    const response = await handler(
-      new HttpRequest({
-        method: 'POST',
-        url: 'https://vextir.example/api/events',
-        headers: { authorization: `Bearer ${await fixture.token('alice')}`, 'content-type': 'application/json' },
-        body: { string: 'x'.repeat(300 * 1024) },
-      }),
-      context(),
-    );
+    const headers = { authorization: `Bearer ${await fixture.token('alice')}`, 'content-type': 'application/json' };
+    const response = await handler(postEvents(headers, 'x'.repeat(300 * 1024)), context());
     assert.equal(response.status, 413);
   });
 
