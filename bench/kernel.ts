@@ -83,7 +83,7 @@ export async function kernelRound(drivers: readonly Driver[], envelopes: readonl
 /** The floor: route by a precomputed map, call the drivers, count what they return. */
 export async function bareRound(drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number): Promise<number> {
   const routes = new Map(INPUT_TYPES.map((type) => [type, drivers.filter((d) => d.manifest.capabilities.some((p) => matchesType(p, type)))]));
-  const context: DriverContext = { logger, clock: systemClock, signal: new AbortController().signal, idempotencyKey: 'bench', attempt: 1 };
+  const context: DriverContext = { logger, clock: systemClock, signal: new AbortController().signal, idempotencyKey: 'bench', attempt: 1, restrictions: {}, reportUsage: () => undefined };
   let emitted = 0;
   const started = performance.now();
   await runPool(envelopes.length, inFlight, async (i) => {

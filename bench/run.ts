@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- kernel|embedded ...]`: runs the benches (all by default), prints one table
+ * `npm run bench [-- kernel|embedded|policy ...]`: runs the benches (all by default), prints one table
  * of figures with their baselines and targets, and writes the rows to bench/results/latest.json.
  * Running some benches replaces only their rows there; the others keep their last figures.
  * Each bench runs in a fresh child process (`run.ts --one <name>`): one bench's heap, JIT state
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { runCosmosBench } from './cosmos.js';
 import { runEmbeddedBench } from './embedded.js';
 import { runKernelBench } from './kernel.js';
+import { runPolicyBench } from './policy.js';
 import { runServiceBusBench } from './service-bus.js';
 import { formatTable, row, type AdapterBenchRow, type BenchRow } from './stats.js';
 
@@ -39,6 +40,7 @@ const BENCHES: Record<string, (log: (line: string) => void) => Promise<BenchRow[
   embedded: runEmbeddedBench,
   'service-bus': async (log) => adapterRows('service-bus', await runServiceBusBench(log)),
   cosmos: async () => adapterRows('cosmos', await runCosmosBench()),
+  policy: runPolicyBench,
 };
 
 /** Runs one bench in a child process and returns its rows. */

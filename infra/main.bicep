@@ -12,6 +12,10 @@ param location string = resourceGroup().location
 param entraTenantId string = tenant().tenantId
 @description('Audience (Application ID URI or client id) of the Vextir API app registration')
 param entraAudience string
+@description('App role (value of the roles claim) that makes a caller a Vextir admin')
+param adminRole string = 'Vextir.Admin'
+@description('Path (inside the deployed package) of a policy document that is the global policy set at start-up; empty: defaults, managed through the API')
+param policyFile string = ''
 @description('Deliveries before Service Bus and the processor give up on an event: keep the two equal')
 @minValue(1)
 @maxValue(100)
@@ -111,8 +115,10 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
 
 // Containers, all partitioned by user: every query the API makes is scoped to one user.
 // `events`: one processing record per (user, event id). `audit`: append-only decisions.
+// `state`: policies, grants, approvals, usage counters (partition `_global` for system-wide items);
+// usage counters of past windows carry a per-item `ttl`, which needs the defaultTtl below.
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [
-  for container in [ 'events', 'audit' ]: {
+  for container in [ 'events', 'audit', 'state' ]: {
     parent: database
     name: container
     properties: {
@@ -185,6 +191,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'COSMOS_DATABASE', value: database.name }
         { name: 'ENTRA_TENANT_ID', value: entraTenantId }
         { name: 'ENTRA_AUDIENCE', value: entraAudience }
+        { name: 'VEXTIR_ADMIN_ROLE', value: adminRole }
+        // 'true' only together with App Service authentication (an authsettingsV2 resource, not
+        // provisioned here): without it the X-MS-CLIENT-PRINCIPAL header is whatever the client sent.
+        { name: 'VEXTIR_TRUST_APP_SERVICE_AUTH', value: 'false' }
+        // Empty: the default policies are installed once and then managed through the API.
+        { name: 'VEXTIR_POLICY_FILE', value: policyFile }
+        { name: 'VEXTIR_POLICY_CACHE_MS', value: '2000' }
         { name: 'VEXTIR_MAX_DELIVERY_COUNT', value: string(maxDeliveryCount) }
         { name: 'VEXTIR_MAX_DEPTH', value: '16' }
         { name: 'VEXTIR_RETRY_BASE_MS', value: '1000' }

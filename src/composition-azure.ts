@@ -11,9 +11,9 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { createApi, DEFAULT_API_LIMITS, type Api, type HealthReport } from './api/index.js';
 import { ServiceBusEventBus, TriggerRetries, deliveryFromTrigger, openCosmosStore } from './adapters/azure/index.js';
 import type { AzureConfig, Config } from './config.js';
-import { loadDrivers } from './composition.js';
+import { loadDrivers, loadPolicyFile } from './composition.js';
 import { EventProcessor, KernelMetrics, handleTriggeredMessage, systemClock, type Clock, type Logger } from './kernel/index.js';
-import { CachingAuthenticator, EntraAuthenticator, allowAllAuthorizer, type Authenticator } from './security/index.js';
+import { createAzureAuthenticator, createSecuritySystem, installGlobalPolicies, type Authenticator } from './security/index.js';
 import { VERSION } from './version.js';
 
 export interface AzureSystem {
@@ -38,13 +38,24 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
   const serviceBus = clients.serviceBus ?? serviceBusClient(azure);
   const cosmos = clients.cosmos ?? cosmosClient(azure);
   // Provisioned by infra/; creating them here too keeps `func start` against a fresh account simple.
-  const { store, audit } = await openCosmosStore({ client: cosmos, databaseId: azure.cosmos.database, createIfNotExists: true });
+  const { store, audit, state } = await openCosmosStore({ client: cosmos, databaseId: azure.cosmos.database, createIfNotExists: true });
+  const security = createSecuritySystem(state, clock, logger, { policyCacheMs: config.policies.cacheMs });
+  await installGlobalPolicies(security, loadPolicyFile(config), logger);
   const bus = new ServiceBusEventBus(serviceBus, azure.serviceBus.queue);
   const retries = new TriggerRetries(serviceBus, azure.serviceBus.queue, clock);
   const registry = await loadDrivers(config);
   await registry.initAll();
   const metrics = new KernelMetrics();
-  const processor = new EventProcessor({ store, drivers: registry, authorizer: allowAllAuthorizer, clock, logger, observer: metrics, options: config.processor });
+  const processor = new EventProcessor({
+    store,
+    drivers: registry,
+    authorizer: security.authorizer,
+    usage: security.usage,
+    clock,
+    logger,
+    observer: metrics,
+    options: config.processor,
+  });
   const started = Date.now();
   const api = createApi({
     bus,
@@ -52,7 +63,8 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
     audit,
     clock,
     logger,
-    authenticator: clients.authenticator ?? new CachingAuthenticator(new EntraAuthenticator({ tenantId: azure.entra.tenantId, audience: azure.entra.audience })),
+    // Entra ID only (plus App Service principals if trusted): never dev tokens.
+    authenticator: clients.authenticator ?? createAzureAuthenticator({ ...azure.entra, adminRole: config.auth.adminRole, trustAppServiceAuth: azure.trustAppServiceAuth }),
     metrics,
     drivers: () =>
       registry.all().map((driver) => ({
@@ -73,6 +85,7 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
     // Instances share nothing in memory: live streams poll the store.
     waitForChanges: (maxWaitMs, signal) => sleep(maxWaitMs, undefined, { signal }).catch(() => undefined),
     limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize },
+    security,
   });
   return {
     api,

@@ -2,14 +2,24 @@
  * Wires ports, registries, drivers and the processor for one mode. The only module that knows
  * which adapters exist; everything it builds is handed to the hosts (local host, Functions).
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from './api/index.js';
 import { acquireHostLock, createHttpServer, openLocalStorage, type LocalStorage } from './adapters/local/index.js';
 import { WorkSignal } from './adapters/work-signal.js';
 import type { Config } from './config.js';
 import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from './drivers/index.js';
 import { EventProcessor, KernelMetrics, QueueWorker, systemClock, type Clock, type Driver, type Logger } from './kernel/index.js';
-import { CachingAuthenticator, DevTokenAuthenticator, allowAllAuthorizer, loadOrCreateDevSecret } from './security/index.js';
+import {
+  CachingAuthenticator,
+  DevTokenAuthenticator,
+  createSecuritySystem,
+  installGlobalPolicies,
+  loadOrCreateDevSecret,
+  parsePolicyDocument,
+  type Policy,
+  type SecuritySystem,
+} from './security/index.js';
 import { VERSION } from './version.js';
 
 export interface LocalSystem {
@@ -19,6 +29,7 @@ export interface LocalSystem {
   processor: EventProcessor;
   worker: QueueWorker;
   metrics: KernelMetrics;
+  security: SecuritySystem;
 }
 
 /** The built-in drivers every deployment has. */
@@ -33,6 +44,18 @@ export async function loadDrivers(config: Config): Promise<DriverRegistry> {
   return createDriverRegistry([...builtInDrivers(), ...userDrivers]);
 }
 
+/** The policy document named by VEXTIR_POLICY_FILE (YAML unless it ends in .json), if any. */
+export function loadPolicyFile(config: Config): Policy[] | undefined {
+  if (config.policies.file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(config.policies.file, 'utf8');
+  } catch (error) {
+    throw new Error(`VEXTIR_POLICY_FILE: cannot read ${config.policies.file}: ${(error as Error).message}`, { cause: error });
+  }
+  return parsePolicyDocument(text, extname(config.policies.file).toLowerCase() === '.json' ? 'json' : 'yaml');
+}
+
 export async function composeLocal(config: Config, logger: Logger, clock: Clock = systemClock): Promise<LocalSystem> {
   const registry = await loadDrivers(config);
   const storage = openLocalStorage({
@@ -43,10 +66,12 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     maxDeliveryCount: config.processor.maxDeliveryCount,
   });
   const metrics = new KernelMetrics(() => storage.queue.depth());
+  const security = createSecuritySystem(storage.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
   const processor = new EventProcessor({
     store: storage.store,
     drivers: registry,
-    authorizer: allowAllAuthorizer,
+    authorizer: security.authorizer,
+    usage: security.usage,
     clock,
     logger,
     observer: metrics,
@@ -66,7 +91,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     audit: storage.audit,
     clock,
     logger,
-    authenticator: new CachingAuthenticator(new DevTokenAuthenticator(loadOrCreateDevSecret(config.dataDir))),
+    authenticator: new CachingAuthenticator(new DevTokenAuthenticator(loadOrCreateDevSecret(config.dataDir), { adminRole: config.auth.adminRole })),
     metrics,
     drivers: () =>
       registry.all().map((driver) => {
@@ -86,8 +111,9 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
     sharedCommit: true, // queue and store are one SQLite file with group commit
     limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize },
+    security,
   };
-  return { api: createApi(services), storage, registry, processor, worker, metrics };
+  return { api: createApi(services), storage, registry, processor, worker, metrics, security };
 }
 
 export interface RunningLocalHost {
@@ -106,6 +132,7 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
     // We are the only host on this folder: leases held by a crashed predecessor are void.
     const reclaimed = system.storage.queue.releaseExpiredAndOrphanedLocks();
     if (reclaimed > 0) logger.warn({ reclaimed }, 'reclaimed messages leased by a previous process that did not shut down');
+    await installGlobalPolicies(system.security, loadPolicyFile(config), logger);
     await system.registry.initAll();
   } catch (error) {
     lock.release();

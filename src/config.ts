@@ -3,8 +3,11 @@
  * the README's configuration table and local.settings.sample.json list the same names.
  */
 import { z } from 'zod';
+import { DEFAULT_ADMIN_ROLE } from './security/roles.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** `true` or `false`, nothing else: z.coerce.boolean() would read "false" as true. */
+const flag = () => z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 const envSchema = z.object({
   /** `local`: the embedded default (SQLite, dev tokens). `azure`: Service Bus + Cosmos DB + Entra ID. */
@@ -43,9 +46,27 @@ const envSchema = z.object({
   COSMOS_ENDPOINT: z.url().optional(),
   COSMOS_KEY: z.string().min(1).optional(),
   COSMOS_DATABASE: z.string().min(1).default('vextir'),
-  /** Azure: Microsoft Entra ID tokens accepted by the API (tenant id and the API's audience). */
-  ENTRA_TENANT_ID: z.string().min(1).optional(),
+  /**
+   * Azure: Microsoft Entra ID tokens accepted by the API: the tenant (directory) id, a GUID that
+   * pins the issuer, and the API's audience (its client id or App ID URI; see src/security/entra.ts).
+   */
+  ENTRA_TENANT_ID: z.guid().transform((id) => id.toLowerCase()).optional(),
   ENTRA_AUDIENCE: z.string().min(1).optional(),
+  /** The app role (Entra `roles` claim, or a dev token's `--role`) that makes a caller an admin. */
+  VEXTIR_ADMIN_ROLE: z.string().regex(/^\S{1,120}$/, 'must be 1-120 characters without spaces').default(DEFAULT_ADMIN_ROLE),
+  /**
+   * Azure only: authenticate requests without a bearer token from App Service authentication's
+   * `X-MS-CLIENT-PRINCIPAL` header. Only safe with the platform's authentication module enabled
+   * (it strips client-sent copies of the header), so it is refused unless WEBSITE_AUTH_ENABLED says so.
+   */
+  VEXTIR_TRUST_APP_SERVICE_AUTH: flag(),
+  /**
+   * A YAML or JSON policy document that is the global policy set at start-up (policy as code).
+   * Empty or unset: the default policies are installed once, then managed through the API.
+   */
+  VEXTIR_POLICY_FILE: z.string().optional().transform((value) => (value === '' ? undefined : value)),
+  /** How long an instance reuses a compiled policy set before reading the store again. */
+  VEXTIR_POLICY_CACHE_MS: int(0, 3_600_000).default(2000),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -53,6 +74,15 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Read-only variables the platform injects: read to check a setting against them, never set by
+ * us (so neither provisioned nor listed with the settings above).
+ */
+const platformSchema = z.object({
+  /** App Service: `True` when its authentication module is enabled for the app. */
+  WEBSITE_AUTH_ENABLED: z.string().optional(),
+});
 
 export interface Config {
   mode: 'local' | 'azure';
@@ -65,6 +95,8 @@ export interface Config {
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   api: { maxBodyBytes: number; maxBatchSize: number };
   cli: { url: string | undefined; token: string | undefined; user: string | undefined };
+  auth: { adminRole: string };
+  policies: { file: string | undefined; cacheMs: number };
   azure: AzureConfig | undefined;
 }
 
@@ -72,6 +104,8 @@ export interface AzureConfig {
   serviceBus: { namespace: string | undefined; connectionString: string | undefined; queue: string };
   cosmos: { endpoint: string; key: string | undefined; database: string };
   entra: { tenantId: string; audience: string };
+  /** VEXTIR_TRUST_APP_SERVICE_AUTH, checked against the platform at load. */
+  trustAppServiceAuth: boolean;
 }
 
 /** Parse the environment, or throw an error that names every bad setting. */
@@ -82,7 +116,11 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  const azure = e.VEXTIR_MODE === 'azure' ? azureConfig(e) : undefined;
+  if (e.VEXTIR_TRUST_APP_SERVICE_AUTH && e.VEXTIR_MODE !== 'azure') {
+    // Refused rather than ignored: a local host has no front end that strips client-sent principal headers.
+    throw new Error('invalid configuration: VEXTIR_TRUST_APP_SERVICE_AUTH=true applies only to VEXTIR_MODE=azure');
+  }
+  const azure = e.VEXTIR_MODE === 'azure' ? azureConfig(e, platformSchema.parse(env)) : undefined;
   return {
     mode: e.VEXTIR_MODE,
     dataDir: e.VEXTIR_DATA_DIR,
@@ -99,11 +137,13 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
     api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH },
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
+    auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
+    policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },
     azure,
   };
 }
 
-function azureConfig(e: Env): AzureConfig {
+function azureConfig(e: Env, platform: z.infer<typeof platformSchema>): AzureConfig {
   const missing: string[] = [];
   if (!e.ServiceBusConnection__fullyQualifiedNamespace && !e.ServiceBusConnection) {
     missing.push('ServiceBusConnection__fullyQualifiedNamespace (or ServiceBusConnection)');
@@ -112,10 +152,15 @@ function azureConfig(e: Env): AzureConfig {
   if (!e.ENTRA_TENANT_ID) missing.push('ENTRA_TENANT_ID');
   if (!e.ENTRA_AUDIENCE) missing.push('ENTRA_AUDIENCE');
   if (missing.length > 0) throw new Error(`invalid configuration: VEXTIR_MODE=azure needs ${missing.join(', ')}`);
+  if (e.VEXTIR_TRUST_APP_SERVICE_AUTH && platform.WEBSITE_AUTH_ENABLED?.toLowerCase() !== 'true') {
+    // Without the module, X-MS-CLIENT-PRINCIPAL reaches us exactly as the client sent it: anyone could be anyone.
+    throw new Error('invalid configuration: VEXTIR_TRUST_APP_SERVICE_AUTH=true needs App Service authentication enabled on the app (WEBSITE_AUTH_ENABLED is not "True")');
+  }
   return {
     serviceBus: { namespace: e.ServiceBusConnection__fullyQualifiedNamespace, connectionString: e.ServiceBusConnection, queue: e.SERVICEBUS_QUEUE },
     cosmos: { endpoint: e.COSMOS_ENDPOINT ?? '', key: e.COSMOS_KEY, database: e.COSMOS_DATABASE },
     entra: { tenantId: e.ENTRA_TENANT_ID ?? '', audience: e.ENTRA_AUDIENCE ?? '' },
+    trustAppServiceAuth: e.VEXTIR_TRUST_APP_SERVICE_AUTH,
   };
 }
 

@@ -3,12 +3,18 @@
  * an RFC 9457 problem. Hosts (node:http, Azure Functions) only translate requests and responses.
  */
 import { KernelError, toKernelError } from '../kernel/index.js';
+import { recordRefusal } from './audit-trail.js';
 import { authenticate } from './auth.js';
+import { decideApproval, listApprovals } from './handlers/approvals.js';
+import { listAudit, verifyAudit } from './handlers/audit.js';
 import type { Endpoint } from './handlers/context.js';
 import { getEvent, listEvents } from './handlers/events.js';
+import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
+import { getPolicies, putPolicies, testPolicies } from './handlers/policies.js';
 import { getStream } from './handlers/stream.js';
 import { getDrivers, getHealth, getMetrics } from './handlers/system.js';
+import { getUsage } from './handlers/usage.js';
 import { problemJson, problemResponse, problemType } from './problem.js';
 import { createRouter, type Route } from './router.js';
 import type { Api, ApiRequest, ApiResponse, ApiServices } from './types.js';
@@ -21,12 +27,24 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'GET', path: '/api/health', handler: { public: true, handle: getHealth } },
   { method: 'GET', path: '/api/metrics', handler: { handle: getMetrics } },
   { method: 'GET', path: '/api/drivers', handler: { handle: getDrivers } },
+  { method: 'GET', path: '/api/audit', handler: { handle: listAudit } },
+  { method: 'GET', path: '/api/audit/verify', handler: { handle: verifyAudit } },
+  { method: 'GET', path: '/api/policies', handler: { handle: getPolicies } },
+  { method: 'PUT', path: '/api/policies', handler: { handle: putPolicies } },
+  { method: 'POST', path: '/api/policies/test', handler: { handle: testPolicies } },
+  { method: 'GET', path: '/api/approvals', handler: { handle: listApprovals } },
+  { method: 'POST', path: '/api/approvals/:id', handler: { handle: decideApproval } },
+  { method: 'GET', path: '/api/grants', handler: { handle: listGrants } },
+  { method: 'PUT', path: '/api/grants', handler: { handle: putGrant } },
+  { method: 'DELETE', path: '/api/grants', handler: { handle: deleteGrant } },
+  { method: 'GET', path: '/api/usage', handler: { handle: getUsage } },
 ];
 
 export function createApi(services: ApiServices): Api {
   const router = createRouter(ROUTES);
   return {
     async handle(request: ApiRequest): Promise<ApiResponse> {
+      let userId: string | undefined;
       try {
         const match = router.match(request.method, request.url.pathname);
         if (match.kind === 'not_found') throw new KernelError('not_found', `there is no endpoint at ${request.url.pathname}`);
@@ -34,9 +52,10 @@ export function createApi(services: ApiServices): Api {
         const context = { request, params: match.params, services };
         if (match.handler.public === true) return await match.handler.handle(context);
         const identity = await authenticate(request, services.authenticator);
+        userId = identity.userId;
         return await match.handler.handle({ ...context, identity });
       } catch (caught) {
-        return failure(caught, request, services);
+        return failure(caught, request, services, userId);
       }
     },
   };
@@ -48,11 +67,18 @@ function methodNotAllowed(request: ApiRequest, allow: string[]): ApiResponse {
   return problemJson({ type: problemType('method_not_allowed'), title: 'Method not allowed', status: 405, detail }, { allow: allow.join(', ') });
 }
 
-function failure(caught: unknown, request: ApiRequest, services: ApiServices): ApiResponse {
+/**
+ * Every refused request (4xx) is audited — in the caller's chain when the token was valid, in
+ * the `anonymous` chain otherwise — so that probing (another user's ids, spoofed attributes,
+ * forged tokens) leaves a trace. Server failures are logged instead.
+ */
+async function failure(caught: unknown, request: ApiRequest, services: ApiServices, userId: string | undefined): Promise<ApiResponse> {
   const error = toKernelError(caught);
   const response = problemResponse(error);
   if (response.status >= 500) {
     services.logger.error({ err: caught, code: error.code, method: request.method, path: request.url.pathname }, 'request failed');
+  } else {
+    await recordRefusal(services, request, userId, response.status, error.code, error.message);
   }
   return response;
 }

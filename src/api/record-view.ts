@@ -12,6 +12,10 @@ export function eventView(record: EventRecord): EventView {
   return view;
 }
 
+/**
+ * An audit entry beside its event (GET /api/events/{id}). It keeps its chain fields, but without
+ * `userId` its hash cannot be recomputed: GET /api/audit serves chain entries whole for that.
+ */
 export function auditView(entry: AuditEntry): AuditView {
   const { userId: _userId, ...view } = entry;
   return view;

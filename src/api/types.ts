@@ -4,7 +4,7 @@
  * types to them, so both serve exactly the same behaviour.
  */
 import type { AuditLog, Clock, EventBus, EventStore, KernelMetrics, Logger, DriverManifest, DriverStats } from '../kernel/index.js';
-import type { Authenticator } from '../security/index.js';
+import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
   method: string;
@@ -59,6 +59,16 @@ export interface ApiServices {
   limits: ApiLimits;
   /** Bus and store commit in one transaction (embedded default): see IngressDeps.sharedCommit. */
   sharedCommit?: boolean;
+  security: SecurityServices;
+}
+
+/** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */
+export interface SecurityServices {
+  policies: PolicyRepository;
+  approvals: ApprovalStore;
+  grants: GrantStore;
+  usage: UsageCounters;
+  authorizer: PolicyAuthorizer;
 }
 
 export interface ApiLimits {

@@ -7,8 +7,12 @@ import { loadConfig } from '../config.js';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { createClient } from './client.js';
+import { approvalDecideCommand, approvalsListCommand } from './commands/approvals.js';
+import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
 import { emitCommand } from './commands/emit.js';
 import { eventsListCommand, eventsShowCommand } from './commands/events.js';
+import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './commands/grants.js';
+import { policyGetCommand, policyListCommand, policyPutCommand, policyTestCommand } from './commands/policy.js';
 import { startCommand } from './commands/start.js';
 import { tailCommand } from './commands/tail.js';
 import { tokenCommand } from './commands/token.js';
@@ -17,11 +21,26 @@ const USAGE = `vextir ${VERSION} — the Vextir OS command line
 
 Usage:
   vextir start                              run the whole system locally (SQLite, port 7071)
-  vextir token <user> [--role r] [--expires 30d]   print a local dev token
+  vextir token <user> [--admin] [--role r] [--expires 30d]
+                                            print a local dev token (--admin: with VEXTIR_ADMIN_ROLE)
   vextir emit <type> [--data <json>] [--id <id>] [--source <uri>] [--subject <s>]
   vextir tail [--filter 'task.*,plan.*'] [--json]  follow your events live
   vextir events show <id>                   status, drivers run, emitted ids, errors
   vextir events ls [--type 'demo.*'] [--since <RFC 3339>] [--limit 50]
+  vextir audit ls [--limit 100] [--after <seq>]   your audit chain, oldest first
+  vextir audit verify                       download your audit chain and check it here
+                                            (--user <id>: another user's, with an admin --token)
+  vextir policy ls                          the global policies and yours, in evaluation order
+  vextir policy get [--global] [--json]     a policy set as YAML (or JSON), ready to edit
+  vextir policy put <file> [--global] [--if-match <etag>]
+                                            replace a policy set (--global needs an admin token)
+  vextir policy test <type> [--data <json>] [--usage <json>] [--file draft.yaml]
+                                            the decision an event would get, and why (dry run)
+  vextir approvals ls [--status pending|approved|rejected]
+  vextir approvals approve|reject <id> [--comment <text>]
+  vextir grants ls [--path /Projects]       who else may read or write your context paths
+  vextir grants add <path> <user:id|agent:id> <read|write>
+  vextir grants rm <path> <user:id|agent:id>
 
 Options for commands that talk to a server:
   --url <url>      server (default VEXTIR_URL or http://127.0.0.1:7071)
@@ -41,7 +60,16 @@ const OPTIONS = {
   type: { type: 'string' },
   since: { type: 'string' },
   limit: { type: 'string' },
+  after: { type: 'string' },
+  global: { type: 'boolean' },
+  'if-match': { type: 'string' },
+  usage: { type: 'string' },
+  file: { type: 'string' },
+  status: { type: 'string' },
+  comment: { type: 'string' },
+  path: { type: 'string' },
   role: { type: 'string', multiple: true },
+  admin: { type: 'boolean' },
   expires: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -66,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
     case 'start':
       return startCommand(config);
     case 'token':
-      return tokenCommand(config, rest[0], values.role ?? [], values.expires);
+      return tokenCommand(config, rest[0], { roles: values.role ?? [], admin: values.admin ?? false, expiresIn: values.expires });
     case 'emit':
       return emitCommand(await client(), rest[0], { data: values.data, id: values.id, source: values.source, subject: values.subject });
     case 'tail':
@@ -75,6 +103,25 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'show') return eventsShowCommand(await client(), rest[1]);
       if (rest[0] === 'ls') return eventsListCommand(await client(), { type: values.type, since: values.since, limit: values.limit });
       throw new CliError('usage: vextir events show <id> | vextir events ls [--type] [--since] [--limit]', 2);
+    case 'policy':
+      if (rest[0] === 'ls') return policyListCommand(await client());
+      if (rest[0] === 'get') return policyGetCommand(await client(), values.global ?? false, values.json ?? false);
+      if (rest[0] === 'put') return policyPutCommand(await client(), rest[1], values.global ?? false, values['if-match']);
+      if (rest[0] === 'test') return policyTestCommand(await client(), rest[1], { data: values.data, usage: values.usage, file: values.file });
+      throw new CliError('usage: vextir policy ls | get [--global] | put <file> [--global] | test <type> [--data] [--usage] [--file]', 2);
+    case 'approvals':
+      if (rest[0] === 'ls') return approvalsListCommand(await client(), values.status);
+      if (rest[0] === 'approve' || rest[0] === 'reject') return approvalDecideCommand(await client(), rest[0], rest[1], values.comment);
+      throw new CliError('usage: vextir approvals ls | approve <id> | reject <id> [--comment <text>]', 2);
+    case 'grants':
+      if (rest[0] === 'ls') return grantsListCommand(await client(), values.path);
+      if (rest[0] === 'add') return grantAddCommand(await client(), rest.slice(1));
+      if (rest[0] === 'rm') return grantRemoveCommand(await client(), rest.slice(1));
+      throw new CliError('usage: vextir grants ls [--path] | add <path> <grantee> <read|write> | rm <path> <grantee>', 2);
+    case 'audit':
+      if (rest[0] === 'ls') return auditListCommand(await client(), { user: values.user, limit: values.limit, after: values.after });
+      if (rest[0] === 'verify') return auditVerifyCommand(await client(), { user: values.user });
+      throw new CliError('usage: vextir audit ls [--limit] [--after] | vextir audit verify [--user <id>]', 2);
     default:
       throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
   }

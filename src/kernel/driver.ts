@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { EmittedEvent, Envelope } from './envelope.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
+import type { Restrictions } from './restrictions.js';
 import { isValidTypePattern } from './type-pattern.js';
 
 const DURATION = /^(\d+)(ms|s|m)$/;
@@ -35,6 +36,12 @@ export const driverManifestSchema = z.strictObject({
   capabilities: z
     .array(z.string().refine(isValidTypePattern, 'must be an event type, a "prefix.*" pattern or "*"'))
     .min(1, 'a driver must declare at least one capability'),
+  /**
+   * Whether the driver sends event data outside the system (a third-party API, a hosted model).
+   * Assumed unless declared otherwise: policies can then keep personal data away from it
+   * (`restrict: {external: false}` skips it, `redactPii` hands it a redacted copy).
+   */
+  external: z.boolean().default(true),
   resources: z
     .strictObject({
       /** How long one `handle` call may take before it is aborted and counted as timed out. */
@@ -62,6 +69,13 @@ export interface DriverContext {
   readonly idempotencyKey: string;
   /** 1 on the first delivery of this event. */
   readonly attempt: number;
+  /**
+   * What policies allow this driver to do for this event (`{}` when nothing is restricted).
+   * Drivers that choose models must pick one allowed by `models`.
+   */
+  readonly restrictions: Readonly<Restrictions>;
+  /** Report what handling the event spent (LLM tokens, money): counted in the user's budget. */
+  reportUsage(usage: { tokens?: number; costUsd?: number }): void;
 }
 
 export interface Driver {

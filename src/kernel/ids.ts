@@ -22,8 +22,13 @@ export function childEventId(parentId: string, driverId: string, index: number |
  * The bus-level duplicate-detection key. Event ids are unique per user, not globally (two
  * users may both send `e1`), so the key covers both; hashed to fit Service Bus's 128 chars.
  */
-export function deliveryKey(userId: string, eventId: string): string {
-  return digest(`${userId}\n${eventId}`, 43);
+export function deliveryKey(userId: string, eventId: string, release?: string): string {
+  return digest(release === undefined ? `${userId}\n${eventId}` : `${userId}\n${eventId}\n${release}`, 43);
+}
+
+/** The id of the approval a policy asks for before an event may run: one per (user, event, policy). */
+export function approvalId(userId: string, eventId: string, policyId: string): string {
+  return `apr_${digest(`${userId}\n${eventId}\n${policyId}`, 24)}`;
 }
 
 /** A stable digest of what an event says, to tell an idempotent retry from a reused id. */

@@ -1,4 +1,16 @@
-export { auditEntrySchema, type AuditEntry, type AuditLog } from './audit.js';
+export { auditEntrySchema, auditKindSchema, type AuditDraft, type AuditEntry, type AuditKind, type AuditLog } from './audit.js';
+export {
+  chainEntry,
+  entryHash,
+  GENESIS_HASH,
+  verifyAuditChain,
+  verifyChainPages,
+  type ChainBreak,
+  type ChainBreakCode,
+  type ChainHead,
+  type ChainVerification,
+  type VerifyOptions,
+} from './audit-chain.js';
 export {
   driverKindSchema,
   driverManifestSchema,
@@ -26,15 +38,18 @@ export {
   type EventCategory,
 } from './envelope.js';
 export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
-export { childEventId, contentDigest, deliveryKey, newEventId } from './ids.js';
+export { approvalId, childEventId, contentDigest, deliveryKey, newEventId } from './ids.js';
 export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
 export { KernelMetrics } from './metrics.js';
 export type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
 export { systemClock, type Clock } from './ports/clock.js';
 export type { LogFn, Logger } from './ports/logger.js';
 export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
+export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateStore } from './ports/state.js';
+export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
+export type { UsageDelta, UsageRecorder } from './ports/usage.js';
 export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor/apply.js';
-export type { Authorizer } from './processor/authorize.js';
+export type { Authorization, Authorizer } from './processor/authorize.js';
 export type { Emission, Outcome } from './processor/outcome.js';
 export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from './processor/handle-triggered.js';
 export {
@@ -50,6 +65,8 @@ export type { DriverStats } from './processor/run-driver.js';
 export {
   FINAL_STATUSES,
   decisionSchema,
+  policyActionSchema,
+  type PolicyAction,
   driverRunSchema,
   errorInfoSchema,
   eventRecordSchema,

@@ -4,8 +4,13 @@
  */
 import { z } from 'zod';
 import { envelopeSchema } from './envelope.js';
+import { restrictionsSchema } from './restrictions.js';
 
-export const eventStatusSchema = z.enum(['accepted', 'processed', 'failed', 'dead_lettered', 'denied']);
+/**
+ * `awaiting_approval`: a `require_approval` policy parked the event; `POST /api/approvals/{id}`
+ * releases it (processed again) or rejects it (denied). Not final.
+ */
+export const eventStatusSchema = z.enum(['accepted', 'awaiting_approval', 'processed', 'failed', 'dead_lettered', 'denied']);
 export type EventStatus = z.infer<typeof eventStatusSchema>;
 
 /** Statuses after which the event is never run again. */
@@ -20,22 +25,45 @@ export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 export const driverRunSchema = z.object({
   driver: z.string(),
-  status: z.enum(['succeeded', 'failed', 'timed_out']),
+  /** `skipped`: a `restrict` policy did not let this driver run (the error says which). */
+  status: z.enum(['succeeded', 'failed', 'timed_out', 'skipped']),
   durationMs: z.number(),
   /** Ids of the events this driver emitted. */
   emitted: z.array(z.string()),
   /** Which delivery attempt produced this run. */
   attempt: z.number().int(),
   error: errorInfoSchema.optional(),
+  /** What the driver reported spending (LLM tokens, money). */
+  usage: z.object({ tokens: z.number().nonnegative(), costUsd: z.number().nonnegative() }).optional(),
 });
 export type DriverRun = z.infer<typeof driverRunSchema>;
 
+export const policyActionSchema = z.enum(['allow', 'deny', 'restrict', 'log', 'notify', 'require_approval']);
+export type PolicyAction = z.infer<typeof policyActionSchema>;
+
 export const decisionSchema = z.object({
+  /** True when drivers may run. False for a denial and for an event parked for approval. */
   allowed: z.boolean(),
-  /** Which authorizer decided (e.g. `allow-all`), so a reader knows how much the decision means. */
+  /** Which authorizer decided (e.g. `policy-engine`, `acl`, `loop-guard`), so a reader knows how much the decision means. */
   authorizer: z.string(),
   reason: z.string(),
+  /** Ids of the policies evaluated, in evaluation order. */
   policies: z.array(z.string()).default([]),
+  verdict: z.enum(['allow', 'deny', 'require_approval']).optional(),
+  /** The policy that ended evaluation (denied, allowed, parked, or failed and so denied). */
+  decidedBy: z.string().optional(),
+  /** Policies whose condition held, with the action taken (or the error that denied). */
+  matched: z.array(z.object({ id: z.string(), action: policyActionSchema, error: z.string().optional() })).optional(),
+  /** What drivers may do for this event; the processor enforces it. */
+  restrictions: restrictionsSchema.optional(),
+  /** `policy.notify` events emitted, one per notifying policy. */
+  notifications: z.array(z.object({ policy: z.string(), to: z.array(z.enum(['user', 'admin'])), message: z.string() })).optional(),
+  /** Set when a `require_approval` policy parked the event. */
+  approval: z.object({ id: z.string(), policy: z.string(), reason: z.string() }).optional(),
+  /** Kinds of personal data found in the event (and redacted for external drivers when restricted). */
+  pii: z.array(z.string()).optional(),
+  /** The context path the event touches, normalized, when it touches one. */
+  contextPath: z.string().optional(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 

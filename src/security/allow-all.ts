@@ -8,6 +8,6 @@ import type { Authorizer } from '../kernel/index.js';
 export const allowAllAuthorizer: Authorizer = {
   name: 'allow-all',
   async authorize() {
-    return { allowed: true, authorizer: 'allow-all', reason: 'no policy engine configured: every event is allowed', policies: [] };
+    return { decision: { allowed: true, authorizer: 'allow-all', reason: 'no policy engine configured: every event is allowed', policies: [] } };
   },
 };

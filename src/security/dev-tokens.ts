@@ -1,13 +1,15 @@
 /**
  * Local development tokens: HS256 JWTs signed with a secret created on first start in the data
- * folder. Accepted only in local mode. `npx vextir token <user>` prints one.
+ * folder. Accepted only in local mode: the Azure composition never builds this authenticator
+ * (and Entra's RS256-only allow-list refuses HS256 anyway). `npx vextir token <user>` prints one.
  */
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import { KernelError, userIdSchema } from '../kernel/index.js';
 import type { Authenticator, Identity } from './identity.js';
+import { DEFAULT_ADMIN_ROLE, makeIdentity, rolesFromClaim } from './roles.js';
 import { describeTokenError } from './token-errors.js';
 
 const ISSUER = 'vextir-local';
@@ -19,8 +21,18 @@ export function loadOrCreateDevSecret(dataDir: string): Uint8Array {
   const file = join(dataDir, SECRET_FILE);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
+    // Written aside, then linked into place: another process (a CLI next to `vextir start`) sees
+    // no file or a whole one, never a half-written secret; whoever links first wins.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    chmodSync(draft, 0o600);
+    try {
+      linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
   }
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
 }
@@ -38,12 +50,19 @@ export async function signDevToken(secret: Uint8Array, userId: string, options: 
     .sign(secret);
 }
 
+export interface DevTokenOptions {
+  /** The role that makes a caller an admin (VEXTIR_ADMIN_ROLE); default `Vextir.Admin`. */
+  adminRole?: string;
+}
+
 export class DevTokenAuthenticator implements Authenticator {
   // Imported once: handing jose raw bytes makes it import a key on every verification.
   readonly #key: KeyObject;
+  readonly #adminRole: string;
 
-  constructor(secret: Uint8Array) {
+  constructor(secret: Uint8Array, options: DevTokenOptions = {}) {
     this.#key = createSecretKey(secret);
+    this.#adminRole = options.adminRole ?? DEFAULT_ADMIN_ROLE;
   }
 
   async authenticate(token: string): Promise<Identity> {
@@ -57,8 +76,7 @@ export class DevTokenAuthenticator implements Authenticator {
       });
       const userId = userIdSchema.safeParse(payload.sub);
       if (!userId.success) throw new KernelError('unauthenticated', 'the token subject is not a valid user id');
-      const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
-      return { userId: userId.data, roles };
+      return makeIdentity(userId.data, rolesFromClaim(payload['roles']), this.#adminRole);
     } catch (error) {
       if (error instanceof KernelError) throw error;
       throw new KernelError('unauthenticated', describeTokenError(error), { cause: error });

@@ -1,12 +1,12 @@
 /** The API over the in-memory adapters, called in memory (no sockets), plus request/assert helpers. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
+import { MemoryAuditLog, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { WorkSignal } from '../../src/adapters/work-signal.js';
 import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
 import { EventProcessor, KernelError, KernelMetrics, type Driver } from '../../src/kernel/index.js';
-import { allowAllAuthorizer, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
+import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
 export interface FixtureOptions {
@@ -38,6 +38,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     health: options.health ?? (async () => OK_HEALTH),
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
     limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },
+    security: createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger),
     ...options.services,
   };
   const api = createApi(services);

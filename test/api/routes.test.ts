@@ -139,7 +139,7 @@ describe('system endpoints', () => {
   });
 
   it('lists drivers with their manifests and stats', async () => {
-    const manifest: DriverManifest = { id: 'echo', name: 'Echo', version: '1.0.0', type: 'tool', capabilities: ['demo.*'], resources: { timeout: 1000, maxConcurrency: 1 } };
+    const manifest: DriverManifest = { id: 'echo', name: 'Echo', version: '1.0.0', type: 'tool', capabilities: ['demo.*'], external: false, resources: { timeout: 1000, maxConcurrency: 1 } };
     const stats = { invocations: 2, failures: 0, timeouts: 0, inFlight: 0 };
     const fixture = apiFixture({ services: { drivers: () => [{ manifest, stats }] } });
     const response = await send(fixture, 'GET', '/api/drivers', { token: await fixture.token() });

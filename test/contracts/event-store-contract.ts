@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditLog, EventRecord, EventStore } from '../../src/kernel/index.js';
-import { makeAudit, recordOf } from './fixtures.js';
+import { makeAudit, recordOf, unchained } from './fixtures.js';
 
 export interface StoreHarness {
   store: EventStore;
@@ -125,9 +125,9 @@ export function eventStoreContract(adapter: string, open: OpenStore): void {
         assert.deepEqual(await list({ eventId: 'e1', limit: 1 }), ['e1-2']);
         assert.deepEqual(await list({ limit: 10 }, 'bob'), ['e1-1']);
         const [entry] = await audit.list('alice', { eventId: 'e2', limit: 1 });
-        assert.deepEqual(entry, makeAudit(e2, 1));
+        assert.deepEqual(unchained(entry!), makeAudit(e2, 1));
         entry!.drivers.push('mutated');
-        assert.deepEqual((await audit.list('alice', { eventId: 'e2', limit: 1 }))[0], makeAudit(e2, 1), 'a result is a copy');
+        assert.deepEqual(unchained((await audit.list('alice', { eventId: 'e2', limit: 1 }))[0]!), makeAudit(e2, 1), 'a result is a copy');
       }));
   });
 }

@@ -1,5 +1,5 @@
 /** Records, audit entries and outcomes for the contract suites, valid under the kernel's schemas. */
-import type { AuditEntry, Emission, Envelope, EventRecord, EventStatus, Outcome } from '../../src/kernel/index.js';
+import type { AuditDraft, AuditEntry, Emission, Envelope, EventRecord, EventStatus, Outcome } from '../../src/kernel/index.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
 
 export function makeRecord(event: Envelope, overrides: Partial<EventRecord> = {}): EventRecord {
@@ -25,11 +25,13 @@ export function recordOf(userid: string, id: string, type: string, receivedAt: s
   return makeRecord(makeEvent({ userid, id, type }), { receivedAt, status });
 }
 
-export function makeAudit(record: EventRecord, attempt = 1): AuditEntry {
+/** An `event` entry as the processor drafts it, every defaulted field given (so it equals a read-back entry minus the chain). */
+export function makeAudit(record: EventRecord, attempt = 1): AuditDraft {
   return {
     userId: record.userId,
     id: `${record.id}-${attempt}`,
     at: '2026-01-01T00:00:00.000Z',
+    kind: 'event',
     eventId: record.id,
     eventType: record.type,
     attempt,
@@ -37,6 +39,12 @@ export function makeAudit(record: EventRecord, attempt = 1): AuditEntry {
     drivers: ['echo'],
     emitted: record.children,
   };
+}
+
+/** A stored entry without the fields the log's chain added: what was appended. */
+export function unchained(entry: AuditEntry): AuditDraft {
+  const { seq: _seq, prevHash: _prevHash, hash: _hash, ...draft } = entry;
+  return draft;
 }
 
 /** The child event a driver emitted for `parent`. */

@@ -1,7 +1,10 @@
 /** The port contracts against the in-memory adapters. */
-import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
+import { MemoryAuditLog, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
+import type { MemoryAuditRow } from '../../src/adapters/memory/event-store.js';
+import { auditChainContract } from './audit-chain-contract.js';
 import { eventQueueContract } from './event-queue-contract.js';
 import { eventStoreContract } from './event-store-contract.js';
+import { stateStoreContract } from './state-store-contract.js';
 
 eventQueueContract('memory', ({ clock, lockMs, maxDeliveryCount }) => {
   const store = new MemoryEventStore();
@@ -12,3 +15,30 @@ eventQueueContract('memory', ({ clock, lockMs, maxDeliveryCount }) => {
 });
 
 eventStoreContract('memory', () => ({ store: new MemoryEventStore(), audit: new MemoryAuditLog(), close: () => undefined }));
+
+stateStoreContract('memory', (clock) => ({ state: new MemoryStateStore({ clock }), close: () => undefined }));
+
+auditChainContract('memory', () => {
+  const rows = new Map<string, MemoryAuditRow[]>();
+  const rowAt = (userId: string, seq: number): { list: MemoryAuditRow[]; index: number } => {
+    const list = rows.get(userId) ?? [];
+    const index = list.findIndex((row) => row.seq === seq);
+    if (index < 0) throw new Error(`no audit row ${userId}/${seq}`);
+    return { list, index };
+  };
+  return {
+    audit: new MemoryAuditLog({ rows }),
+    second: () => new MemoryAuditLog({ rows }),
+    tamper: async (userId, seq, change) => {
+      const { list, index } = rowAt(userId, seq);
+      const stored = JSON.parse(list[index]!.text) as Record<string, unknown>;
+      change(stored);
+      list[index]!.text = JSON.stringify(stored);
+    },
+    remove: async (userId, seq) => {
+      const { list, index } = rowAt(userId, seq);
+      list.splice(index, 1);
+    },
+    close: () => undefined,
+  };
+});

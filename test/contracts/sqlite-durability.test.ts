@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { SCHEMA_VERSION, openDatabase } from '../../src/adapters/local/index.js';
 import { deliveryKey, isKernelError, type Delivery } from '../../src/kernel/index.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
-import { childOf, completeOutcome, makeAudit, makeRecord } from './fixtures.js';
+import { childOf, completeOutcome, makeAudit, makeRecord, unchained } from './fixtures.js';
 import { openTempStorage } from './sqlite-harness.js';
 
 const LOCK_MS = 1000;
@@ -28,7 +28,7 @@ describe('SQLite adapters: durability and atomicity', () => {
 
       const second = first.reopen();
       assert.deepEqual(await second.store.get('alice', 'e1'), record);
-      assert.deepEqual(await second.audit.list('alice', { limit: 10 }), [makeAudit(record)]);
+      assert.deepEqual((await second.audit.list('alice', { limit: 10 })).map(unchained), [makeAudit(record)]);
       assert.equal(await second.queue.depth(), 2);
       await second.queue.publish([event]);
       assert.equal(await second.queue.depth(), 2, 'duplicate detection survives the restart');

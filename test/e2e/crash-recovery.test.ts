@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
-import { signDevToken, loadOrCreateDevSecret } from '../../src/security/index.js';
+import { DEFAULT_POLICIES, signDevToken, loadOrCreateDevSecret } from '../../src/security/index.js';
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
 
 const TOTAL = 2000;
@@ -54,7 +54,11 @@ it('loses no accepted event and duplicates no side effect across a SIGKILL', asy
   const peerUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const configFile = join(dataDir, 'vextir.config.yaml');
   writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/side-effect-driver.js'), options: { peerUrl } }] }));
-  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50' };
+  // One user sends 2,000 events in seconds: far above the default per-minute rate limit, which
+  // this test is not about. Every other default policy stays in force.
+  const policyFile = join(dataDir, 'policies.json');
+  writeFileSync(policyFile, JSON.stringify({ policies: DEFAULT_POLICIES.filter((policy) => !policy.id.startsWith('rate-limit')) }));
+  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50', VEXTIR_POLICY_FILE: policyFile };
   const port = await freePort();
   const token = await signDevToken(loadOrCreateDevSecret(dataDir), 'crash-tester');
   const ids = Array.from({ length: TOTAL }, (_, i) => `crash-${i}`);

@@ -9,8 +9,12 @@
  *   and the per-user change feed (`changeKey`) behind `GET /api/stream`. TTL is off by default:
  *   a record is the proof an event completed, and dropping it would let a late redelivery run the
  *   event again. Set `ttlSeconds.events` only with a retention longer than any redelivery window.
- * - `audit`: append-only audit entries (one per decision), Cosmos id = entry id, ordered by
- *   `appendKey`. TTL off by default too; `ttlSeconds.audit` sets a retention period.
+ * - `audit`: append-only audit entries, one hash chain per user, Cosmos id = `chain-<seq>` (see
+ *   cosmos-audit-log.ts). TTL off by default too; `ttlSeconds.audit` sets a retention period,
+ *   but expired entries break the chain: verification then stops at the oldest one left (seq gap).
+ * - `state`: small bookkeeping items (policies, grants, approvals, usage counters), Cosmos id
+ *   derived from (kind, key), see cosmos-state-documents.ts. Created with `defaultTtl: -1`: TTL on,
+ *   per item (counters of past windows carry a `ttl`; everything else never expires).
  * No dedupe or marker container: duplicate detection is Service Bus's (messageId = event id),
  * and "already done" is the record's own status.
  *
@@ -26,6 +30,7 @@ import { KernelError, isKernelError } from '../../kernel/errors.js';
 import { CosmosAuditLog } from './cosmos-audit-log.js';
 import { cosmosCall } from './cosmos-errors.js';
 import { CosmosEventStore } from './cosmos-event-store.js';
+import { CosmosStateStore } from './cosmos-state-store.js';
 
 export const PARTITION_KEY_PATH = '/userId';
 
@@ -40,6 +45,12 @@ const AUDIT_INDEXING: IndexingPolicy = {
   includedPaths: [{ path: '/*' }],
   excludedPaths: [{ path: '/decision/*' }, { path: '/drivers/*' }, { path: '/emitted/*' }, { path: '/error/*' }, { path: '/"_etag"/?' }],
 };
+/** State queries filter on kind, key and expiresAt; values are never queried. */
+const STATE_INDEXING: IndexingPolicy = {
+  indexingMode: 'consistent',
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [{ path: '/value/*' }, { path: '/"_etag"/?' }],
+};
 
 export interface OpenCosmosStoreOptions {
   /** Built by the composition from a connection string or `{ endpoint, aadCredentials }`. Not closed here. */
@@ -47,11 +58,11 @@ export interface OpenCosmosStoreOptions {
   databaseId: string;
   /** Create the database and containers when missing (embedded tests, first deploys without infra/). */
   createIfNotExists: boolean;
-  /** Container ids; `events` and `audit` by default. */
-  containerIds?: { events?: string; audit?: string };
+  /** Container ids; `events`, `audit` and `state` by default. */
+  containerIds?: { events?: string; audit?: string; state?: string };
   /** Default time-to-live in seconds, applied only when a container is created; absent = TTL off. */
   ttlSeconds?: { events?: number; audit?: number };
-  /** Clock for the ordering keys (tests); `Date.now` by default. */
+  /** Clock for the ordering keys and for state items' expiry (tests); `Date.now` by default. */
   now?: () => number;
 }
 
@@ -59,21 +70,27 @@ export interface CosmosStore {
   database: Database;
   store: CosmosEventStore;
   audit: CosmosAuditLog;
+  state: CosmosStateStore;
 }
 
 export async function openCosmosStore(options: OpenCosmosStoreOptions): Promise<CosmosStore> {
   const { client, databaseId, createIfNotExists } = options;
   const eventsId = options.containerIds?.events ?? 'events';
   const auditId = options.containerIds?.audit ?? 'audit';
+  const stateId = options.containerIds?.state ?? 'state';
   const database = createIfNotExists
     ? (await cosmosCall('create database', () => client.databases.createIfNotExists({ id: databaseId }))).database
     : client.database(databaseId);
-  const [events, audit] = await Promise.all([
+  const [events, audit, state] = await Promise.all([
     ensureContainer(database, definition(eventsId, EVENTS_INDEXING, options.ttlSeconds?.events), createIfNotExists),
     ensureContainer(database, definition(auditId, AUDIT_INDEXING, options.ttlSeconds?.audit), createIfNotExists),
+    // defaultTtl -1: TTL on with no default, so only items that carry their own `ttl` expire.
+    ensureContainer(database, { ...definition(stateId, STATE_INDEXING, undefined), defaultTtl: -1 }, createIfNotExists),
   ]);
   const clock = options.now === undefined ? {} : { now: options.now };
-  return { database, store: new CosmosEventStore(events, clock), audit: new CosmosAuditLog(audit, clock) };
+  const now = options.now;
+  const stateClock = now === undefined ? {} : { clock: { now: () => new Date(now()) } };
+  return { database, store: new CosmosEventStore(events, clock), audit: new CosmosAuditLog(audit), state: new CosmosStateStore(state, stateClock) };
 }
 
 function definition(id: string, indexingPolicy: IndexingPolicy, ttlSeconds: number | undefined): ContainerDefinition {

@@ -1,19 +1,20 @@
 /**
  * How kernel records are laid out as Cosmos documents, and how they are read back.
  *
- * A document is the kernel record as is (its `id` is the Cosmos id, its `userId` the partition
- * key) plus one ordering field the adapters maintain: `changeKey` on event records (the per-user
- * change feed) and `appendKey` on audit entries (newest-first listing). Reading a document back
- * is a boundary: the Cosmos system fields and our ordering field are removed and the rest is
- * parsed with the kernel's schema, so a document that no longer matches is reported as
- * corruption rather than passed on.
+ * An event record document is the record as is (its `id` is the Cosmos id, its `userId` the
+ * partition key) plus `changeKey`, the per-user change feed's ordering field. An audit entry
+ * document is the entry with its Cosmos id taken from its chain position (`chain-<seq>`: two
+ * writers can never both create one seq, see cosmos-audit-log.ts) and the entry's own id moved
+ * to `entryId`. Reading a document back is a boundary: the Cosmos system fields and our own
+ * fields are removed and the rest is parsed with the kernel's schema, so a document that no
+ * longer matches is reported as corruption rather than passed on.
  */
 import { auditEntrySchema, type AuditEntry } from '../../kernel/audit.js';
 import { KernelError } from '../../kernel/errors.js';
 import { eventRecordSchema, type EventRecord } from '../../kernel/records.js';
 
 export type EventDocument = EventRecord & { changeKey: string };
-export type AuditDocument = AuditEntry & { appendKey: string };
+export type AuditDocument = Omit<AuditEntry, 'id'> & { id: string; entryId: string };
 
 /** Properties Cosmos adds to every document it returns. */
 const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'] as const;
@@ -64,8 +65,16 @@ export function eventDocument(record: EventRecord, changeKey: string): EventDocu
   return { ...record, changeKey };
 }
 
-export function auditDocument(entry: AuditEntry, appendKey: string): AuditDocument {
-  return { ...entry, appendKey };
+/** The Cosmos id of the entry at `seq` in its user's chain (ids are unique per partition, i.e. per user). */
+export function chainDocumentId(seq: number): string {
+  return `chain-${seq}`;
+}
+
+/** A chained entry (seq assigned) as its document. */
+export function auditDocument(entry: AuditEntry): AuditDocument {
+  const { id, ...rest } = entry;
+  if (rest.seq === undefined) throw new KernelError('internal', `audit entry ${id} has no chain position`);
+  return { ...rest, id: chainDocumentId(rest.seq), entryId: id };
 }
 
 export function parseEventDocument(document: unknown): EventRecord {
@@ -77,7 +86,7 @@ export function parseEventDocument(document: unknown): EventRecord {
 }
 
 export function parseAuditDocument(document: unknown): AuditEntry {
-  const parsed = auditEntrySchema.safeParse(strip(document, AUDIT_STORED_FIELDS));
+  const parsed = auditEntrySchema.safeParse(entryOf(strip(document, AUDIT_STORED_FIELDS)));
   if (!parsed.success) {
     throw new KernelError('internal', `audit document ${describe(document)} does not match the audit schema`, { cause: parsed.error });
   }
@@ -107,7 +116,15 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
 }
 
 const EVENT_STORED_FIELDS: ReadonlySet<string> = new Set([...SYSTEM_FIELDS, 'changeKey']);
+// `appendKey`: the newest-first ordering field of entries written before the chain existed.
 const AUDIT_STORED_FIELDS: ReadonlySet<string> = new Set([...SYSTEM_FIELDS, 'appendKey']);
+
+/** The entry's own id back in `id`; a document from before the chain has no `entryId` and keeps its id. */
+function entryOf(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || !('entryId' in document)) return document;
+  const { entryId, ...rest } = document as Record<string, unknown>;
+  return { ...rest, id: entryId };
+}
 
 /**
  * A copy without the system fields and our ordering field (what the SDK returned is not

@@ -2,6 +2,7 @@ export { CosmosAuditLog } from './cosmos-audit-log.js';
 export { PARTITION_KEY_PATH, openCosmosStore, type CosmosStore, type OpenCosmosStoreOptions } from './cosmos-database.js';
 export { cosmosCall, translateCosmosError } from './cosmos-errors.js';
 export { CosmosEventStore } from './cosmos-event-store.js';
+export { CosmosStateStore, type CosmosStateStoreOptions } from './cosmos-state-store.js';
 export { TriggerRetries } from './trigger-retries.js';
 export { ServiceBusEventBus } from './service-bus-bus.js';
 export { ServiceBusQueueConsumer, type ServiceBusQueueConsumerOptions } from './service-bus-consumer.js';

@@ -34,7 +34,7 @@ export class ServiceBusEventBus implements EventBus {
     if (events.length === 0) return;
     const signal = options.signal;
     try {
-      const groups = await this.#group(events, signal);
+      const groups = await this.#group(events, signal, options.release);
       for (const { batch, messages } of groups) {
         if (options.notBefore) await this.#sender.scheduleMessages(messages, options.notBefore, signal ? { abortSignal: signal } : {});
         else await this.#sender.sendMessages(batch, signal ? { abortSignal: signal } : {});
@@ -52,12 +52,12 @@ export class ServiceBusEventBus implements EventBus {
    * Split the events into batches that each fit the link's size limit. Scheduled messages go in
    * one management request per group, which has the same limit, so they are grouped the same way.
    */
-  async #group(events: readonly Envelope[], signal: AbortSignal | undefined): Promise<Array<{ batch: ServiceBusMessageBatch; messages: ServiceBusMessage[] }>> {
+  async #group(events: readonly Envelope[], signal: AbortSignal | undefined, release: string | undefined): Promise<Array<{ batch: ServiceBusMessageBatch; messages: ServiceBusMessage[] }>> {
     const options = signal ? { abortSignal: signal } : {};
     const groups: Array<{ batch: ServiceBusMessageBatch; messages: ServiceBusMessage[] }> = [];
     let current = { batch: await this.#sender.createMessageBatch(options), messages: [] as ServiceBusMessage[] };
     for (const event of events) {
-      const message = toServiceBusMessage(event);
+      const message = toServiceBusMessage(event, release);
       if (current.batch.tryAddMessage(message)) {
         current.messages.push(message);
         continue;

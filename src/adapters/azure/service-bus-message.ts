@@ -23,11 +23,11 @@ export const RELEASES_PROPERTY = 'vextirReleases';
 type Properties = Record<string, number | boolean | string | Date | null>;
 
 /** The message for an event: `messageId` is the delivery key, so duplicate detection drops re-emissions. */
-export function toServiceBusMessage(event: Envelope): ServiceBusMessage {
+export function toServiceBusMessage(event: Envelope, release?: string): ServiceBusMessage {
   return {
     body: event,
     contentType: CLOUDEVENTS_JSON,
-    messageId: deliveryKey(event.userid, event.id),
+    messageId: deliveryKey(event.userid, event.id, release),
     subject: event.type,
     correlationId: event.correlationid,
     applicationProperties: { userid: event.userid, eventId: event.id },

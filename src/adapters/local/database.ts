@@ -83,6 +83,41 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_entries_user ON audit_entries (user_id, seq);
   CREATE INDEX audit_entries_event ON audit_entries (user_id, event_id, seq);
   `,
+  `
+  -- Audit hash chains (src/kernel/audit-chain.ts): chain_seq is the entry's position in its
+  -- user's chain; the unique index keeps each chain linear, finds its head, pages it and lists
+  -- it newest first. event_id becomes nullable: access and admin entries have none. Rows from
+  -- before this migration keep chain_seq NULL: listed, but in no chain. (SQLite cannot drop a
+  -- NOT NULL constraint in place, hence the copy.)
+  CREATE TABLE audit_entries_chained (
+    seq INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    event_id TEXT,
+    chain_seq INTEGER,
+    entry TEXT NOT NULL
+  );
+  INSERT INTO audit_entries_chained (seq, user_id, event_id, entry) SELECT seq, user_id, event_id, entry FROM audit_entries;
+  DROP TABLE audit_entries;
+  ALTER TABLE audit_entries_chained RENAME TO audit_entries;
+  CREATE UNIQUE INDEX audit_entries_chain ON audit_entries (user_id, chain_seq);
+  CREATE INDEX audit_entries_event ON audit_entries (user_id, event_id, seq);
+  `,
+  `
+  -- The StateStore (src/adapters/local/sqlite-state-store.ts): small bookkeeping items by
+  -- (partition, kind, key), listed in key order. expires_at is epoch ms (NULL: never); the
+  -- partial index serves the bounded sweeps of expired rows.
+  CREATE TABLE state_items (
+    partition_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (partition_id, kind, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX state_items_expiry ON state_items (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 const WAL_AUTOCHECKPOINT_PAGES = 4000;

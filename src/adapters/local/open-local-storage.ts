@@ -1,6 +1,7 @@
 /**
  * Opens the embedded default's storage: one SQLite file holding the queue, the event records and
- * the audit trail, so the queue's settle can write all three in one transaction.
+ * the audit trail, so the queue's settle can write all three in one transaction; and the state
+ * items, whose writes join the same group commit.
  */
 import type { Clock } from '../../kernel/ports/clock.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
@@ -8,6 +9,7 @@ import { GroupCommit } from './group-commit.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteQueue } from './sqlite-queue.js';
+import { SqliteStateStore } from './sqlite-state-store.js';
 
 export interface LocalStorageOptions {
   /** The database file; created (with its schema) if missing. */
@@ -25,6 +27,8 @@ export interface LocalStorage {
   queue: SqliteQueue;
   store: SqliteEventStore;
   audit: SqliteAuditLog;
+  /** Policies, grants, approvals, usage counters: writes share the group commit too. */
+  state: SqliteStateStore;
   /** Commit pending writes and close the database. Idempotent; later calls fail with `shutting_down`. */
   close(): void;
 }
@@ -39,6 +43,7 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
     const commits = new GroupCommit(db);
     const store = new SqliteEventStore(db, commits);
     const audit = new SqliteAuditLog(db, commits);
+    const state = new SqliteStateStore(db, commits, { clock: options.clock });
     const queue = new SqliteQueue(db, commits, { store, audit }, {
       clock: options.clock,
       ...(options.lockMs !== undefined && { lockMs: options.lockMs }),
@@ -50,6 +55,7 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
       queue,
       store,
       audit,
+      state,
       close: () => {
         if (!db.open) return;
         commits.flush(); // writes already requested are committed, not dropped

@@ -117,8 +117,8 @@ export class SqliteQueueTables {
   }
 
   /** Enqueue unless the event's delivery key was seen within the window. */
-  enqueue(event: Envelope, visibleAt: number, now: number): void {
-    const messageId = deliveryKey(event.userid, event.id);
+  enqueue(event: Envelope, visibleAt: number, now: number, release?: string): void {
+    const messageId = deliveryKey(event.userid, event.id, release);
     if (this.#markSeen.run(messageId, now, now - this.#limits.dedupeWindowMs).changes === 0) return;
     this.#insert.run(messageId, JSON.stringify(event), now, visibleAt);
   }

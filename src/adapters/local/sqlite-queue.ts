@@ -78,7 +78,7 @@ export class SqliteQueue implements EventBus, QueueConsumer {
     if (now - this.#lastPrune >= this.#pruneEveryMs) this.pruneSeen(now);
     const visibleAt = options.notBefore?.getTime() ?? now;
     await this.#commits.run(() => {
-      for (const event of events) this.#tables.enqueue(event, visibleAt, now);
+      for (const event of events) this.#tables.enqueue(event, visibleAt, now, options.release);
     });
     this.#signal.notify();
   }

@@ -3,7 +3,8 @@
  * Records are kept as JSON text, as a real store keeps them serialized: callers can never alias
  * stored state, and it is cheaper than cloning objects on every read and write.
  */
-import type { AuditEntry, AuditLog } from '../../kernel/audit.js';
+import { chainEntry } from '../../kernel/audit-chain.js';
+import { auditEntrySchema, type AuditDraft, type AuditEntry, type AuditLog } from '../../kernel/audit.js';
 import { KernelError } from '../../kernel/errors.js';
 import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
 import type { EventRecord } from '../../kernel/records.js';
@@ -69,20 +70,62 @@ export class MemoryEventStore implements EventStore {
   }
 }
 
-export class MemoryAuditLog implements AuditLog {
-  readonly #entries: Array<{ userId: string; eventId: string; text: string }> = [];
+/**
+ * One stored audit entry: its chain position, hash and event id (what appends and queries read)
+ * and the entry as JSON text. Exposed only so tests can tamper with what is "on disk".
+ */
+export interface MemoryAuditRow {
+  seq: number;
+  hash: string;
+  eventId: string | undefined;
+  text: string;
+}
 
-  async append(entries: readonly AuditEntry[]): Promise<void> {
-    for (const entry of entries) this.#entries.push({ userId: entry.userId, eventId: entry.eventId, text: JSON.stringify(entry) });
+export interface MemoryAuditLogOptions {
+  /** The storage, per user, oldest first; pass a map to reach the rows from a test. */
+  rows?: Map<string, MemoryAuditRow[]>;
+}
+
+export class MemoryAuditLog implements AuditLog {
+  readonly #rows: Map<string, MemoryAuditRow[]>;
+
+  constructor(options: MemoryAuditLogOptions = {}) {
+    this.#rows = options.rows ?? new Map();
+  }
+
+  // Synchronous from start to end: appends never interleave, so each chain stays linear, also
+  // with several logs over one `rows` map (the head is read from the rows, not cached).
+  async append(drafts: readonly AuditDraft[]): Promise<void> {
+    for (const draft of drafts) {
+      let rows = this.#rows.get(draft.userId);
+      if (rows === undefined) this.#rows.set(draft.userId, (rows = []));
+      const last = rows.at(-1);
+      const entry = chainEntry(draft, last && { seq: last.seq, hash: last.hash });
+      rows.push({ seq: entry.seq as number, hash: entry.hash as string, eventId: entry.eventId, text: JSON.stringify(entry) });
+    }
   }
 
   async list(userId: string, query: { eventId?: string; limit: number }): Promise<AuditEntry[]> {
-    return this.#entries
-      .filter((entry) => entry.userId === userId && (query.eventId === undefined || entry.eventId === query.eventId))
+    return (this.#rows.get(userId) ?? [])
+      .filter((row) => query.eventId === undefined || row.eventId === query.eventId)
       .reverse()
-      .slice(0, query.limit)
-      .map((entry) => JSON.parse(entry.text) as AuditEntry);
+      .slice(0, Math.max(0, query.limit))
+      .map(parseRow);
   }
+
+  async chain(userId: string, query: { afterSeq: number; limit: number }): Promise<AuditEntry[]> {
+    return (this.#rows.get(userId) ?? [])
+      .filter((row) => row.seq > query.afterSeq)
+      .slice(0, Math.max(0, query.limit))
+      .map(parseRow);
+  }
+}
+
+/** A store read is a boundary: parsed with the schema, as the durable adapters do. */
+function parseRow(row: MemoryAuditRow): AuditEntry {
+  const parsed = auditEntrySchema.safeParse(JSON.parse(row.text));
+  if (!parsed.success) throw new KernelError('internal', `audit row ${row.seq} does not match the audit schema`, { cause: parsed.error });
+  return parsed.data;
 }
 
 function key(userId: string, id: string): string {

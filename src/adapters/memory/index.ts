@@ -1,2 +1,3 @@
 export { MemoryAuditLog, MemoryEventStore } from './event-store.js';
 export { MemoryQueue, type MemoryQueueOptions } from './queue.js';
+export { MemoryStateStore, type MemoryStateStoreOptions } from './state-store.js';

@@ -51,7 +51,7 @@ export class MemoryQueue implements EventBus, QueueConsumer {
   async publish(events: readonly Envelope[], options: PublishOptions = {}): Promise<void> {
     const now = this.options.clock.now();
     for (const event of events) {
-      const messageId = deliveryKey(event.userid, event.id);
+      const messageId = deliveryKey(event.userid, event.id, options.release);
       if (this.#seen.has(messageId)) continue;
       this.#seen.add(messageId);
       const visibleAt = options.notBefore?.getTime() ?? now.getTime();

@@ -15,6 +15,7 @@ export function createPingDriver() {
       author: 'Vextir OS',
       description: 'Answers demo.ping with demo.pong',
       capabilities: ['demo.ping'],
+      external: false, // answers from inside the system
       resources: { timeout: '5s', maxConcurrency: 64 },
     },
     async handle(event, context) {

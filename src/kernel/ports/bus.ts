@@ -8,6 +8,12 @@ import type { Outcome } from '../processor/outcome.js';
 export interface PublishOptions {
   /** Deliver no earlier than this instant (scheduled delivery). */
   notBefore?: Date;
+  /**
+   * Deliver events that were published before once more, on purpose (an approval released a
+   * parked event). The release name joins the duplicate-detection key, so the first
+   * publication does not drop this one, while a retried release is still dropped.
+   */
+  release?: string;
   signal?: AbortSignal;
 }
 

@@ -1,8 +1,11 @@
 /**
  * Makes an Outcome durable where bus and store are separate services (Azure, and any adapter
- * without a shared transaction). The order matters: send the outputs, then write the record.
- * A crash in between leads to a redelivery that re-emits the same deterministic ids (dropped
- * as duplicates) and writes the same record: it converges.
+ * without a shared transaction). The order matters: send the outputs, append the audit entry,
+ * then write the record. A crash in between leads to a redelivery that re-emits the same
+ * deterministic ids (dropped as duplicates) and writes the same record: it converges. The
+ * audit entry goes before the record because a completed record ends redeliveries: an entry
+ * appended after it could be lost for good, while one appended before costs at most an extra
+ * entry for the re-run.
  */
 import type { AuditLog } from '../audit.js';
 import type { EventBus } from '../ports/bus.js';
@@ -18,8 +21,8 @@ export interface OutcomeTargets {
 export async function applyOutcome(outcome: Outcome, targets: OutcomeTargets): Promise<void> {
   if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
   await publishEmissions(outcome.emissions, targets.bus);
-  await targets.store.save(outcome.record);
   await targets.audit.append([outcome.audit]);
+  await targets.store.save(outcome.record);
 }
 
 /** Publish emissions, grouping the scheduled ones by their delivery instant. */

@@ -5,8 +5,18 @@
 import type { Envelope } from '../envelope.js';
 import type { Decision } from '../records.js';
 
+export interface Authorization {
+  decision: Decision;
+  /**
+   * The event as drivers whose manifest says `external` may see it, when that differs from the
+   * event itself (personal data redacted). Other drivers get the event unchanged.
+   */
+  externalView?: Envelope;
+}
+
 export interface Authorizer {
   /** A short name recorded with every decision, e.g. `allow-all` or `policy-engine`. */
   readonly name: string;
-  authorize(event: Envelope, signal?: AbortSignal): Promise<Decision>;
+  /** `attempt`: 1 on the event's first processing; counters count an event once. */
+  authorize(event: Envelope, attempt: number): Promise<Authorization>;
 }

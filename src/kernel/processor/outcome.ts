@@ -3,7 +3,7 @@
  * anything (drivers aside); a QueueConsumer or `applyOutcome` makes it durable.
  */
 import type { Envelope } from '../envelope.js';
-import type { AuditEntry } from '../audit.js';
+import type { AuditDraft } from '../audit.js';
 import type { ErrorInfo, EventRecord } from '../records.js';
 
 /** An event to put on the bus, possibly not before a given instant. */
@@ -14,12 +14,12 @@ export interface Emission {
 
 export type Outcome =
   /** Done for good (processed, failed, denied or dead-lettered): emit, record, acknowledge. */
-  | { kind: 'complete'; record: EventRecord; emissions: Emission[]; audit: AuditEntry }
+  | { kind: 'complete'; record: EventRecord; emissions: Emission[]; audit: AuditDraft }
   /**
    * A retryable failure: emit what the drivers that succeeded returned, record their runs
    * (so a redelivery does not run them again), and redeliver after `retryAfterMs`.
    */
-  | { kind: 'retry'; record: EventRecord; emissions: Emission[]; audit: AuditEntry; retryAfterMs: number; error: ErrorInfo }
+  | { kind: 'retry'; record: EventRecord; emissions: Emission[]; audit: AuditDraft; retryAfterMs: number; error: ErrorInfo }
   /** Already final (a duplicate delivery): acknowledge and do nothing else. */
   | { kind: 'skip'; reason: string }
   /** The message is not a valid event and never will be: dead-letter it. */

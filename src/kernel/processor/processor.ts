@@ -8,17 +8,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AuditEntry } from '../audit.js';
+import type { AuditDraft } from '../audit.js';
 import type { Driver, DriverDirectory } from '../driver.js';
 import { envelopeSchema, type Envelope } from '../envelope.js';
 import { KernelError, toKernelError } from '../errors.js';
-import { childEventId, contentDigest } from '../ids.js';
+import { contentDigest } from '../ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus } from '../records.js';
-import type { Authorizer } from './authorize.js';
+import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
+import type { UsageRecorder } from '../ports/usage.js';
+import type { Authorization, Authorizer } from './authorize.js';
 import type { Emission, Outcome } from './outcome.js';
+import { errorEvent, policyEvents } from './system-events.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
 
 export interface ProcessorOptions {
@@ -51,6 +54,8 @@ export interface ProcessorDeps {
   clock: Clock;
   logger: Logger;
   observer?: ProcessorObserver;
+  /** Receives what drivers reported spending (tokens, cost), for budgets. */
+  usage?: UsageRecorder;
   options?: Partial<ProcessorOptions>;
 }
 
@@ -90,14 +95,17 @@ export class EventProcessor {
     if (previous && FINAL_STATUSES.has(previous.status)) {
       return { kind: 'skip', reason: `already ${previous.status}` };
     }
-    const record = this.#startRecord(event, previous, delivery.deliveryCount);
-    const outcome = await this.#decide(event, record, delivery.deliveryCount);
+    // A parked event comes back on a new message (its release), whose delivery count starts at 1 again.
+    const attempt = previous?.status === 'awaiting_approval' ? Math.max(delivery.deliveryCount, previous.attempts + 1) : delivery.deliveryCount;
+    const record = this.#startRecord(event, previous, attempt);
+    const outcome = await this.#decide(event, record, attempt, previous?.decision?.allowed === true);
     const status = outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'complete' ? outcome.record.status : outcome.kind;
     this.deps.observer?.eventSettled(event.type, status as EventStatus, (performance.now() - started) / 1000);
     return outcome;
   }
 
-  async #decide(event: Envelope, record: EventRecord, attempt: number): Promise<Outcome> {
+  /** `allowedBefore`: an earlier delivery was already allowed (and counted in the user's usage). */
+  async #decide(event: Envelope, record: EventRecord, attempt: number, allowedBefore: boolean): Promise<Outcome> {
     if (event.depth > this.options.maxDepth) {
       const decision: Decision = {
         allowed: false,
@@ -107,42 +115,88 @@ export class EventProcessor {
       };
       return this.#complete(record, 'denied', [], decision, { code: 'depth_exceeded', message: decision.reason, retryable: false });
     }
-    let decision: Decision;
+    let authorization: Authorization;
     try {
-      decision = await this.deps.authorizer.authorize(event);
+      authorization = await this.deps.authorizer.authorize(event, attempt);
     } catch (caught) {
       const error = toKernelError(caught);
       if (error.retryable) return this.#retry(record, [], undefined, error, attempt);
       // Fail closed: an authorizer that cannot decide denies, and says why.
-      decision = { allowed: false, authorizer: this.deps.authorizer.name, reason: `authorization failed: ${error.message}`, policies: [] };
+      authorization = {
+        decision: { allowed: false, authorizer: this.deps.authorizer.name, reason: `authorization failed: ${error.message}`, policies: [] },
+      };
     }
+    const decision = authorization.decision;
     record.decision = decision;
-    if (!decision.allowed) return this.#complete(record, 'denied', [], decision, undefined);
+    const fromPolicies = policyEvents(event, decision, this.deps.clock.now());
+    if (decision.verdict === 'require_approval' && decision.approval) return this.#complete(record, 'awaiting_approval', fromPolicies, decision, undefined);
+    if (!decision.allowed) return this.#complete(record, 'denied', fromPolicies, decision, undefined);
 
-    const results = await this.#runDrivers(event, record, attempt);
+    const results = await this.#runDrivers(event, record, attempt, authorization);
     for (const result of results) this.deps.observer?.driverRan(result.run.driver, result.run.status, result.run.durationMs / 1000);
     record.drivers.push(...results.map((result) => result.run));
-    const emissions = results.flatMap((result) => result.emissions);
+    await this.#recordUsage(event, results, allowedBefore ? 0 : 1);
+    const emissions = [...fromPolicies, ...results.flatMap((result) => result.emissions)];
 
     const retryable = results.find((result) => result.error?.retryable);
     if (retryable?.error) return this.#retry(record, emissions, decision, retryable.error, attempt);
     const failures = results.filter((result): result is DriverResult & { error: KernelError } => result.error !== undefined);
     if (failures.length > 0) {
-      const errors = failures.map((failure) => this.#errorEvent(event, failure.run.driver, failure.error));
+      const errors = failures.map((failure) => errorEvent(this.deps.clock.now(), event, failure.run.driver, failure.error));
       return this.#complete(record, 'failed', [...emissions, ...errors], decision, failures[0]?.run.error);
     }
     return this.#complete(record, 'processed', emissions, decision, undefined);
   }
 
   /** Runs the drivers the event routes to, except those that succeeded on an earlier delivery. */
-  async #runDrivers(event: Envelope, record: EventRecord, attempt: number): Promise<DriverResult[]> {
+  async #runDrivers(event: Envelope, record: EventRecord, attempt: number, authorization: Authorization): Promise<DriverResult[]> {
     let runners = this.#route(event.type);
     if (record.drivers.length > 0) {
       const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
       runners = runners.filter((runner) => !alreadyDone.has(runner.id));
     }
-    if (runners.length === 1) return [await runners[0]!.run(event, attempt, this.#running)]; // the usual case
-    return Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running)));
+    const restrictions = authorization.decision.restrictions;
+    if (restrictions === undefined && authorization.externalView === undefined) {
+      if (runners.length === 1) return [await runners[0]!.run(event, attempt, this.#running)]; // the usual case
+      return Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running)));
+    }
+    return this.#runRestricted(event, runners, attempt, authorization, restrictions ?? {});
+  }
+
+  /** Drivers a policy keeps out are recorded as skipped; external ones see the redacted view. */
+  async #runRestricted(event: Envelope, runners: DriverRunner[], attempt: number, authorization: Authorization, restrictions: Restrictions): Promise<DriverResult[]> {
+    return Promise.all(
+      runners.map(async (runner): Promise<DriverResult> => {
+        const { manifest } = runner.driver;
+        const blocked = restrictionBlocksDriver(restrictions, manifest);
+        if (blocked !== undefined) {
+          const run = { driver: runner.id, status: 'skipped' as const, durationMs: 0, emitted: [], attempt };
+          return { run: { ...run, error: { code: 'forbidden', message: blocked, retryable: false } }, emissions: [] };
+        }
+        const seen = manifest.external && authorization.externalView ? authorization.externalView : event;
+        return runner.run(seen, attempt, this.#running, restrictions);
+      }),
+    );
+  }
+
+  /**
+   * Counts the event (once, on the delivery that was allowed first) and what its drivers reported
+   * spending, for rate limits and budgets. A counting failure does not undo work already done.
+   */
+  async #recordUsage(event: Envelope, results: readonly DriverResult[], events: number): Promise<void> {
+    if (this.deps.usage === undefined) return;
+    let tokens = 0;
+    let costUsd = 0;
+    for (const { run } of results) {
+      tokens += run.usage?.tokens ?? 0;
+      costUsd += run.usage?.costUsd ?? 0;
+    }
+    if (events === 0 && tokens === 0 && costUsd === 0) return;
+    try {
+      await this.deps.usage.add(event.userid, this.deps.clock.now(), { events, tokens, costUsd });
+    } catch (error) {
+      this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
+    }
   }
 
   #route(type: string): DriverRunner[] {
@@ -160,8 +214,8 @@ export class EventProcessor {
     const shuttingDown = error.code === 'shutting_down';
     if (attempt >= this.options.maxDeliveryCount && !shuttingDown) {
       const reason = `gave up after ${attempt} deliveries: ${error.message}`;
-      const errorEvent = this.#errorEvent(record.event, 'processor', new KernelError(error.code, reason, { retryable: false }));
-      return this.#complete(record, 'dead_lettered', [...emissions, errorEvent], decision, { ...info, message: reason });
+      const gaveUp = errorEvent(this.deps.clock.now(), record.event, 'processor', new KernelError(error.code, reason, { retryable: false }));
+      return this.#complete(record, 'dead_lettered', [...emissions, gaveUp], decision, { ...info, message: reason });
     }
     const backoff = shuttingDown ? 0 : Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (attempt - 1));
     const retryAfterMs = Math.max(error.retryAfterMs ?? 0, backoff);
@@ -185,25 +239,6 @@ export class EventProcessor {
     for (const emission of emissions) if (!known.has(emission.event.id)) record.children.push(emission.event.id);
   }
 
-  /** The `error` event that reports a failed driver; its id is deterministic like any child's. */
-  #errorEvent(parent: Envelope, driverId: string, error: KernelError): Emission {
-    return {
-      event: {
-        specversion: '1.0',
-        id: childEventId(parent.id, driverId, 'error'),
-        type: 'error',
-        source: driverId === 'processor' ? '/kernel/processor' : `/drivers/${driverId}`,
-        time: this.deps.clock.now().toISOString(),
-        userid: parent.userid,
-        category: 'internal',
-        correlationid: parent.correlationid,
-        causationid: parent.id,
-        depth: parent.depth + 1,
-        data: { eventId: parent.id, eventType: parent.type, driver: driverId, code: error.code, message: error.message, retryable: error.retryable },
-      },
-    };
-  }
-
   #startRecord(event: Envelope, previous: EventRecord | undefined, attempt: number): EventRecord {
     const now = this.deps.clock.now().toISOString();
     const record: EventRecord = {
@@ -222,11 +257,12 @@ export class EventProcessor {
     return record;
   }
 
-  #audit(record: EventRecord, decision: Decision | undefined): AuditEntry {
-    const entry: AuditEntry = {
+  #audit(record: EventRecord, decision: Decision | undefined): AuditDraft {
+    const entry: AuditDraft = {
       userId: record.userId,
       id: randomUUID(),
       at: record.updatedAt,
+      kind: 'event',
       eventId: record.id,
       eventType: record.type,
       attempt: record.attempts,

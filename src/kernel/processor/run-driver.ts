@@ -10,11 +10,20 @@ import { childEventId } from '../ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DriverRun } from '../records.js';
+import type { Restrictions } from '../restrictions.js';
 import type { Emission } from './outcome.js';
 import { LazyAbort } from './lazy-abort.js';
 import { Semaphore } from './semaphore.js';
 
 const outputsSchema = z.array(emittedEventSchema).max(1000, 'a driver may emit at most 1000 events per event');
+
+const NO_RESTRICTIONS: Readonly<Restrictions> = Object.freeze({});
+
+interface UsageTally {
+  tokens: number;
+  costUsd: number;
+  reported: boolean;
+}
 
 export interface DriverResult {
   run: DriverRun;
@@ -54,15 +63,18 @@ export class DriverRunner {
     return this.driver.manifest.id;
   }
 
-  async run(event: Envelope, attempt: number, shutdown: ShutdownRegistry): Promise<DriverResult> {
+  async run(event: Envelope, attempt: number, shutdown: ShutdownRegistry, restrictions: Readonly<Restrictions> = NO_RESTRICTIONS): Promise<DriverResult> {
     if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire();
     this.stats.inFlight += 1;
     this.stats.invocations += 1;
     const started = performance.now();
+    const usage = { tokens: 0, costUsd: 0, reported: false };
     try {
-      const outputs = await this.#invoke(event, attempt, shutdown);
+      const outputs = await this.#invoke(event, attempt, shutdown, restrictions, usage);
       const emissions = this.#toEmissions(event, outputs);
-      return { run: this.#run('succeeded', started, attempt, emissions), emissions };
+      const run = this.#run('succeeded', started, attempt, emissions);
+      if (usage.reported) run.usage = { tokens: usage.tokens, costUsd: usage.costUsd };
+      return { run, emissions };
     } catch (caught) {
       const error = toKernelError(caught, 'driver_failed');
       if (error.code === 'driver_timeout') this.stats.timeouts += 1;
@@ -71,6 +83,8 @@ export class DriverRunner {
       const status = error.code === 'driver_timeout' ? 'timed_out' : 'failed';
       const run = this.#run(status, started, attempt, []);
       run.error = { code: error.code, message: error.message, retryable: error.retryable };
+      // A failed call to a paid API may still have cost money: it counts.
+      if (usage.reported) run.usage = { tokens: usage.tokens, costUsd: usage.costUsd };
       return { run, emissions: [], error };
     } finally {
       this.stats.inFlight -= 1;
@@ -78,7 +92,7 @@ export class DriverRunner {
     }
   }
 
-  async #invoke(event: Envelope, attempt: number, shutdown: ShutdownRegistry): Promise<unknown> {
+  async #invoke(event: Envelope, attempt: number, shutdown: ShutdownRegistry, restrictions: Readonly<Restrictions>, usage: UsageTally): Promise<unknown> {
     const { timeout } = this.driver.manifest.resources;
     const abort = new LazyAbort();
     shutdown.add(abort);
@@ -104,6 +118,14 @@ export class DriverRunner {
       clock: this.clock,
       idempotencyKey: `${event.userid}:${event.id}:${this.id}`,
       attempt,
+      restrictions,
+      reportUsage({ tokens = 0, costUsd = 0 }) {
+        // Ignore nonsense rather than let a driver lower its own count with negative numbers.
+        if (!(tokens >= 0 && costUsd >= 0 && Number.isFinite(tokens) && Number.isFinite(costUsd))) return;
+        usage.tokens += tokens;
+        usage.costUsd += costUsd;
+        usage.reported = true;
+      },
     };
     try {
       // The race returns at the timeout even if the driver ignores its abort signal.

@@ -1,0 +1,46 @@
+/**
+ * Events the kernel itself emits about an event: `error` for a failed driver, `policy.notify`
+ * for a notifying policy, `approval.requested` for a parked event. Their ids are deterministic
+ * like any child's: a redelivery re-emits the same ids and duplicate detection drops them.
+ */
+import type { Envelope } from '../envelope.js';
+import type { KernelError } from '../errors.js';
+import { childEventId } from '../ids.js';
+import type { Decision } from '../records.js';
+import type { Emission } from './outcome.js';
+
+export function errorEvent(now: Date, parent: Envelope, driverId: string, error: KernelError): Emission {
+  const source = driverId === 'processor' ? '/kernel/processor' : `/drivers/${driverId}`;
+  const data = { eventId: parent.id, eventType: parent.type, driver: driverId, code: error.code, message: error.message, retryable: error.retryable };
+  return { event: child(parent, childEventId(parent.id, driverId, 'error'), 'error', source, 'internal', now, data) };
+}
+
+export function policyEvents(parent: Envelope, decision: Decision, now: Date): Emission[] {
+  const emissions: Emission[] = [];
+  for (const { policy, to, message } of decision.notifications ?? []) {
+    const data = { policy, to, message, eventId: parent.id, eventType: parent.type };
+    emissions.push({ event: child(parent, childEventId(parent.id, 'policy', `notify:${policy}`), 'policy.notify', '/kernel/policy', 'output', now, data) });
+  }
+  if (decision.verdict === 'require_approval' && decision.approval) {
+    const { id, policy, reason } = decision.approval;
+    const data = { approvalId: id, policy, reason, eventId: parent.id, eventType: parent.type, decide: `POST /api/approvals/${id}` };
+    emissions.push({ event: child(parent, childEventId(parent.id, 'policy', `approval:${id}`), 'approval.requested', '/kernel/policy', 'output', now, data) });
+  }
+  return emissions;
+}
+
+function child(parent: Envelope, id: string, type: string, source: string, category: Envelope['category'], now: Date, data: Record<string, unknown>): Envelope {
+  return {
+    specversion: '1.0',
+    id,
+    type,
+    source,
+    time: now.toISOString(),
+    userid: parent.userid,
+    category,
+    correlationid: parent.correlationid,
+    causationid: parent.id,
+    depth: parent.depth + 1,
+    data,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The authorization stage for real: the ACL check on context paths, then the policies.
+ *
+ *   context.* event -> normalize its path, check the owner's grants   (acl)
+ *   policies        -> global + the user's, compiled and cached        (policy-engine)
+ *   environment     -> the event, usage counters, PII findings, the model, the context path
+ *                      (usage and PII only when some applicable condition reads them)
+ *   decision        -> allow (with restrictions, notifications), deny, or park for approval
+ *
+ * Anything that throws here denies the event (the processor fails closed), except store
+ * outages, which are retryable and redeliver it.
+ */
+import { approvalId, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger } from '../../kernel/index.js';
+import type { GrantStore } from '../acl/index.js';
+import { detectPii, redactPii, type PiiFinding } from '../pii/index.js';
+import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
+import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
+import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
+import { checkContextAccess } from './context-access.js';
+import type { PolicyRepository } from './policy-repository.js';
+
+export const POLICY_AUTHORIZER = 'policy-engine';
+
+export interface PolicyAuthorizerDeps {
+  policies: PolicyRepository;
+  usage: UsageCounters;
+  approvals: ApprovalStore;
+  grants: GrantStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What a dry run may substitute: usage figures, and a draft of the user's own policies. */
+export interface ExplainOptions {
+  usage?: UsageSnapshot;
+  policies?: CompiledPolicySet;
+}
+
+export interface Explanation {
+  decision: Decision;
+  evaluation: Evaluation | undefined;
+  environment: { contextPath: string; model: string; usage: UsageSnapshot | undefined; pii: string[] | undefined };
+}
+
+export class PolicyAuthorizer implements Authorizer {
+  readonly name = POLICY_AUTHORIZER;
+
+  constructor(private readonly deps: PolicyAuthorizerDeps) {}
+
+  async authorize(event: Envelope): Promise<Authorization> {
+    const { decision, findings } = await this.#decide(event, {}, true);
+    if (decision.approval) {
+      await this.deps.approvals.request(event.userid, {
+        id: decision.approval.id,
+        eventId: event.id,
+        eventType: event.type,
+        policy: decision.approval.policy,
+        reason: decision.approval.reason,
+        requestedAt: this.deps.clock.now().toISOString(),
+      });
+    }
+    if (!decision.allowed || decision.restrictions?.redactPii !== true) return { decision };
+    const found = findings() ;
+    if (found.length === 0) return { decision };
+    return { decision, externalView: { ...event, data: redactPii(event.data ?? null).value } };
+  }
+
+  /** The decision an event would get, and why, without recording or counting anything. */
+  async explain(event: Envelope, options: ExplainOptions): Promise<Explanation> {
+    const result = await this.#decide(event, options, false);
+    return { decision: result.decision, evaluation: result.evaluation, environment: result.environment };
+  }
+
+  async #decide(event: Envelope, options: ExplainOptions, live: boolean) {
+    let scanned: PiiFinding[] | undefined;
+    const findings = (): PiiFinding[] => (scanned ??= detectPii(event.data ?? null));
+    const model = typeof dataField(event, 'model') === 'string' ? (dataField(event, 'model') as string) : '';
+    const access = await checkContextAccess(event, this.deps.grants);
+    if (access.kind === 'denied') {
+      const decision: Decision = { allowed: false, authorizer: 'acl', reason: access.reason, policies: [], verdict: 'deny' };
+      if (access.path !== undefined) decision.contextPath = access.path;
+      return { decision, findings, evaluation: undefined, environment: { contextPath: access.path ?? '', model, usage: undefined, pii: undefined } };
+    }
+    const contextPath = access.kind === 'allowed' ? access.path : '';
+    const set = options.policies ?? (await this.deps.policies.compiledFor(event.userid));
+    const plan = set.forUser(event.userid);
+    const usage = plan.needs.usage ? (options.usage ?? roundCounts(await this.deps.usage.snapshot(event.userid, this.deps.clock.now()))) : undefined;
+    const pii = plan.needs.pii ? findings() : undefined;
+    const approvals = await this.#approvals(event, plan.policies.filter((entry) => entry.policy.action === 'require_approval').map((entry) => entry.policy.id));
+    const evaluation = evaluatePolicies(
+      set,
+      {
+        event: { id: event.id, type: event.type, category: event.category, source: event.source, subject: event.subject, depth: event.depth, data: event.data ?? null, time: event.time },
+        user: { id: event.userid },
+        usage,
+        context: { path: contextPath },
+        model,
+        pii: pii && { found: pii.length > 0, kinds: kindsOf(pii) },
+      },
+      { userId: event.userid, approvals: (policy) => settled(approvals.get(policy)) },
+    );
+    if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
+    const decision = toDecision(event, evaluation, contextPath, pii);
+    return { decision, findings, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
+  }
+
+  /** The state of every approval this event may already have, by policy id: one read. */
+  async #approvals(event: Envelope, policies: readonly string[]): Promise<Map<string, ApprovalStatus>> {
+    if (policies.length === 0) return new Map();
+    const ids = new Map(policies.map((policy) => [approvalId(event.userid, event.id, policy), policy]));
+    const statuses = await this.deps.approvals.statuses(event.userid, [...ids.keys()]);
+    return new Map([...statuses].map(([id, status]) => [ids.get(id) ?? id, status]));
+  }
+}
+
+function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, pii: PiiFinding[] | undefined): Decision {
+  const decision: Decision = {
+    allowed: evaluation.verdict === 'allow',
+    authorizer: POLICY_AUTHORIZER,
+    reason: evaluation.reason,
+    policies: evaluation.evaluated,
+    verdict: evaluation.verdict,
+  };
+  if (evaluation.decidedBy !== undefined) decision.decidedBy = evaluation.decidedBy;
+  if (evaluation.matched.length > 0) decision.matched = evaluation.matched;
+  if (Object.keys(evaluation.restrictions).length > 0) decision.restrictions = evaluation.restrictions;
+  if (evaluation.notifications.length > 0) decision.notifications = evaluation.notifications;
+  if (evaluation.verdict === 'require_approval' && evaluation.approval) {
+    decision.approval = { id: approvalId(event.userid, event.id, evaluation.approval.policy), ...evaluation.approval };
+  }
+  if (pii && pii.length > 0) decision.pii = kindsOf(pii);
+  if (contextPath !== '') decision.contextPath = contextPath;
+  return decision;
+}
+
+function settled(status: ApprovalStatus | undefined): 'approved' | 'rejected' | undefined {
+  return status === 'approved' || status === 'rejected' ? status : undefined;
+}
+
+function kindsOf(findings: readonly PiiFinding[]): string[] {
+  return [...new Set(findings.map((finding) => finding.kind))].sort();
+}
+
+/** Sliding-window estimates are fractional; conditions compare whole counts. */
+function roundCounts(usage: UsageSnapshot): UsageSnapshot {
+  return {
+    ...usage,
+    events_per_minute: Math.round(usage.events_per_minute),
+    events_per_hour: Math.round(usage.events_per_hour),
+    events_per_day: Math.round(usage.events_per_day),
+    tokens_today: Math.round(usage.tokens_today),
+    tokens_month: Math.round(usage.tokens_month),
+  };
+}
+
+function dataField(event: Envelope, field: string): unknown {
+  const data = event.data;
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>)[field] : undefined;
+}

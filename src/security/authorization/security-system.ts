@@ -1,0 +1,46 @@
+/**
+ * The security stage's parts, built over one state store: the same wiring for the embedded
+ * default and for Azure (composition.ts and composition-azure.ts call this).
+ */
+import type { Clock, Logger, StateStore } from '../../kernel/index.js';
+import { GrantStore } from '../acl/index.js';
+import { DEFAULT_POLICIES, type Policy } from '../policy/index.js';
+import { UsageCounters } from '../usage/index.js';
+import { ApprovalStore } from './approval-store.js';
+import { PolicyAuthorizer } from './policy-authorizer.js';
+import { PolicyRepository } from './policy-repository.js';
+
+export interface SecuritySystem {
+  policies: PolicyRepository;
+  approvals: ApprovalStore;
+  grants: GrantStore;
+  usage: UsageCounters;
+  authorizer: PolicyAuthorizer;
+}
+
+export function createSecuritySystem(state: StateStore, clock: Clock, logger: Logger, options: { policyCacheMs?: number } = {}): SecuritySystem {
+  const policies = new PolicyRepository(state, clock, options.policyCacheMs === undefined ? {} : { cacheMs: options.policyCacheMs });
+  const approvals = new ApprovalStore(state);
+  const grants = new GrantStore(state);
+  const usage = new UsageCounters(state);
+  const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger });
+  return { policies, approvals, grants, usage, authorizer };
+}
+
+/**
+ * The global policies at start-up. With a policy file configured, the file is the global set
+ * (policy as code: what is deployed is what applies; a change made through the API lasts until
+ * the next start). Without one, the defaults are stored when no global set exists yet, and from
+ * then on the global set is managed through `PUT /api/policies?scope=global`.
+ */
+export async function installGlobalPolicies(system: SecuritySystem, fromFile: readonly Policy[] | undefined, logger: Logger): Promise<void> {
+  if (fromFile !== undefined) {
+    const current = await system.policies.read({ kind: 'global' });
+    if (JSON.stringify(current.policies) !== JSON.stringify(fromFile)) {
+      await system.policies.replace({ kind: 'global' }, fromFile, current.etag);
+      logger.info({ policies: fromFile.map((policy) => policy.id) }, 'global policies replaced by the policy file');
+    }
+    return;
+  }
+  if (await system.policies.seedGlobal(DEFAULT_POLICIES)) logger.info({ policies: DEFAULT_POLICIES.map((policy) => policy.id) }, 'default global policies installed');
+}

@@ -1,0 +1,4 @@
+export { cardBrand } from './payment-card.js';
+export { PII_SCAN_LIMITS } from './limits.js';
+export { containsPii, detectPii, redactPii } from './scan.js';
+export { PII_KINDS, type PiiFinding, type PiiKind, type PiiScanOptions } from './types.js';

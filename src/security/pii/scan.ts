@@ -1,0 +1,163 @@
+/**
+ * The public scanner: walks a JSON value (object keys included), runs the string detectors on
+ * every string, and on every number whose decimal form has 9+ digits (or that a credential-named
+ * property holds), and reports findings by JSON pointer; or returns a redacted deep copy.
+ */
+import { KernelError } from '../../kernel/errors.js';
+import { credentialStrength } from './credentials.js';
+import { assertScannable } from './limits.js';
+import { scanText } from './scan-text.js';
+import { PII_KINDS, scanOptionsSchema, type Candidate, type PiiFinding, type PiiKind, type PiiScanOptions, type TextContext } from './types.js';
+
+interface Parsed {
+  kinds: ReadonlySet<PiiKind>;
+  maxFindings: number;
+}
+
+function parseOptions(options: PiiScanOptions | undefined): Parsed {
+  const parsed = scanOptionsSchema.safeParse(options ?? {});
+  if (!parsed.success) throw new KernelError('invalid_input', `invalid PII scan options: ${parsed.error.message}`, { cause: parsed.error });
+  return { kinds: new Set(parsed.data.kinds ?? PII_KINDS), maxFindings: parsed.data.maxFindings ?? Number.POSITIVE_INFINITY };
+}
+
+/** RFC 6901: '~' -> '~0', '/' -> '~1'. */
+function pointerOf(path: readonly (string | number)[]): string {
+  let pointer = '';
+  for (const segment of path) pointer += `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return pointer;
+}
+
+/** The text a number is scanned as, or undefined when it is not scanned. */
+function numberText(value: number | bigint, key: string | undefined): string | undefined {
+  const text = String(value);
+  let digits = 0;
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) >= 48 && text.charCodeAt(index) <= 57) digits += 1;
+  return digits >= 9 || (key !== undefined && credentialStrength(key) !== undefined) ? text : undefined;
+}
+
+function replace(text: string, found: readonly Candidate[]): string {
+  let result = '';
+  let at = 0;
+  for (const candidate of found) {
+    result += `${text.slice(at, candidate.start)}[REDACTED:${candidate.kind}]`;
+    at = candidate.end;
+  }
+  return result + text.slice(at);
+}
+
+function toFinding(candidate: Candidate, pointer: string, inKey: boolean): PiiFinding {
+  const finding: PiiFinding = { kind: candidate.kind, pointer, start: candidate.start, end: candidate.end };
+  if (candidate.detail !== undefined) finding.detail = candidate.detail;
+  if (inKey) finding.inKey = true;
+  return finding;
+}
+
+/**
+ * Walks `value` depth-first in document order (for a member: its key, then its value), collecting
+ * findings and, in copy mode, building the redacted copy.
+ */
+class Walker {
+  readonly findings: PiiFinding[] = [];
+  readonly #path: (string | number)[] = [];
+
+  constructor(
+    readonly options: Parsed,
+    private readonly copy: boolean,
+  ) {}
+
+  #scan(text: string, context: TextContext): string {
+    if (this.done) return text;
+    const found = scanText(text, context, this.options.kinds);
+    if (found.length === 0) return text;
+    const pointer = pointerOf(this.#path);
+    for (const candidate of found) {
+      if (this.done) break;
+      this.findings.push(toFinding(candidate, pointer, context.inKey));
+    }
+    return this.copy ? replace(text, found) : text;
+  }
+
+  /** Enough findings to stop (never in copy mode: a redaction is never partial). */
+  get done(): boolean {
+    return !this.copy && this.findings.length >= this.options.maxFindings;
+  }
+
+  walk(value: unknown, key: string | undefined): unknown {
+    if (typeof value === 'string') return this.#scan(value, { key, inKey: false });
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      const text = numberText(value, key);
+      if (text === undefined) return value;
+      const scanned = this.#scan(text, { key, inKey: false });
+      return scanned === text ? value : scanned;
+    }
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return this.#array(value, key);
+    return this.#object(value as Record<string, unknown>);
+  }
+
+  #array(value: readonly unknown[], key: string | undefined): unknown[] | undefined {
+    const copy: unknown[] | undefined = this.copy ? [] : undefined;
+    for (let index = 0; index < value.length && !this.done; index += 1) {
+      this.#path.push(index);
+      const item = this.walk(value[index], key); // items inherit the property name as context
+      copy?.push(item);
+      this.#path.pop();
+    }
+    return copy;
+  }
+
+  #object(value: Record<string, unknown>): Record<string, unknown> | undefined {
+    const keys = Object.keys(value);
+    const copy: Record<string, unknown> | undefined = this.copy ? {} : undefined;
+    const taken = copy === undefined ? undefined : new Set(keys);
+    for (const key of keys) {
+      if (this.done) break;
+      this.#path.push(key);
+      let outKey = this.#scan(key, { key: undefined, inKey: true });
+      if (taken !== undefined && outKey !== key) {
+        // Two redacted keys (or a redacted and a real one) must not collapse into one member.
+        const base = outKey;
+        for (let suffix = 2; taken.has(outKey); suffix += 1) outKey = `${base}~${suffix}`;
+        taken.add(outKey);
+      }
+      const item = this.walk(value[key], key);
+      // defineProperty, not assignment: a "__proto__" key must stay a plain member.
+      if (copy !== undefined) Object.defineProperty(copy, outKey, { value: item, enumerable: true, writable: true, configurable: true });
+      this.#path.pop();
+    }
+    return copy;
+  }
+}
+
+/**
+ * Every finding in `value`, in document order. Walks objects (keys too: `inKey`), arrays,
+ * strings, and numbers of 9+ digits as their decimal string.
+ * @throws KernelError('invalid_input') for bad options, or a value over PII_SCAN_LIMITS or of a
+ *   type that is not JSON-like (fail closed: the caller must not pass it on unscanned).
+ */
+export function detectPii(value: unknown, options?: PiiScanOptions): PiiFinding[] {
+  const parsed = parseOptions(options);
+  assertScannable(value);
+  const walker = new Walker(parsed, false);
+  walker.walk(value, undefined);
+  return walker.findings;
+}
+
+/** True when `value` holds at least one finding; stops at the first. Same errors as detectPii. */
+export function containsPii(value: unknown, options?: PiiScanOptions): boolean {
+  return detectPii(value, { ...options, maxFindings: 1 }).length > 0;
+}
+
+/**
+ * A deep copy of `value` with every finding replaced by `[REDACTED:<kind>]` (a number holding one
+ * becomes the redacted string; redacted keys that would collide get a `~2`, `~3` suffix), and the
+ * findings. The input is never mutated. `maxFindings` is ignored: a redaction is never partial.
+ * Same errors as detectPii.
+ */
+export function redactPii(value: unknown, options?: PiiScanOptions): { value: unknown; findings: PiiFinding[] } {
+  const parsed = parseOptions(options);
+  assertScannable(value);
+  const walker = new Walker(parsed, true);
+  const redacted = walker.walk(value, undefined);
+  return { value: redacted, findings: walker.findings };
+}

@@ -1,0 +1,71 @@
+/**
+ * The default policies, as data: the YAML a deployment starts with (the seed's budget, rate,
+ * PII and /Personal rules). Kept as a string in a .ts module because the build copies only .ts
+ * files to dist. Priorities 1000 and up are the global-only range, so no user policy can run
+ * before the budget and rate rules.
+ */
+import { parsePolicyDocument } from './document.js';
+import type { Policy } from './schema.js';
+
+export const DEFAULT_POLICIES_YAML = `
+policies:
+  - id: rate-limit-minute
+    name: Rate limit (per minute)
+    description: More than 600 events in one minute looks like a runaway loop or abuse.
+    condition: usage.events_per_minute > 600
+    action: deny
+    config: { reason: "Rate limit exceeded: more than 600 events per minute" }
+    priority: 1300
+
+  - id: rate-limit-day
+    name: Rate limit (per day)
+    condition: usage.events_per_day > 20000
+    action: deny
+    config: { reason: "Rate limit exceeded: more than 20,000 events today" }
+    priority: 1300
+
+  - id: monthly-cost-hard-limit
+    name: Monthly budget exhausted
+    description: At $100 this month, events that ask for a model are denied.
+    condition: usage.cost_month >= 100.0 && model != ''
+    action: deny
+    config: { reason: "Monthly budget of $100 reached: events that request a model are denied" }
+    priority: 1200
+
+  - id: monthly-cost-limit
+    name: Monthly budget nearly spent
+    description: From $50 this month, only cheap models.
+    condition: usage.cost_month >= 50.0
+    action: restrict
+    config:
+      restrictions: { models: { maxCostPer1kTokens: 0.001 } }
+    priority: 1100
+
+  - id: daily-token-limit
+    name: Daily token limit
+    description: After 100,000 tokens today, only cheap models.
+    condition: usage.tokens_today >= 100000
+    action: restrict
+    config:
+      restrictions: { models: { maxCostPer1kTokens: 0.001 } }
+    priority: 1050
+
+  - id: pii-protection
+    name: Redact personal data for external services
+    condition: pii.found
+    action: restrict
+    config:
+      restrictions: { redactPii: true }
+    priority: 900
+
+  - id: personal-stays-internal
+    name: /Personal never leaves for an external API
+    condition: context.path == '/Personal' || context.path.startsWith('/Personal/')
+    action: restrict
+    config:
+      restrictions: { external: false }
+    priority: 900
+`;
+
+/** The defaults, validated (a mistake here fails at start-up and in the tests, not silently). */
+export const DEFAULT_POLICIES: readonly Policy[] = Object.freeze(parsePolicyDocument(DEFAULT_POLICIES_YAML, 'yaml'));
