@@ -110,6 +110,12 @@ export async function runPolicyBench(log: (line: string) => void): Promise<Bench
     return cedar.isAuthorized({ ...request, policies: { staticPolicies: CEDAR_POLICIES } });
   });
 
+  // Cedar's floor in this binding: one permit and an empty context (what every call pays).
+  const floorSet = cedar.preparsePolicySet(`${CEDAR_SET}-floor`, { staticPolicies: 'permit(principal, action, resource);' });
+  if (floorSet.type !== 'success') throw new Error('policy bench: Cedar floor policy did not parse');
+  const floorRequest: cedar.StatefulAuthorizationCall = { ...(requests[0] as cedar.StatefulAuthorizationCall), context: {}, preparsedPolicySetId: `${CEDAR_SET}-floor` };
+  const floor = measure(log, 'Cedar floor', () => cedar.statefulIsAuthorized(floorRequest));
+
   const reference = { name: 'Cedar, preparsed', value: stateful, unit: 'decisions/s' };
   const mix = `${EVENTS} events of ${16} shapes (${Object.entries(verdicts).map(([verdict, n]) => `${n} ${verdict}`).join(', ')}), 7 users`;
   return [
@@ -134,6 +140,7 @@ export async function runPolicyBench(log: (line: string) => void): Promise<Bench
     row({ bench: 'policy', name: '20 policies, env built per decision', value: fromEvent, unit: 'decisions/s', baseline: reference, note: 'createPolicyEnv (ints to BigInt, time to Date) inside every decision' }),
     row({ bench: 'policy', name: 'Cedar statefulIsAuthorized (preparsed)', value: stateful, unit: 'decisions/s', note: 'same rules; context prebuilt as JS objects, converted by the wasm binding on every call' }),
     row({ bench: 'policy', name: 'Cedar isAuthorized (parsed per call)', value: perCall, unit: 'decisions/s' }),
+    row({ bench: 'policy', name: 'Cedar floor: 1 permit, empty context', value: floor, unit: 'decisions/s', note: 'the cost of a call itself (request conversion into wasm); the rest of the gap is context conversion and evaluation' }),
     row({ bench: 'policy', name: 'compile 20 policies, cold cache', value: coldMs, unit: 'ms', note: 'first compile in the process, CEL environment creation included' }),
     row({ bench: 'policy', name: 'recompile 20 policies, warm cache', value: warmMs * 1000, unit: 'µs' }),
   ];

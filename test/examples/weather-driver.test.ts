@@ -71,8 +71,9 @@ interface RecordBody {
 async function settled(id: string): Promise<RecordBody> {
   for (let i = 0; i < 200; i += 1) {
     const response = await fetch(`${host.url}/api/events/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    // A child has no record until it is processed (404 until then): keep waiting.
     const record = (await response.json()) as RecordBody;
-    if (record.status !== 'accepted') return record;
+    if (response.status === 200 && record.status !== 'accepted') return record;
     await new Promise((done) => setTimeout(done, 25));
   }
   throw new Error(`event ${id} was not settled in time`);

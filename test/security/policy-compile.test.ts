@@ -47,7 +47,7 @@ describe('policy compilation', () => {
 
   it('enforces the expression limits', () => {
     rejects([condition(`${'('.repeat(100)}true${')'.repeat(100)}`)], 'maxDepth');
-    rejects([condition(Array.from({ length: 10_000 }, () => 'event.depth > 1').join(' || '))], 'characters long');
+    rejects([condition(Array.from({ length: 10_000 }, () => 'true').join(' || '))], '79996 characters long; the limit is 4096');
     rejects([condition(Array.from({ length: 200 }, (_, i) => `event.depth > ${i}`).join(' || '))], 'maxAstNodes');
     rejects([condition(`model in [${Array.from({ length: 300 }, (_, i) => `"m${i}"`).join(', ')}]`)], 'p1');
     assert.throws(() => new PolicyCompiler({ maxExpressionLength: 20 }).compile([condition('event.type == "a very long literal"')]), /characters long/);
@@ -59,6 +59,17 @@ describe('policy compilation', () => {
     assert.doesNotThrow(() => compilePolicies([condition('event.data.a.exists(x, x.b.all(y, y > 1))')]));
     // Sequential comprehensions are not nested.
     assert.doesNotThrow(() => compilePolicies([condition('event.data.a.filter(x, x > 1).exists(y, y > 2)')]));
+  });
+
+  it('refuses comprehensions over big literal lists whose cost is known up front', () => {
+    // The default node and length limits already keep two such lists out; raise them to see the cost bound.
+    const roomy = new PolicyCompiler({ maxAstNodes: 10_000, maxExpressionLength: 50_000 });
+    const list = `[${Array.from({ length: 256 }, (_, i) => i).join(', ')}]`;
+    const pairs = `${list}.all(x, ${list}.all(y, x != y + 1000))`;
+    assert.doesNotThrow(() => roomy.compile([condition(pairs)]));
+    assert.throws(() => roomy.compile([condition(`${pairs} && ${pairs} && ${pairs}`)]), /estimated cost is at least \d+ steps, even on an empty event/);
+    rejects([condition(pairs)], 'maxAstNodes');
+    assert.throws(() => roomy.compile([condition(`[${Array.from({ length: 1000 }, (_, i) => i).join(', ')}].all(x, x > 0)`)]), /p1/);
   });
 
   it('checks regular expressions when the policy is saved', () => {
@@ -78,6 +89,12 @@ describe('policy compilation', () => {
     assert.deepEqual(regexCost('^[a-z]+@example\\.com$'), { exponent: 1, constant: 1 });
     assert.deepEqual(regexCost('^a?b{2,4}(c|d)$'), { exponent: 0, constant: 2 * 3 * 2 });
     assert.deepEqual(regexCost('^a|b'), { exponent: 1, constant: 2 });
+  });
+
+  it('validates entries that skipped the schema', () => {
+    const broken = { ...policy({ id: 'r', condition: 'true' }), action: 'restrict', config: {} } as unknown as PolicyEntry['policy'];
+    const error = rejects([global(broken)], 'policy "r" is invalid', 'config.restrictions');
+    assert.equal(error.details?.field, 'config.restrictions');
   });
 
   it('reserves priorities from 1000 for global policies', () => {

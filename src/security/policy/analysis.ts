@@ -33,8 +33,11 @@ export interface RegexUse {
 }
 
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
-/** Functions that take constant time whatever their input's size. */
-const CONSTANT_TIME = new Set(['size', 'has', 'int', 'uint', 'double', 'bool', 'dyn', 'type', 'duration', 'timestamp']);
+/**
+ * Functions that take constant time whatever their input's size. Everything else counts as
+ * string work: even `size` counts code points, and `int("...")` parses.
+ */
+const CONSTANT_TIME = new Set(['has', 'dyn', 'type', 'bool']);
 const VARIABLES: ReadonlySet<string> = new Set(POLICY_VARIABLES);
 
 /** Analyses a parsed condition; returns the reason when it breaks a static limit. */
@@ -75,7 +78,8 @@ export function analyzeCondition(root: ASTNode, limits: PolicyLimits): Condition
       case '?:':
         return visitAll(node.args, bound);
       default:
-        if (node.op === '+') plusCount += 1;
+        // Only `+` between lists grows a list; a scalar literal operand rules that out.
+        if (node.op === '+' && !node.args.some((arg) => arg.op === 'value' && arg.args !== null && typeof arg.args !== 'object')) plusCount += 1;
         return visitAll(node.args, bound);
     }
   };

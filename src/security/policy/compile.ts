@@ -12,11 +12,12 @@ import type { Environment } from '@marcbachmann/cel-js';
 import { KernelError } from '../../kernel/errors.js';
 import { analyzeCondition, type ConditionAnalysis } from './analysis.js';
 import { createCelEnvironment } from './cel-types.js';
+import { EMPTY_SIZES, conditionCost } from './cost.js';
 import { variableMask } from './environment.js';
 import { compileGuards, type Guards } from './guards.js';
 import { resolveLimits, type PolicyLimits } from './limits.js';
 import { CompiledPolicySet, type CompiledPolicy, type PolicyEntry } from './policy-set.js';
-import { GLOBAL_PRIORITY_FLOOR } from './schema.js';
+import { GLOBAL_PRIORITY_FLOOR, policySchema } from './schema.js';
 
 export interface CompiledCondition {
   readonly source: string;
@@ -66,8 +67,15 @@ export class PolicyCompiler {
   compile(entries: readonly PolicyEntry[]): CompiledPolicySet {
     checkIds(entries);
     const compiled: CompiledPolicy[] = entries.map((entry) => {
-      const { policy } = entry;
       const who = entry.scope === 'global' ? 'global policy' : `policy of user ${entry.owner}`;
+      // Entries may come from a store or a caller that skipped the schema: the evaluator relies on it.
+      const valid = policySchema.safeParse(entry.policy);
+      if (!valid.success) {
+        const issue = valid.error.issues[0];
+        const field = issue?.path.map(String).join('.') ?? '';
+        throw invalid(entry, field, `${who} "${String(entry.policy.id)}" is invalid: ${field}: ${issue?.message ?? 'invalid'}`);
+      }
+      const policy = valid.data;
       if (entry.scope === 'user' && policy.priority >= GLOBAL_PRIORITY_FLOOR) {
         throw invalid(entry, 'priority', `${who} "${policy.id}": priority ${policy.priority} is reserved for global policies (user policies must stay below ${GLOBAL_PRIORITY_FLOOR})`);
       }
@@ -86,6 +94,10 @@ export class PolicyCompiler {
       const parsed = this.#cel.parse(source);
       const analysis = analyzeCondition(parsed.ast, this.limits);
       if ('error' in analysis) return analysis;
+      const leastCost = conditionCost(analysis, EMPTY_SIZES, () => undefined);
+      if (leastCost > this.limits.maxEvaluationCost) {
+        return { error: `its estimated cost is at least ${Math.round(leastCost)} steps, even on an empty event; the limit is ${this.limits.maxEvaluationCost}` };
+      }
       const checked = parsed.check();
       if (!checked.valid) return { error: describeCelError(checked.error) };
       if (checked.type !== 'bool' && checked.type !== 'dyn') return { error: `it must evaluate to a bool, but evaluates to ${checked.type ?? 'unknown'}` };

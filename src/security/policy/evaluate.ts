@@ -23,8 +23,9 @@
  */
 import { mergeRestrictions, type Restrictions } from '../../kernel/restrictions.js';
 import { describeCelError, type CompiledCondition } from './compile.js';
+import { conditionCost } from './cost.js';
 import { POLICY_VARIABLES, createPolicyEnv, PolicyEnv, type PolicyEnvInput } from './environment.js';
-import type { CompiledPolicySet } from './policy-set.js';
+import type { CompiledPolicySet, UserPlan } from './policy-set.js';
 import type { NotifyTarget, Policy, PolicyAction } from './schema.js';
 
 export type Verdict = 'allow' | 'deny' | 'require_approval';
@@ -56,7 +57,7 @@ export interface Evaluation {
 
 /** Evaluates `set` for `options.userId`; `env` may be prebuilt (createPolicyEnv) or raw input. */
 export function evaluatePolicies(set: CompiledPolicySet, env: PolicyEnv | PolicyEnvInput, options: EvaluateOptions): Evaluation {
-  let plan;
+  let plan: UserPlan;
   let celEnv: PolicyEnv;
   try {
     plan = set.forUser(options.userId);
@@ -92,7 +93,7 @@ export function evaluatePolicies(set: CompiledPolicySet, env: PolicyEnv | Policy
         result.matched.push({ id: policy.id, action: 'require_approval' });
         if (state === 'approved') continue;
         const why = policy.config.reason ?? policy.name;
-        if (state === 'rejected') return stop(result, plan.ids, i, 'deny', `Denied: the approval policy "${policy.id}" asked for (${why}) was rejected`, policy.id);
+        if (state === 'rejected') return stop(result, plan.ids, i, 'deny', `Denied: the approval that policy "${policy.id}" asked for (${why}) was rejected`, policy.id);
         result.approval = { policy: policy.id, reason: why };
         return stop(result, plan.ids, i, 'require_approval', `Approval required by policy "${policy.id}": ${why}`, policy.id);
       }
@@ -134,20 +135,12 @@ function test(condition: CompiledCondition, env: PolicyEnv, maxCost: number): bo
   return value;
 }
 
-/** The bound described in limits.ts. */
+/** The bound described in limits.ts, with the sizes of this environment. */
 function estimateCost(condition: CompiledCondition, env: PolicyEnv): number {
-  const { analysis } = condition;
-  const sizes = env.sizes();
-  const longest = Math.max(1, sizes.maxString);
-  const largest = Math.max(1, sizes.maxCollection, analysis.maxLiteral, analysis.usesSplit ? sizes.maxString : 0) * (1 + analysis.plusCount);
-  let cost = 0;
-  for (const { depth, stringWork } of analysis.comprehensions) cost += largest ** depth * (stringWork ? longest : 1);
-  for (const regex of analysis.regexes) {
-    const subject = regex.path === null ? undefined : lookup(env, regex.path);
-    const length = Math.max(1, typeof subject === 'string' ? subject.length : longest);
-    cost += regex.constant * length ** regex.exponent * largest ** regex.depth;
-  }
-  return cost;
+  return conditionCost(condition.analysis, env.sizes(), (path) => {
+    const subject = lookup(env, path);
+    return typeof subject === 'string' ? subject.length : undefined;
+  });
 }
 
 function lookup(env: PolicyEnv, path: readonly (string | number)[]): unknown {

@@ -9,7 +9,7 @@
  * condition's shape and the sizes in the environment:
  * - a comprehension (`all`, `exists`, `exists_one`, `map`, `filter`) nested `d` deep costs
  *   `L^d` steps, times `N` when its body does string work (L: the largest list or map in the
- *   environment, multiplied by 1 + the number of `+` in the condition, which is how far list
+ *   environment, multiplied by 1 + the number of `+` that may join lists, which is how far
  *   concatenation can grow one; N: the longest string);
  * - `s.matches(re)` costs `c * n^k` steps (see regex-cost.ts: n is the length of `s` when `s` is
  *   a plain field path, the longest string otherwise; k and c come from the pattern's
@@ -18,9 +18,12 @@
  */
 import { z } from 'zod';
 
+/** No limits may allow conditions longer than this (the policy schema's own cap). */
+export const EXPRESSION_LENGTH_CEILING = 100_000;
+
 export const policyLimitsSchema = z.strictObject({
   /** Characters in one condition. */
-  maxExpressionLength: z.number().int().min(1).max(100_000).default(4096),
+  maxExpressionLength: z.number().int().min(1).max(EXPRESSION_LENGTH_CEILING).default(4096),
   /** Nodes in a condition's syntax tree (a 20-term `||` chain is ~60). */
   maxAstNodes: z.number().int().min(1).max(100_000).default(512),
   /** Nesting depth of the syntax tree (parentheses, calls, member access). */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { userIdSchema } from '../../kernel/envelope.js';
 import { policyActionSchema, type PolicyAction } from '../../kernel/records.js';
 import { restrictionsSchema } from '../../kernel/restrictions.js';
-import { DEFAULT_POLICY_LIMITS } from './limits.js';
+import { EXPRESSION_LENGTH_CEILING } from './limits.js';
 
 export { policyActionSchema, type PolicyAction };
 
@@ -28,10 +28,11 @@ const base = {
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
   /**
-   * A CEL expression over the environment described in environment.ts. Its length is checked
-   * here against the default limit; compilePolicies checks it again against its own limits.
+   * A CEL expression over the environment described in environment.ts. The schema only caps it
+   * at the largest length any limits allow; compiling checks it against the limits in force
+   * (`maxExpressionLength`, 4096 by default), which can be configured.
    */
-  condition: z.string().min(1).max(DEFAULT_POLICY_LIMITS.maxExpressionLength),
+  condition: z.string().min(1).max(EXPRESSION_LENGTH_CEILING),
   /** User ids the policy applies to, or '*' for everyone. Ignored for user-scope policies. */
   applies_to: z.array(z.union([z.literal('*'), userIdSchema])).min(1).default(['*']),
   /** Higher runs first. 1000 and above is reserved for global policies. */
