@@ -14,8 +14,8 @@ let system: TestSystem;
 before(async () => {
   system = await startTestSystem({
     drivers: [
-      { module: probe, options: { id: 'inside', capabilities: ['mail.*', 'ai.*', 'ops.*'], external: false } },
-      { module: probe, options: { id: 'outside', capabilities: ['mail.*', 'ops.*'], external: true } },
+      { module: probe, options: { id: 'inside', capabilities: ['mail.*', 'ai.*', 'ops.*', 'context.*'], external: false } },
+      { module: probe, options: { id: 'outside', capabilities: ['mail.*', 'ops.*', 'context.*'], external: true } },
       { module: probe, options: { id: 'agent', type: 'agent', capabilities: ['ai.*'], external: true, costUsd: 30, tokens: 1000 } },
     ],
   });
@@ -113,6 +113,14 @@ describe('what each action does to an event', () => {
     assert.deepEqual(saw['inside'], data);
     assert.equal(saw['outside']?.['text'], 'call me');
     assert.doesNotMatch(JSON.stringify(saw['outside']), /jane\.doe|4111/);
+  });
+
+  it('/Personal never leaves (a default policy): external drivers do not get events about it', async () => {
+    const personal = await system.settled('gus', await system.emit('gus', 'context.read', { path: '/Personal/diary' }));
+    assert.deepEqual(Object.fromEntries(personal.drivers.map((run) => [run.driver, run.status])), { inside: 'succeeded', outside: 'skipped' });
+    assert.equal(personal.decision?.['contextPath'], '/Personal/diary');
+    const work = await system.settled('gus', await system.emit('gus', 'context.read', { path: '/Projects/Alpha' }));
+    assert.deepEqual(Object.fromEntries(work.drivers.map((run) => [run.driver, run.status])), { inside: 'succeeded', outside: 'succeeded' });
   });
 
   it('log and notify: recorded in the decision, and notify emits policy.notify', async () => {
