@@ -97,6 +97,7 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
     async close() {
       processor.stop();
       await registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
+      await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
       await Promise.all([bus.close(), retries.close()]);
       if (!clients.serviceBus) await serviceBus.close();
       if (!clients.cosmos) cosmos.dispose();

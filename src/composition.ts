@@ -159,6 +159,7 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
       server.closeAllConnections(); // live streams end here
       await closed;
       await system.registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
+      await system.security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
       system.storage.close();
       lock.release();
       logger.info('stopped');

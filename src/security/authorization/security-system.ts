@@ -18,11 +18,21 @@ export interface SecuritySystem {
   authorizer: PolicyAuthorizer;
 }
 
-export function createSecuritySystem(state: StateStore, clock: Clock, logger: Logger, options: { policyCacheMs?: number } = {}): SecuritySystem {
+export interface SecurityOptions {
+  /** See PolicyRepositoryOptions.cacheMs. */
+  policyCacheMs?: number;
+  /** See UsageCountersOptions.flushMs (default 250 ms; 0 writes every count through). */
+  usageFlushMs?: number;
+}
+
+export function createSecuritySystem(state: StateStore, clock: Clock, logger: Logger, options: SecurityOptions = {}): SecuritySystem {
   const policies = new PolicyRepository(state, clock, options.policyCacheMs === undefined ? {} : { cacheMs: options.policyCacheMs });
   const approvals = new ApprovalStore(state);
   const grants = new GrantStore(state);
-  const usage = new UsageCounters(state);
+  const usage = new UsageCounters(state, {
+    flushMs: options.usageFlushMs ?? 250,
+    onFlushError: (error) => logger.warn({ err: error }, 'could not write usage counters; kept for the next flush'),
+  });
   const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger });
   return { policies, approvals, grants, usage, authorizer };
 }

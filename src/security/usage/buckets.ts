@@ -72,6 +72,30 @@ export function bucketOf(granularity: Granularity, at: Date): Bucket {
   return { key, start: new Date(start), end: new Date(end), expiresAt: new Date(end + RETENTION_MS[granularity]) };
 }
 
+/** Every bucket one instant needs: where to count it, and what a snapshot at it reads. */
+export interface InstantBuckets {
+  current: Readonly<Record<Granularity, Bucket>>;
+  previous: Readonly<Record<Exclude<Granularity, 'month'>, Bucket>>;
+}
+
+/**
+ * The buckets of instants within one calendar minute are the same: computed once per minute
+ * instead of eleven date formats per event.
+ */
+export class BucketMemo {
+  #cached: InstantBuckets | undefined;
+
+  at(instant: Date): InstantBuckets {
+    const ms = checkInstant(instant);
+    const cached = this.#cached;
+    if (cached && ms >= cached.current.minute.start.getTime() && ms < cached.current.minute.end.getTime()) return cached;
+    const current = { minute: bucketOf('minute', instant), hour: bucketOf('hour', instant), day: bucketOf('day', instant), month: bucketOf('month', instant) };
+    const previous = { minute: previousBucketOf('minute', instant), hour: previousBucketOf('hour', instant), day: previousBucketOf('day', instant) };
+    this.#cached = { current, previous };
+    return this.#cached;
+  }
+}
+
 /** The bucket just before the one holding `at`. */
 export function previousBucketOf(granularity: Granularity, at: Date): Bucket {
   return bucketOf(granularity, new Date(bucketOf(granularity, at).start.getTime() - 1));

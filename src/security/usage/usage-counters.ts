@@ -26,7 +26,8 @@ import { z } from 'zod';
 import { KernelError } from '../../kernel/errors.js';
 import type { StateStore } from '../../kernel/ports/state.js';
 import type { UsageDelta, UsageRecorder } from '../../kernel/ports/usage.js';
-import { GRANULARITIES, bucketOf, previousBucketOf, type Bucket } from './buckets.js';
+import { BucketMemo, GRANULARITIES, type Bucket } from './buckets.js';
+import { PendingUsage, addInto } from './pending-usage.js';
 
 export const USAGE_KIND = 'usage';
 
@@ -58,8 +59,37 @@ const bucketSchema = z.looseObject({
 });
 type Counts = z.infer<typeof bucketSchema>;
 
+export interface UsageCountersOptions {
+  /**
+   * 0 (default): every `add` writes through. Above 0: counts are buffered and written every
+   * `flushMs` (see pending-usage.ts for what that trades), and a snapshot re-reads the store at
+   * most that often per user, adding what this instance counted since.
+   */
+  flushMs?: number;
+  /** Told when a buffered write fails (the counts are kept and retried on the next flush). */
+  onFlushError?: (error: unknown) => void;
+}
+
+interface StoredCounts {
+  minuteKey: string;
+  loadedAt: number;
+  counts: Map<string, Counts>;
+}
+
 export class UsageCounters implements UsageRecorder {
-  constructor(private readonly state: StateStore) {}
+  readonly #flushMs: number;
+  readonly #memo = new BucketMemo();
+  readonly #pending = new PendingUsage();
+  readonly #stored = new Map<string, StoredCounts>();
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly options: UsageCountersOptions = {},
+  ) {
+    this.#flushMs = options.flushMs ?? 0;
+  }
 
   /** Count `delta` at the instant `at` for `userId`. Zero fields are not written; an all-zero delta writes nothing. */
   async add(userId: string, at: Date, delta: UsageDelta): Promise<void> {
@@ -72,8 +102,13 @@ export class UsageCounters implements UsageRecorder {
     const costNanos = Math.round(costUsd * NANOS_PER_USD);
     if (costNanos > 0) fields.costNanos = costNanos;
     // Buckets first: a bad `at` is refused even when there is nothing to count.
-    const buckets = GRANULARITIES.map((granularity) => bucketOf(granularity, at));
+    const buckets = GRANULARITIES.map((granularity) => this.#memo.at(at).current[granularity]);
     if (Object.keys(fields).length === 0) return;
+    if (this.#flushMs > 0) {
+      for (const bucket of buckets) this.#pending.add(userId, bucket.key, fields, bucket.expiresAt);
+      this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs).unref();
+      return;
+    }
     // allSettled: the call settles only when every write has, so a retry never overlaps them.
     const results = await Promise.allSettled(
       buckets.map((bucket) => this.state.increment(userId, USAGE_KIND, bucket.key, fields, { expiresAt: bucket.expiresAt })),
@@ -82,32 +117,83 @@ export class UsageCounters implements UsageRecorder {
     if (failure) throw failure.reason;
   }
 
+  /** Writes buffered counts now (also at shutdown). Failed writes stay buffered for the next flush. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#flushing) await this.#flushing;
+    const drained = this.#pending.drain();
+    if (drained.length === 0) return;
+    this.#flushing = (async () => {
+      const results = await Promise.allSettled(
+        drained.map((item) => this.state.increment(item.userId, USAGE_KIND, item.key, item.fields, { expiresAt: item.expiresAt })),
+      );
+      for (const [index, result] of results.entries()) {
+        const item = drained[index]!;
+        if (result.status === 'fulfilled') {
+          // Keep cached store counts in step, or a read would miss what just left the buffer.
+          const counts = this.#stored.get(item.userId)?.counts;
+          if (counts) counts.set(item.key, sum(counts.get(item.key) ?? {}, item.fields));
+        } else {
+          this.#pending.add(item.userId, item.key, item.fields, item.expiresAt);
+          this.options.onFlushError?.(result.reason);
+        }
+      }
+      if (this.#pending.size > 0) this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs).unref();
+    })();
+    try {
+      await this.#flushing;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
   /** The user's usage as of `now` (see the module comment for how rates are estimated). */
   async snapshot(userId: string, now: Date): Promise<UsageSnapshot> {
-    const minute = bucketOf('minute', now);
-    const hour = bucketOf('hour', now);
-    const day = bucketOf('day', now);
-    const month = bucketOf('month', now);
-    const previous = { minute: previousBucketOf('minute', now), hour: previousBucketOf('hour', now), day: previousBucketOf('day', now) };
-    const keys = [minute, previous.minute, hour, previous.hour, day, previous.day, month].map((bucket) => bucket.key);
-    const items = await this.state.getMany(userId, USAGE_KIND, keys);
-    const counts = new Map(items.map((item) => [item.key, parseCounts(item.key, item.value)]));
-    const of = (bucket: Bucket): Counts => counts.get(bucket.key) ?? {};
-    const sliding = (current: Bucket, before: Bucket): number => {
-      const length = current.end.getTime() - current.start.getTime();
-      const weight = 1 - (now.getTime() - current.start.getTime()) / length;
-      return (of(current).events ?? 0) + (of(before).events ?? 0) * weight;
+    const { current, previous } = this.#memo.at(now);
+    const stored = await this.#storedCounts(userId, now, [current.minute, previous.minute, current.hour, previous.hour, current.day, previous.day, current.month]);
+    const of = (bucket: Bucket): Counts => sum(stored.get(bucket.key) ?? {}, this.#pending.of(userId, bucket.key) ?? {});
+    const sliding = (now_: Bucket, before: Bucket): number => {
+      const length = now_.end.getTime() - now_.start.getTime();
+      const weight = 1 - (now.getTime() - now_.start.getTime()) / length;
+      return (of(now_).events ?? 0) + (of(before).events ?? 0) * weight;
     };
+    const day = of(current.day);
+    const month = of(current.month);
     return {
-      events_per_minute: sliding(minute, previous.minute),
-      events_per_hour: sliding(hour, previous.hour),
-      events_per_day: sliding(day, previous.day),
-      tokens_today: of(day).tokens ?? 0,
-      tokens_month: of(month).tokens ?? 0,
-      cost_today: (of(day).costNanos ?? 0) / NANOS_PER_USD,
-      cost_month: (of(month).costNanos ?? 0) / NANOS_PER_USD,
+      events_per_minute: sliding(current.minute, previous.minute),
+      events_per_hour: sliding(current.hour, previous.hour),
+      events_per_day: sliding(current.day, previous.day),
+      tokens_today: day.tokens ?? 0,
+      tokens_month: month.tokens ?? 0,
+      cost_today: (day.costNanos ?? 0) / NANOS_PER_USD,
+      cost_month: (month.costNanos ?? 0) / NANOS_PER_USD,
     };
   }
+
+  /** One getMany of the buckets, reused for `flushMs` while the minute does not change. */
+  async #storedCounts(userId: string, now: Date, buckets: readonly Bucket[]): Promise<Map<string, Counts>> {
+    const minuteKey = buckets[0]!.key;
+    const cached = this.#stored.get(userId);
+    const age = performance.now() - (cached?.loadedAt ?? 0);
+    if (cached && this.#flushMs > 0 && cached.minuteKey === minuteKey && age < this.#flushMs) return cached.counts;
+    const items = await this.state.getMany(userId, USAGE_KIND, buckets.map((bucket) => bucket.key));
+    const counts = new Map(items.map((item) => [item.key, parseCounts(item.key, item.value)]));
+    if (this.#flushMs > 0) {
+      if (this.#stored.size >= MAX_CACHED_USERS) this.#stored.clear();
+      this.#stored.set(userId, { minuteKey, loadedAt: performance.now(), counts });
+    }
+    return counts;
+  }
+}
+
+/** Users whose stored counts are cached; beyond that the cache starts over. */
+const MAX_CACHED_USERS = 10_000;
+
+function sum(a: Counts, b: Readonly<Record<string, number>>): Counts {
+  const total: Record<string, number> = { ...a } as Record<string, number>;
+  addInto(total, b);
+  return total;
 }
 
 /** Store read is a boundary: a bucket that is not counts is corruption. */
