@@ -76,13 +76,25 @@ function detectPem(text: string, found: Candidate[]): void {
   }
 }
 
+/**
+ * The patterns compiled once, with 'd' for capture offsets. Global regexes keep `lastIndex`
+ * between calls; detection is synchronous and resets it, so sharing them is safe.
+ */
+const COMPILED = PATTERNS.map((entry) => ({ ...entry, pattern: new RegExp(entry.pattern.source, `${entry.pattern.flags}d`) }));
+
+/**
+ * Every token pattern starts with one of these literals: text containing none of them (most
+ * event text) skips the patterns altogether.
+ */
+const ANCHORS = /eyJ|A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|PKA|ROA|SCA|Iza)|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[sr]k_(?:live|test)_|AccountKey=|SharedAccessKey=|sig=|[Bb]earer[ \t]|:\/\//;
+
 export function detectSecretTokens(input: TextInput): Candidate[] {
   const { text } = input;
   const found: Candidate[] = [];
   detectPem(text, found);
-  for (const { detail, pattern, group, accept } of PATTERNS) {
-    // 'd' gives the capture group's offsets.
-    const regex = new RegExp(pattern.source, `${pattern.flags}d`);
+  if (!ANCHORS.test(text)) return found;
+  for (const { detail, pattern: regex, group, accept } of COMPILED) {
+    regex.lastIndex = 0;
     for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
       const [start, end] = match.indices?.[group ?? 0] ?? [match.index, match.index + match[0].length];
       if (accept !== undefined && !accept(text.slice(start, end))) continue;
