@@ -47,7 +47,7 @@ export type { LogFn, Logger } from './ports/logger.js';
 export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
 export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateStore } from './ports/state.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
-export type { UsageDelta, UsageRecorder } from './ports/usage.js';
+export type { UsageDelta, UsageRecorder, UsageSnapshot } from './ports/usage.js';
 export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor/apply.js';
 export type { Authorization, Authorizer } from './processor/authorize.js';
 export type { Emission, Outcome } from './processor/outcome.js';

@@ -115,6 +115,15 @@ describe('what each action does to an event', () => {
     assert.doesNotMatch(JSON.stringify(saw['outside']), /jane\.doe|4111/);
   });
 
+  it('PII, per policy: a user may deny events carrying payment cards outright', async () => {
+    assert.equal((await putPolicies('gil', "policies:\n  - { id: no-cards, name: No cards, condition: \"'payment_card' in pii.kinds\", action: deny }\n")).status, 200);
+    const denied = await system.settled('gil', await system.emit('gil', 'mail.send', { body: 'card 4111-1111-1111-1111' }));
+    assert.equal(denied.status, 'denied');
+    assert.equal(denied.decision?.['decidedBy'], 'no-cards');
+    const allowed = await system.settled('gil', await system.emit('gil', 'mail.send', { body: 'write to jane.doe@example.com' }));
+    assert.equal(allowed.status, 'processed');
+  });
+
   it('/Personal never leaves (a default policy): external drivers do not get events about it', async () => {
     const personal = await system.settled('gus', await system.emit('gus', 'context.read', { path: '/Personal/diary' }));
     assert.deepEqual(Object.fromEntries(personal.drivers.map((run) => [run.driver, run.status])), { inside: 'succeeded', outside: 'skipped' });

@@ -11,3 +11,15 @@ export interface UsageDelta {
 export interface UsageRecorder {
   add(userId: string, at: Date, delta: UsageDelta): Promise<void>;
 }
+
+/** What one user has used, as rates and totals at an instant: what policies see as `usage`. */
+export interface UsageSnapshot {
+  events_per_minute: number;
+  events_per_hour: number;
+  events_per_day: number;
+  tokens_today: number;
+  tokens_month: number;
+  /** US dollars. */
+  cost_today: number;
+  cost_month: number;
+}

@@ -25,6 +25,7 @@
  * (`CompiledPolicySet.needs`); a condition that references one that was not passed fails closed.
  */
 import { KernelError } from '../../kernel/errors.js';
+import type { UsageSnapshot } from '../../kernel/ports/usage.js';
 import { ContextValue, EventValue, PiiValue, UsageValue, UserValue } from './cel-types.js';
 
 /** The environment's variables, as `CompiledPolicySet.needs` reports them. */
@@ -63,17 +64,8 @@ export const SCALAR_FIELDS: Readonly<Record<string, 'string' | 'int' | 'double' 
   'pii.found': 'bool',
 });
 
-export interface PolicyUsageInput {
-  events_per_minute: number;
-  events_per_hour: number;
-  events_per_day: number;
-  tokens_today: number;
-  tokens_month: number;
-  /** USD. */
-  cost_today: number;
-  /** USD. */
-  cost_month: number;
-}
+/** The usage counters, as the usage port reports them. */
+export type PolicyUsageInput = UsageSnapshot;
 
 /** What the caller provides, in plain JSON-ish values (numbers as JS numbers). */
 export interface PolicyEnvInput {

@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { KernelError } from '../../kernel/errors.js';
 import type { StateStore } from '../../kernel/ports/state.js';
-import type { UsageDelta, UsageRecorder } from '../../kernel/ports/usage.js';
+import type { UsageDelta, UsageRecorder, UsageSnapshot } from '../../kernel/ports/usage.js';
 import { BucketMemo, GRANULARITIES, type Bucket } from './buckets.js';
 import { PendingUsage, addInto } from './pending-usage.js';
 
@@ -33,17 +33,7 @@ export const USAGE_KIND = 'usage';
 
 const NANOS_PER_USD = 1e9;
 
-/** What one user has used, as rates and totals at an instant. */
-export interface UsageSnapshot {
-  events_per_minute: number;
-  events_per_hour: number;
-  events_per_day: number;
-  tokens_today: number;
-  tokens_month: number;
-  /** US dollars. */
-  cost_today: number;
-  cost_month: number;
-}
+export type { UsageSnapshot } from '../../kernel/ports/usage.js';
 
 const deltaSchema = z.strictObject({
   events: z.number().int().nonnegative().optional(),
