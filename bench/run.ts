@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- kernel|embedded|policy ...]`: runs the benches (all by default), prints one table
+ * `npm run bench [-- kernel|embedded|policy|context ...]`: runs the benches (all by default), prints one table
  * of figures with their baselines and targets, and writes the rows to bench/results/latest.json.
  * Running some benches replaces only their rows there; the others keep their last figures.
  * Each bench runs in a fresh child process (`run.ts --one <name>`): one bench's heap, JIT state
@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runContextBench } from './context.js';
 import { runCosmosBench } from './cosmos.js';
 import { runEmbeddedBench } from './embedded.js';
 import { runKernelBench } from './kernel.js';
@@ -41,6 +42,7 @@ const BENCHES: Record<string, (log: (line: string) => void) => Promise<BenchRow[
   'service-bus': async (log) => adapterRows('service-bus', await runServiceBusBench(log)),
   cosmos: async () => adapterRows('cosmos', await runCosmosBench()),
   policy: runPolicyBench,
+  context: runContextBench,
 };
 
 /** Runs one bench in a child process and returns its rows. */

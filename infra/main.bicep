@@ -117,8 +117,10 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
 // `events`: one processing record per (user, event id). `audit`: append-only decisions.
 // `state`: policies, grants, approvals, usage counters (partition `_global` for system-wide items);
 // usage counters of past windows carry a per-item `ttl`, which needs the defaultTtl below.
+// `context`: the context hub, one item per entry and per kept version; its queries ORDER BY one
+// property at a time, so the default range index serves them (no composite indexes).
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [
-  for container in [ 'events', 'audit', 'state' ]: {
+  for container in [ 'events', 'audit', 'state', 'context' ]: {
     parent: database
     name: container
     properties: {
@@ -204,6 +206,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'VEXTIR_RETRY_MAX_MS', value: '300000' }
         { name: 'VEXTIR_MAX_BODY_BYTES', value: '262144' }
         { name: 'VEXTIR_MAX_BATCH', value: '100' }
+        { name: 'VEXTIR_CONTEXT_MAX_DOC_BYTES', value: '1048576' }
+        { name: 'VEXTIR_CONTEXT_VERSIONS', value: '10' }
       ]
     }
   }

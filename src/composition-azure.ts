@@ -9,9 +9,10 @@ import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import { createApi, DEFAULT_API_LIMITS, type Api, type HealthReport } from './api/index.js';
-import { ServiceBusEventBus, TriggerRetries, deliveryFromTrigger, openCosmosStore } from './adapters/azure/index.js';
+import { ServiceBusDeadLetterQueue, ServiceBusEventBus, TriggerRetries, deliveryFromTrigger, openCosmosStore } from './adapters/azure/index.js';
 import type { AzureConfig, Config } from './config.js';
 import { loadDrivers, loadPolicyFile } from './composition.js';
+import { ContextWorkspace } from './kernel/context/workspace.js';
 import { EventProcessor, KernelMetrics, handleTriggeredMessage, systemClock, type Clock, type Logger } from './kernel/index.js';
 import { createAzureAuthenticator, createSecuritySystem, installGlobalPolicies, type Authenticator } from './security/index.js';
 import { VERSION } from './version.js';
@@ -38,12 +39,13 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
   const serviceBus = clients.serviceBus ?? serviceBusClient(azure);
   const cosmos = clients.cosmos ?? cosmosClient(azure);
   // Provisioned by infra/; creating them here too keeps `func start` against a fresh account simple.
-  const { store, audit, state } = await openCosmosStore({ client: cosmos, databaseId: azure.cosmos.database, createIfNotExists: true });
+  const { store, audit, state, context } = await openCosmosStore({ client: cosmos, databaseId: azure.cosmos.database, createIfNotExists: true, context: { clock, limits: config.context } });
+  const contextWorkspace = new ContextWorkspace(context, state, () => clock.now());
   const security = createSecuritySystem(state, clock, logger, { policyCacheMs: config.policies.cacheMs });
   await installGlobalPolicies(security, loadPolicyFile(config), logger);
   const bus = new ServiceBusEventBus(serviceBus, azure.serviceBus.queue);
   const retries = new TriggerRetries(serviceBus, azure.serviceBus.queue, clock);
-  const registry = await loadDrivers(config);
+  const registry = await loadDrivers(config, { context, grants: security.grants, workspace: contextWorkspace });
   await registry.initAll();
   const metrics = new KernelMetrics();
   const processor = new EventProcessor({
@@ -59,6 +61,7 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
   const started = Date.now();
   const api = createApi({
     bus,
+    deadLetters: new ServiceBusDeadLetterQueue(serviceBus, azure.serviceBus.queue),
     store,
     audit,
     clock,
@@ -84,8 +87,10 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
     },
     // Instances share nothing in memory: live streams poll the store.
     waitForChanges: (maxWaitMs, signal) => sleep(maxWaitMs, undefined, { signal }).catch(() => undefined),
-    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize },
+    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize, maxContextDocumentBytes: config.context.maxDocumentBytes },
     security,
+    context,
+    contextWorkspace,
   });
   return {
     api,

@@ -9,6 +9,9 @@ import { acquireHostLock, createHttpServer, openLocalStorage, type LocalStorage 
 import { WorkSignal } from './adapters/work-signal.js';
 import type { Config } from './config.js';
 import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from './drivers/index.js';
+import { createContextDriver } from './drivers/context/index.js';
+import { ContextWorkspace } from './kernel/context/workspace.js';
+import type { ContextStore } from './kernel/ports/context.js';
 import { EventProcessor, KernelMetrics, QueueWorker, systemClock, type Clock, type Driver, type Logger } from './kernel/index.js';
 import {
   CachingAuthenticator,
@@ -17,6 +20,7 @@ import {
   installGlobalPolicies,
   loadOrCreateDevSecret,
   parsePolicyDocument,
+  type GrantStore,
   type Policy,
   type SecuritySystem,
 } from './security/index.js';
@@ -32,16 +36,23 @@ export interface LocalSystem {
   security: SecuritySystem;
 }
 
+/** What the built-in drivers need from the deployment's stores. */
+export interface BuiltInDriverDeps {
+  context: ContextStore;
+  grants: GrantStore;
+  workspace: ContextWorkspace;
+}
+
 /** The built-in drivers every deployment has. */
-export function builtInDrivers(): Driver[] {
-  return [createPingDriver()];
+export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
+  return [createPingDriver(), createContextDriver({ store: deps.context, grants: deps.grants, workspace: deps.workspace })];
 }
 
 /** Built-ins plus the user's modules from the project file. */
-export async function loadDrivers(config: Config): Promise<DriverRegistry> {
+export async function loadDrivers(config: Config, deps: BuiltInDriverDeps): Promise<DriverRegistry> {
   const project = readProjectFile(config.configFile);
   const userDrivers = await loadDriverModules(project.drivers, project.baseDir);
-  return createDriverRegistry([...builtInDrivers(), ...userDrivers]);
+  return createDriverRegistry([...builtInDrivers(deps), ...userDrivers]);
 }
 
 /** The policy document named by VEXTIR_POLICY_FILE (YAML unless it ends in .json), if any. */
@@ -57,16 +68,24 @@ export function loadPolicyFile(config: Config): Policy[] | undefined {
 }
 
 export async function composeLocal(config: Config, logger: Logger, clock: Clock = systemClock): Promise<LocalSystem> {
-  const registry = await loadDrivers(config);
   const storage = openLocalStorage({
     file: join(config.dataDir, 'vextir.db'),
     synchronous: config.sqlite.synchronous,
     clock,
     lockMs: config.worker.lockMs,
     maxDeliveryCount: config.processor.maxDeliveryCount,
+    contextLimits: config.context,
   });
   const metrics = new KernelMetrics(() => storage.queue.depth());
   const security = createSecuritySystem(storage.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
+  const workspace = new ContextWorkspace(storage.context, storage.state, () => clock.now());
+  let registry: DriverRegistry;
+  try {
+    registry = await loadDrivers(config, { context: storage.context, grants: security.grants, workspace });
+  } catch (error) {
+    storage.close(); // a bad driver module must not leave the database open
+    throw error;
+  }
   const processor = new EventProcessor({
     store: storage.store,
     drivers: registry,
@@ -87,6 +106,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
   const started = Date.now();
   const services: ApiServices = {
     bus: storage.queue,
+    deadLetters: storage.queue,
     store: storage.store,
     audit: storage.audit,
     clock,
@@ -110,8 +130,10 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     },
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
     sharedCommit: true, // queue and store are one SQLite file with group commit
-    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize },
+    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize, maxContextDocumentBytes: config.context.maxDocumentBytes },
     security,
+    context: storage.context,
+    contextWorkspace: workspace,
   };
   return { api: createApi(services), storage, registry, processor, worker, metrics, security };
 }

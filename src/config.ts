@@ -34,6 +34,9 @@ const envSchema = z.object({
   VEXTIR_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   VEXTIR_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
   VEXTIR_MAX_BATCH: int(1, 10_000).default(100),
+  /** The context hub: the largest document (bytes of its JSON or text), and earlier versions kept per document. */
+  VEXTIR_CONTEXT_MAX_DOC_BYTES: int(1024, 16 * 1024 * 1024).default(1024 * 1024),
+  VEXTIR_CONTEXT_VERSIONS: int(0, 1000).default(10),
   /**
    * Azure: Service Bus. The names are the ones the Functions host reads for the trigger's
    * `connection: "ServiceBusConnection"`, so one setting serves the trigger and the sender:
@@ -94,6 +97,7 @@ export interface Config {
   processor: { maxDeliveryCount: number; maxDepth: number; retryBaseMs: number; retryMaxMs: number };
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   api: { maxBodyBytes: number; maxBatchSize: number };
+  context: { maxDocumentBytes: number; versionsKept: number };
   cli: { url: string | undefined; token: string | undefined; user: string | undefined };
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
@@ -136,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     },
     worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
     api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH },
+    context: { maxDocumentBytes: e.VEXTIR_CONTEXT_MAX_DOC_BYTES, versionsKept: e.VEXTIR_CONTEXT_VERSIONS },
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
     policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },

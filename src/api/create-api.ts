@@ -8,6 +8,10 @@ import { authenticate } from './auth.js';
 import { decideApproval, listApprovals } from './handlers/approvals.js';
 import { listAudit, verifyAudit } from './handlers/audit.js';
 import type { Endpoint } from './handlers/context.js';
+import { postContext } from './handlers/context-actions.js';
+import { deleteContext, getContext, headContext, putContext } from './handlers/context-documents.js';
+import { getContextCollection } from './handlers/context-query.js';
+import { listDeadLetters, replayDeadLetter } from './handlers/dead-letters.js';
 import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
@@ -38,6 +42,14 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'PUT', path: '/api/grants', handler: { handle: putGrant } },
   { method: 'DELETE', path: '/api/grants', handler: { handle: deleteGrant } },
   { method: 'GET', path: '/api/usage', handler: { handle: getUsage } },
+  { method: 'GET', path: '/api/context', handler: { handle: getContextCollection } },
+  { method: 'GET', path: '/api/context/*path', handler: { handle: getContext } },
+  { method: 'HEAD', path: '/api/context/*path', handler: { handle: headContext } },
+  { method: 'PUT', path: '/api/context/*path', handler: { handle: putContext } },
+  { method: 'DELETE', path: '/api/context/*path', handler: { handle: deleteContext } },
+  { method: 'POST', path: '/api/context/*path', handler: { handle: postContext } },
+  { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
+  { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
 ];
 
 export function createApi(services: ApiServices): Api {
@@ -68,7 +80,7 @@ function methodNotAllowed(request: ApiRequest, allow: string[]): ApiResponse {
 }
 
 /**
- * Every refused request (4xx) is audited — in the caller's chain when the token was valid, in
+ * Every refused request (4xx, except a stale ETag's 412) is audited — in the caller's chain when the token was valid, in
  * the `anonymous` chain otherwise — so that probing (another user's ids, spoofed attributes,
  * forged tokens) leaves a trace. Server failures are logged instead.
  */
@@ -77,7 +89,8 @@ async function failure(caught: unknown, request: ApiRequest, services: ApiServic
   const response = problemResponse(error);
   if (response.status >= 500) {
     services.logger.error({ err: caught, code: error.code, method: request.method, path: request.url.pathname }, 'request failed');
-  } else {
+  } else if (error.code !== 'precondition_failed') {
+    // A stale ETag is ordinary optimistic concurrency, not a refusal worth a trace.
     await recordRefusal(services, request, userId, response.status, error.code, error.message);
   }
   return response;

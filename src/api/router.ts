@@ -6,7 +6,11 @@
 
 export interface Route<H> {
   method: string;
-  /** Literal segments and `:name` parameters, each matching one non-empty path segment. */
+  /**
+   * Literal segments and `:name` parameters, each matching one non-empty path segment; a last
+   * segment `*name` matches the rest of the path (one or more segments), decoded segment by
+   * segment and joined with "/" (`/api/context/*path` gives `path` = `Projects/Alpha`).
+   */
   path: string;
   handler: H;
 }
@@ -43,11 +47,17 @@ function split(path: string): string[] {
 }
 
 function matchSegments(pattern: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
-  if (pattern.length !== actual.length) return undefined;
+  const rest = pattern.at(-1)?.startsWith('*') === true;
+  if (rest ? actual.length < pattern.length : pattern.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
   for (const [index, expected] of pattern.entries()) {
     const segment = actual[index] ?? '';
-    if (expected.startsWith(':')) {
+    if (rest && index === pattern.length - 1) {
+      // Empty inner segments are kept ("A//B"): the handler's own validation names them.
+      const decoded = actual.slice(index).map(decodeSegment);
+      if (decoded.some((part) => part === undefined)) return undefined;
+      params[expected.slice(1)] = decoded.join('/');
+    } else if (expected.startsWith(':')) {
       const value = decodeSegment(segment);
       if (value === undefined || value === '') return undefined;
       params[expected.slice(1)] = value;

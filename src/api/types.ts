@@ -3,7 +3,9 @@
  * (node:http) and the Azure Functions registrations each adapt their own request/response
  * types to them, so both serve exactly the same behaviour.
  */
-import type { AuditLog, Clock, EventBus, EventStore, KernelMetrics, Logger, DriverManifest, DriverStats } from '../kernel/index.js';
+import type { AuditLog, Clock, DeadLetterQueue, EventBus, EventStore, KernelMetrics, Logger, DriverManifest, DriverStats } from '../kernel/index.js';
+import type { ContextWorkspace } from '../kernel/context/workspace.js';
+import type { ContextStore } from '../kernel/ports/context.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -46,6 +48,8 @@ export interface HealthReport {
 /** Everything the handlers need, provided by src/composition.ts. */
 export interface ApiServices {
   bus: EventBus;
+  /** The bus's dead letters, for the admin endpoints. */
+  deadLetters: DeadLetterQueue;
   store: EventStore;
   audit: AuditLog;
   clock: Clock;
@@ -60,6 +64,10 @@ export interface ApiServices {
   /** Bus and store commit in one transaction (embedded default): see IngressDeps.sharedCommit. */
   sharedCommit?: boolean;
   security: SecurityServices;
+  /** The context hub's store (/api/context). */
+  context: ContextStore;
+  /** Gives a user their starting folders and welcome document on their first use of the hub. */
+  contextWorkspace: ContextWorkspace;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */
@@ -81,6 +89,8 @@ export interface ApiLimits {
   streamHeartbeatMs: number;
   /** The shortest time between two reads of one stream (coalesces bursts of changes). */
   streamMinIntervalMs: number;
+  /** Largest context document in bytes as stored (VEXTIR_CONTEXT_MAX_DOC_BYTES; default 1 MiB). */
+  maxContextDocumentBytes: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -89,6 +99,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   streamPollMs: 1000,
   streamHeartbeatMs: 15_000,
   streamMinIntervalMs: 10,
+  maxContextDocumentBytes: 1024 * 1024,
 };
 
 /** The API as one function: route, authenticate, handle, and turn every error into problem+json. */

@@ -9,6 +9,8 @@ import { CliError } from './cli-error.js';
 import { createClient } from './client.js';
 import { approvalDecideCommand, approvalsListCommand } from './commands/approvals.js';
 import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
+import { contextCommand } from './commands/context.js';
+import { dlqListCommand, dlqReplayCommand } from './commands/dlq.js';
 import { emitCommand } from './commands/emit.js';
 import { eventsListCommand, eventsShowCommand } from './commands/events.js';
 import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './commands/grants.js';
@@ -41,6 +43,10 @@ Usage:
   vextir grants ls [--path /Projects]       who else may read or write your context paths
   vextir grants add <path> <user:id|agent:id> <read|write>
   vextir grants rm <path> <user:id|agent:id>
+  vextir context get|put|ls|query|search|rm|mv|mkdir|versions|restore ...
+                                            your Context Hub (vextir context help: every form)
+  vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
+  vextir dlq replay <messageId>             put one back on the queue for a fresh round (admin token)
 
 Options for commands that talk to a server:
   --url <url>      server (default VEXTIR_URL or http://127.0.0.1:7071)
@@ -72,6 +78,13 @@ const OPTIONS = {
   admin: { type: 'boolean' },
   expires: { type: 'string' },
   json: { type: 'boolean' },
+  text: { type: 'string' },
+  metadata: { type: 'string' },
+  'content-type': { type: 'string' },
+  'order-by': { type: 'string' },
+  prefix: { type: 'string' },
+  recursive: { type: 'boolean' },
+  owner: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -118,6 +131,12 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'add') return grantAddCommand(await client(), rest.slice(1));
       if (rest[0] === 'rm') return grantRemoveCommand(await client(), rest.slice(1));
       throw new CliError('usage: vextir grants ls [--path] | add <path> <grantee> <read|write> | rm <path> <grantee>', 2);
+    case 'dlq':
+      if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
+      if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest[1]);
+      throw new CliError('usage: vextir dlq ls [--limit] | vextir dlq replay <messageId>', 2);
+    case 'context':
+      return contextCommand(await client(), rest, values);
     case 'audit':
       if (rest[0] === 'ls') return auditListCommand(await client(), { user: values.user, limit: values.limit, after: values.after });
       if (rest[0] === 'verify') return auditVerifyCommand(await client(), { user: values.user });

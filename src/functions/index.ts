@@ -14,7 +14,7 @@ app.setup({ enableHttpStream: true });
 
 app.http('api', {
   route: 'api/{*path}',
-  methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   authLevel: 'anonymous', // authentication is the API's own (Entra ID bearer tokens)
   handler: createHttpHandler(async () => (await azureSystem()).api),
 });

@@ -41,10 +41,22 @@ export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type K
 export { approvalId, childEventId, contentDigest, deliveryKey, newEventId } from './ids.js';
 export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
 export { KernelMetrics } from './metrics.js';
-export type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
+export type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
 export { systemClock, type Clock } from './ports/clock.js';
 export type { LogFn, Logger } from './ports/logger.js';
 export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
+export {
+  DEFAULT_CONTEXT_LIMITS,
+  type ContextEntry,
+  type ContextKind,
+  type ContextLimits,
+  type ContextStore,
+  type ContextSummary,
+  type ContextVersion,
+  type ContextWrite,
+  type ContextWriteOptions,
+  type SearchHit,
+} from './ports/context.js';
 export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateStore } from './ports/state.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
 export type { UsageDelta, UsageRecorder, UsageSnapshot } from './ports/usage.js';

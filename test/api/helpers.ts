@@ -1,8 +1,10 @@
 /** The API over the in-memory adapters, called in memory (no sockets), plus request/assert helpers. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MemoryAuditLog, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
+import { MemoryAuditLog, MemoryContextStore, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { WorkSignal } from '../../src/adapters/work-signal.js';
+import { ContextWorkspace } from '../../src/kernel/context/workspace.js';
+import type { ContextLimits } from '../../src/kernel/ports/context.js';
 import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
 import { EventProcessor, KernelError, KernelMetrics, type Driver } from '../../src/kernel/index.js';
@@ -13,6 +15,7 @@ export interface FixtureOptions {
   limits?: Partial<ApiLimits>;
   health?: () => Promise<HealthReport>;
   services?: Partial<ApiServices>;
+  contextLimits?: Partial<ContextLimits>;
 }
 
 export const OK_HEALTH: HealthReport = { status: 'ok', mode: 'local', version: '0.0.0-test', uptimeSeconds: 1, checks: { store: { ok: true } } };
@@ -26,8 +29,10 @@ export function apiFixture(options: FixtureOptions = {}) {
   const secret = new Uint8Array(randomBytes(32));
   const metrics = new KernelMetrics();
   const changes = new WorkSignal();
+  const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
   const services: ApiServices = {
     bus: queue,
+    deadLetters: queue,
     store,
     audit,
     clock,
@@ -39,6 +44,8 @@ export function apiFixture(options: FixtureOptions = {}) {
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
     limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },
     security: createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger),
+    context,
+    contextWorkspace: new ContextWorkspace(context, new MemoryStateStore({ clock }), () => clock.now()),
     ...options.services,
   };
   const api = createApi(services);

@@ -13,6 +13,7 @@ import { CosmosAuditLog } from '../../src/adapters/azure/cosmos-audit-log.js';
 import { openCosmosStore } from '../../src/adapters/azure/cosmos-database.js';
 import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
 import { auditChainContract } from './audit-chain-contract.js';
+import { contextStoreContract } from './context-store-contract.js';
 import { eventStoreContract } from './event-store-contract.js';
 import { stateStoreContract } from './state-store-contract.js';
 
@@ -60,4 +61,11 @@ auditChainContract('cosmos (protocol server)', async () => {
     },
     close: async () => void (await database.delete()),
   };
+});
+
+// No capability flags: search ranks (bm25 computed in the adapter) and gives snippets here too.
+contextStoreContract('cosmos (protocol server)', async ({ clock, limits }) => {
+  databases += 1;
+  const { database, context } = await openCosmosStore({ client: server.client(), databaseId: `context-${databases}`, createIfNotExists: true, context: { clock, limits } });
+  return { store: context, close: async () => void (await database.delete()) };
 });

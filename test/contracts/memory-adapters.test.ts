@@ -1,7 +1,8 @@
 /** The port contracts against the in-memory adapters. */
-import { MemoryAuditLog, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
+import { MemoryAuditLog, MemoryContextStore, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import type { MemoryAuditRow } from '../../src/adapters/memory/event-store.js';
 import { auditChainContract } from './audit-chain-contract.js';
+import { contextStoreContract } from './context-store-contract.js';
 import { eventQueueContract } from './event-queue-contract.js';
 import { eventStoreContract } from './event-store-contract.js';
 import { stateStoreContract } from './state-store-contract.js';
@@ -17,6 +18,8 @@ eventQueueContract('memory', ({ clock, lockMs, maxDeliveryCount }) => {
 eventStoreContract('memory', () => ({ store: new MemoryEventStore(), audit: new MemoryAuditLog(), close: () => undefined }));
 
 stateStoreContract('memory', (clock) => ({ state: new MemoryStateStore({ clock }), close: () => undefined }));
+
+contextStoreContract('memory', ({ clock, limits }) => ({ store: new MemoryContextStore({ clock, limits }), close: () => undefined }));
 
 auditChainContract('memory', () => {
   const rows = new Map<string, MemoryAuditRow[]>();

@@ -1,5 +1,6 @@
 /** The port contracts against the SQLite adapters (the embedded default). */
 import { auditChainContract } from './audit-chain-contract.js';
+import { contextStoreContract } from './context-store-contract.js';
 import { eventQueueContract } from './event-queue-contract.js';
 import { eventStoreContract } from './event-store-contract.js';
 import { openTempStorage } from './sqlite-harness.js';
@@ -26,6 +27,11 @@ eventStoreContract('sqlite', () => {
 stateStoreContract('sqlite', (clock) => {
   const storage = openTempStorage({ clock });
   return { state: storage.state, sibling: () => storage.reopen().state, close: storage.dispose };
+});
+
+contextStoreContract('sqlite', ({ clock, limits }) => {
+  const storage = openTempStorage({ clock, contextLimits: limits });
+  return { store: storage.context, close: storage.dispose };
 });
 
 auditChainContract('sqlite', () => {

@@ -1,5 +1,5 @@
 /**
- * Opens the Cosmos DB store: one database, two containers, both partitioned by `/userId` so that
+ * Opens the Cosmos DB store: one database, four containers, all partitioned by `/userId` so that
  * every read, write and query of the kernel stays inside one user's partition (the API only ever
  * acts for the user in the verified token).
  *
@@ -15,6 +15,9 @@
  * - `state`: small bookkeeping items (policies, grants, approvals, usage counters), Cosmos id
  *   derived from (kind, key), see cosmos-state-documents.ts. Created with `defaultTtl: -1`: TTL on,
  *   per item (counters of past windows carry a `ttl`; everything else never expires).
+ * - `context`: the context hub, one item per entry and per kept version (cosmos-context-documents.ts).
+ *   Every ORDER BY its queries send names one property (cosmos-context-ordering.ts), which the
+ *   range index on `/*` serves, so no composite index is needed; content is never filtered on.
  * No dedupe or marker container: duplicate detection is Service Bus's (messageId = event id),
  * and "already done" is the record's own status.
  *
@@ -28,6 +31,7 @@
 import type { Container, ContainerDefinition, ContainerResponse, CosmosClient, Database, IndexingPolicy } from '@azure/cosmos';
 import { KernelError, isKernelError } from '../../kernel/errors.js';
 import { CosmosAuditLog } from './cosmos-audit-log.js';
+import { CosmosContextStore, type CosmosContextStoreOptions } from './cosmos-context-store.js';
 import { cosmosCall } from './cosmos-errors.js';
 import { CosmosEventStore } from './cosmos-event-store.js';
 import { CosmosStateStore } from './cosmos-state-store.js';
@@ -51,6 +55,12 @@ const STATE_INDEXING: IndexingPolicy = {
   includedPaths: [{ path: '/*' }],
   excludedPaths: [{ path: '/value/*' }, { path: '/"_etag"/?' }],
 };
+/** Context items are filtered on everything but their content (search filters on `text`). */
+const CONTEXT_INDEXING: IndexingPolicy = {
+  indexingMode: 'consistent',
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [{ path: '/content/*' }, { path: '/"_etag"/?' }],
+};
 
 export interface OpenCosmosStoreOptions {
   /** Built by the composition from a connection string or `{ endpoint, aadCredentials }`. Not closed here. */
@@ -58,8 +68,10 @@ export interface OpenCosmosStoreOptions {
   databaseId: string;
   /** Create the database and containers when missing (embedded tests, first deploys without infra/). */
   createIfNotExists: boolean;
-  /** Container ids; `events`, `audit` and `state` by default. */
-  containerIds?: { events?: string; audit?: string; state?: string };
+  /** Container ids; `events`, `audit`, `state` and `context` by default. */
+  containerIds?: { events?: string; audit?: string; state?: string; context?: string };
+  /** Options of the context store (limits, clock). */
+  context?: CosmosContextStoreOptions;
   /** Default time-to-live in seconds, applied only when a container is created; absent = TTL off. */
   ttlSeconds?: { events?: number; audit?: number };
   /** Clock for the ordering keys and for state items' expiry (tests); `Date.now` by default. */
@@ -71,6 +83,7 @@ export interface CosmosStore {
   store: CosmosEventStore;
   audit: CosmosAuditLog;
   state: CosmosStateStore;
+  context: CosmosContextStore;
 }
 
 export async function openCosmosStore(options: OpenCosmosStoreOptions): Promise<CosmosStore> {
@@ -78,19 +91,22 @@ export async function openCosmosStore(options: OpenCosmosStoreOptions): Promise<
   const eventsId = options.containerIds?.events ?? 'events';
   const auditId = options.containerIds?.audit ?? 'audit';
   const stateId = options.containerIds?.state ?? 'state';
+  const contextId = options.containerIds?.context ?? 'context';
   const database = createIfNotExists
     ? (await cosmosCall('create database', () => client.databases.createIfNotExists({ id: databaseId }))).database
     : client.database(databaseId);
-  const [events, audit, state] = await Promise.all([
+  const [events, audit, state, context] = await Promise.all([
     ensureContainer(database, definition(eventsId, EVENTS_INDEXING, options.ttlSeconds?.events), createIfNotExists),
     ensureContainer(database, definition(auditId, AUDIT_INDEXING, options.ttlSeconds?.audit), createIfNotExists),
     // defaultTtl -1: TTL on with no default, so only items that carry their own `ttl` expire.
     ensureContainer(database, { ...definition(stateId, STATE_INDEXING, undefined), defaultTtl: -1 }, createIfNotExists),
+    ensureContainer(database, definition(contextId, CONTEXT_INDEXING, undefined), createIfNotExists),
   ]);
   const clock = options.now === undefined ? {} : { now: options.now };
   const now = options.now;
   const stateClock = now === undefined ? {} : { clock: { now: () => new Date(now()) } };
-  return { database, store: new CosmosEventStore(events, clock), audit: new CosmosAuditLog(audit), state: new CosmosStateStore(state, stateClock) };
+  const contextStore = new CosmosContextStore(context, { ...stateClock, ...options.context });
+  return { database, store: new CosmosEventStore(events, clock), audit: new CosmosAuditLog(audit), state: new CosmosStateStore(state, stateClock), context: contextStore };
 }
 
 function definition(id: string, indexingPolicy: IndexingPolicy, ttlSeconds: number | undefined): ContainerDefinition {

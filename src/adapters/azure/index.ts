@@ -1,4 +1,5 @@
 export { CosmosAuditLog } from './cosmos-audit-log.js';
+export { CosmosContextStore, type CosmosContextStoreOptions } from './cosmos-context-store.js';
 export { PARTITION_KEY_PATH, openCosmosStore, type CosmosStore, type OpenCosmosStoreOptions } from './cosmos-database.js';
 export { cosmosCall, translateCosmosError } from './cosmos-errors.js';
 export { CosmosEventStore } from './cosmos-event-store.js';
@@ -6,6 +7,6 @@ export { CosmosStateStore, type CosmosStateStoreOptions } from './cosmos-state-s
 export { TriggerRetries } from './trigger-retries.js';
 export { ServiceBusEventBus } from './service-bus-bus.js';
 export { ServiceBusQueueConsumer, type ServiceBusQueueConsumerOptions } from './service-bus-consumer.js';
-export { peekDeadLetters, toDeadLetter } from './service-bus-dead-letters.js';
+export { ServiceBusDeadLetterQueue, peekDeadLetters, replayCopy, toDeadLetter, type ServiceBusDeadLetterQueueOptions } from './service-bus-dead-letters.js';
 export { toKernelErrorFromServiceBus } from './service-bus-errors.js';
 export { ATTEMPT_PROPERTY, CLOUDEVENTS_JSON, RELEASES_PROPERTY, attemptOf, deliveryFromTrigger, retryCopy, toServiceBusMessage } from './service-bus-message.js';

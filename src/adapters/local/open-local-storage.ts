@@ -1,12 +1,14 @@
 /**
  * Opens the embedded default's storage: one SQLite file holding the queue, the event records and
  * the audit trail, so the queue's settle can write all three in one transaction; and the state
- * items, whose writes join the same group commit.
+ * items and the Context Hub, whose writes join the same group commit.
  */
 import type { Clock } from '../../kernel/ports/clock.js';
+import type { ContextLimits } from '../../kernel/ports/context.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
+import { SqliteContextStore } from './sqlite-context-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
@@ -20,6 +22,8 @@ export interface LocalStorageOptions {
   lockMs?: number;
   maxDeliveryCount?: number;
   dedupeWindowMs?: number;
+  /** The Context Hub's limits; DEFAULT_CONTEXT_LIMITS for any not given. */
+  contextLimits?: Partial<ContextLimits>;
 }
 
 export interface LocalStorage {
@@ -29,6 +33,8 @@ export interface LocalStorage {
   audit: SqliteAuditLog;
   /** Policies, grants, approvals, usage counters: writes share the group commit too. */
   state: SqliteStateStore;
+  /** The Context Hub's documents, versions and search index. */
+  context: SqliteContextStore;
   /** Commit pending writes and close the database. Idempotent; later calls fail with `shutting_down`. */
   close(): void;
 }
@@ -44,6 +50,7 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
     const store = new SqliteEventStore(db, commits);
     const audit = new SqliteAuditLog(db, commits);
     const state = new SqliteStateStore(db, commits, { clock: options.clock });
+    const context = new SqliteContextStore(db, commits, { clock: options.clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
     const queue = new SqliteQueue(db, commits, { store, audit }, {
       clock: options.clock,
       ...(options.lockMs !== undefined && { lockMs: options.lockMs }),
@@ -56,6 +63,7 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
       store,
       audit,
       state,
+      context,
       close: () => {
         if (!db.open) return;
         commits.flush(); // writes already requested are committed, not dropped

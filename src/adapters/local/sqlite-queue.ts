@@ -6,7 +6,7 @@
  */
 import type { Envelope } from '../../kernel/envelope.js';
 import { KernelError } from '../../kernel/errors.js';
-import type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
+import type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { Outcome } from '../../kernel/processor/outcome.js';
 import { WorkSignal } from '../work-signal.js';
@@ -35,7 +35,7 @@ export interface SqliteDelivery extends Delivery {
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export class SqliteQueue implements EventBus, QueueConsumer {
+export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
   readonly #db: SqliteDatabase;
   readonly #commits: GroupCommit;
   readonly #tables: SqliteQueueTables;
@@ -201,6 +201,16 @@ export class SqliteQueue implements EventBus, QueueConsumer {
   replayDeadLetter(messageId: string): void {
     guard(this.#db, () => this.#replay(messageId, this.#clock.now().getTime()));
     this.#signal.notify();
+  }
+
+  /** DeadLetterQueue: `listDeadLetters`, for the admin API. */
+  async list(limit: number): Promise<DeadLetter[]> {
+    return this.listDeadLetters(limit);
+  }
+
+  /** DeadLetterQueue: `replayDeadLetter`, for the admin API. */
+  async replay(messageId: string): Promise<void> {
+    this.replayDeadLetter(messageId);
   }
 
   /** Delete delivery keys older than the duplicate-detection window; `publish` calls it periodically. */

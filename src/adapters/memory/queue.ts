@@ -6,7 +6,8 @@
 import type { AuditLog } from '../../kernel/audit.js';
 import type { Envelope } from '../../kernel/envelope.js';
 import { deliveryKey } from '../../kernel/ids.js';
-import type { DeadLetter, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
+import { KernelError } from '../../kernel/errors.js';
+import type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { EventStore } from '../../kernel/ports/store.js';
 import { applyOutcome } from '../../kernel/processor/apply.js';
@@ -29,7 +30,8 @@ export interface MemoryQueueOptions {
   maxDeliveryCount?: number;
 }
 
-export class MemoryQueue implements EventBus, QueueConsumer {
+export class MemoryQueue implements EventBus, QueueConsumer, DeadLetterQueue {
+  /** Oldest first. */
   readonly deadLetters: DeadLetter[] = [];
   readonly #messages = new Map<string, Message>();
   readonly #seen = new Set<string>();
@@ -115,6 +117,23 @@ export class MemoryQueue implements EventBus, QueueConsumer {
 
   async depth(): Promise<number> {
     return this.#messages.size;
+  }
+
+  /** Newest first, as the SQLite queue lists them. */
+  async list(limit: number): Promise<DeadLetter[]> {
+    return [...this.deadLetters].reverse().slice(0, Math.max(0, limit));
+  }
+
+  /** The latest dead letter with this id goes back on the queue, visible now, with a fresh delivery count. */
+  async replay(messageId: string): Promise<void> {
+    const index = this.deadLetters.findLastIndex((letter) => letter.messageId === messageId);
+    const letter = this.deadLetters[index];
+    if (!letter) throw new KernelError('not_found', `no dead letter with message id ${messageId}`);
+    if (this.#messages.has(messageId)) throw new KernelError('conflict', `message ${messageId} is already on the queue`);
+    this.deadLetters.splice(index, 1);
+    const now = this.options.clock.now();
+    this.#messages.set(messageId, { messageId, body: letter.body, visibleAt: now.getTime(), deliveryCount: 0, lockedUntil: 0, enqueuedAt: now });
+    this.#signal.notify();
   }
 
   #deadLetter(message: Message, reason: string, description: string): void {

@@ -65,3 +65,19 @@ export interface DeadLetter {
   deliveryCount: number;
   deadLetteredAt: string;
 }
+
+/**
+ * The operator's view of the dead letters (admin API, `vextir dlq`). Listing leaves them in
+ * place; the order is the adapter's (embedded: newest first; Service Bus: oldest first, as it peeks).
+ */
+export interface DeadLetterQueue {
+  /** At most `limit` dead letters. */
+  list(limit: number): Promise<DeadLetter[]>;
+  /**
+   * Put the message back on the main queue for a fresh round of deliveries (attempts count from
+   * 1 again) and remove it from the dead letters. `not_found` when no dead letter has this id;
+   * `conflict` when it cannot be taken now (the message is queued already, or another receiver
+   * holds the dead letter).
+   */
+  replay(messageId: string): Promise<void>;
+}

@@ -87,7 +87,8 @@ export async function startAmqpBroker(options: AmqpBrokerOptions = {}): Promise<
         senders.delete(sender);
         continue;
       }
-      while (sender.sendable()) {
+      // rhea takes credit off only when it writes a delivery out: count the ones still waiting to go.
+      while (sender.sendable() && (sender as unknown as LinkInternals).credit > unsent(sender)) {
         const stored = queue.lockNext();
         if (!stored?.lock) return;
         sender.send(outgoing(stored, stored.lock.until, clock()), tagOfToken(stored.lock.token));
@@ -217,6 +218,16 @@ export async function startAmqpBroker(options: AmqpBrokerOptions = {}): Promise<
       await closed;
     },
   };
+}
+
+/**
+ * Deliveries handed to the link's session but not yet transferred. Without this, a pump locks and
+ * queues more messages than the receiver gave credit for, and they stay locked on a link that never
+ * sends them (the SDK opens one session per link, so the session's count is the link's).
+ */
+function unsent(sender: Sender): number {
+  const outgoing = (sender.session as unknown as { outgoing: { next_delivery_id: number; next_pending_delivery: number } }).outgoing;
+  return outgoing.next_delivery_id - outgoing.next_pending_delivery;
 }
 
 /** Attach back with the peer's source and target, as a broker that accepts the link does. */

@@ -1,0 +1,44 @@
+/**
+ * Whose hub a `context.*` event addresses and whether its sender may. The security stage checks
+ * `data.path` and `data.to` before the driver runs, but not a query's `prefix` or a listing of
+ * the root; the driver checks every path it touches itself with the same rule (the owner, or a
+ * covering grant to the event's user or to the driver that emitted it), so nothing depends on
+ * which fields the stage happens to know.
+ */
+import { KernelError, type Envelope } from '../../kernel/index.js';
+import type { ContextWorkspace } from '../../kernel/context/workspace.js';
+import { DRIVER_ID, normalizeContextPath, type Access, type GrantStore, type Principal } from '../../security/acl/index.js';
+
+const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;
+
+export interface Target {
+  owner: string;
+  path: string;
+}
+
+export interface TargetDeps {
+  grants: GrantStore;
+  workspace: ContextWorkspace;
+}
+
+/** `field` names the data field in errors (`path`, `to`, `prefix`). */
+export async function resolveTarget(deps: TargetDeps, event: Envelope, raw: string, field: string, owner: string | undefined, access: Access): Promise<Target> {
+  let path: string;
+  try {
+    path = normalizeContextPath(raw);
+  } catch (error) {
+    throw new KernelError('invalid_input', `data.${field}: ${(error as Error).message}`, { cause: error });
+  }
+  if (owner === undefined || owner === event.userid) {
+    await deps.workspace.ensure(event.userid);
+    return { owner: event.userid, path };
+  }
+  const decision = await deps.grants.check({ principal: principalOf(event), owner, path, access });
+  if (!decision.allowed) throw new KernelError('forbidden', `${owner} has not granted ${access} access to ${path}: ${decision.reason}`);
+  return { owner, path };
+}
+
+function principalOf(event: Envelope): Principal {
+  const driver = DRIVER_SOURCE.exec(event.source)?.[1];
+  return driver !== undefined && DRIVER_ID.test(driver) ? { userId: event.userid, agentId: driver } : { userId: event.userid };
+}
