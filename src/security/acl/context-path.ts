@@ -78,15 +78,8 @@ export function parentPaths(path: string): string[] {
   return parents;
 }
 
-/**
- * True when `path` is `folder` or lies below it. Both must be normalized (this is a string
- * comparison, which is only sound on canonical paths): "/A/B" and "/A" are within "/A",
- * "/AB" is not.
- */
-export function isWithin(path: string, folder: string): boolean {
-  if (folder === ROOT_PATH) return path.startsWith('/');
-  return path === folder || (path.startsWith(folder) && path.charCodeAt(folder.length) === 0x2f);
-}
+/** Whether a normalized path is the folder or below it (`/AB` is not within `/A`): the stores' rule. */
+export { isWithin } from '../../kernel/context/entries.js';
 
 /** Accepts only paths already in canonical form (for stored records and other trusted shapes). */
 export const contextPathSchema = z.string().superRefine((value, context) => {
