@@ -18,7 +18,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import { openCosmosStore, type OpenCosmosStoreOptions } from '../../src/adapters/azure/cosmos-database.js';
+import { CosmosAuditLog } from '../../src/adapters/azure/cosmos-audit-log.js';
+import { auditChainContract } from '../contracts/audit-chain-contract.js';
+import { contextStoreContract } from '../contracts/context-store-contract.js';
 import { eventStoreContract } from '../contracts/event-store-contract.js';
+import { stateStoreContract } from '../contracts/state-store-contract.js';
 import { makeAudit, recordOf } from '../contracts/fixtures.js';
 
 // Tests read the environment directly: src/config.ts is for the application, this is a test switch.
@@ -28,7 +32,7 @@ const key = process.env.COSMOS_KEY?.trim();
 if (!endpoint) {
   const reason = 'COSMOS_ENDPOINT is not set: set it (and COSMOS_KEY, or sign in for DefaultAzureCredential) to run the Cosmos contracts against a real account';
   describe('Cosmos DB live suite', () => {
-    it('EventStore and AuditLog contracts against a real account', { skip: reason }, () => {});
+    it('EventStore, AuditLog chain, StateStore and ContextStore contracts against a real account', { skip: reason }, () => {});
     it('records expire after defaultTtl', { skip: reason }, () => {});
   });
 } else {
@@ -44,6 +48,38 @@ if (!endpoint) {
   eventStoreContract('cosmos (live account)', async () => {
     const { database, store, audit } = await open();
     return { store, audit, close: async () => void (await database.delete()) };
+  });
+
+  // What the protocol server cannot prove (c.metadata[@p] in WHERE, code-point string order,
+  // real TTL, atomic patch increments across clients) is exercised here by the same suites.
+  stateStoreContract('cosmos (live account)', async (clock) => {
+    const databaseId = `${run}-${(databases += 1)}`;
+    const openState = () => openCosmosStore({ client, databaseId, createIfNotExists: true, now: () => clock.now().getTime() });
+    const { database, state } = await openState();
+    return { state, sibling: async () => (await openState()).state, close: async () => void (await database.delete()) };
+  });
+
+  auditChainContract('cosmos (live account)', async () => {
+    const { database, audit } = await open();
+    const container = database.container('audit');
+    return {
+      audit,
+      second: () => new CosmosAuditLog(client.database(database.id).container('audit')),
+      tamper: async (userId, seq, change) => {
+        const item = container.item(`chain-${seq}`, userId);
+        const { resource } = await item.read<Record<string, unknown>>();
+        assert.ok(resource, `no audit document ${userId}/${seq}`);
+        change(resource);
+        await item.replace(resource);
+      },
+      remove: async (userId, seq) => void (await container.item(`chain-${seq}`, userId).delete()),
+      close: async () => void (await database.delete()),
+    };
+  });
+
+  contextStoreContract('cosmos (live account)', async ({ clock, limits }) => {
+    const { database, context } = await open({ context: { clock, limits } });
+    return { store: context, close: async () => void (await database.delete()) };
   });
 
   describe('Cosmos DB live suite', () => {
