@@ -50,6 +50,31 @@ describe('Azure Functions HTTP handler', () => {
     assert.equal(JSON.parse(await text(get.body)).status, 'accepted');
   });
 
+  it('serves the Context Hub on its catch-all path: PUT then GET with the ETag, encoded segments decoded once', async () => {
+    const fixture = apiFixture();
+    const handler = createHttpHandler(async () => fixture.api);
+    const auth = { authorization: `Bearer ${await fixture.token('alice')}` };
+    const url = 'https://vextir.example/api/context/Projects/Alpha%20Beta/status';
+    const put = await handler(
+      new HttpRequest({ method: 'PUT', url, headers: { ...auth, 'content-type': 'application/json', 'vextir-metadata': '{"priority":"high"}' }, body: { string: '{"phase":"development"}' } }),
+      context(),
+    );
+    assert.equal(put.status, 201);
+    const etag = new Headers(put.headers as HeadersInit).get('etag');
+    assert.ok(etag);
+    const get = await handler(new HttpRequest({ method: 'GET', url, headers: auth }), context());
+    assert.equal(get.status, 200);
+    assert.deepEqual(JSON.parse(await text(get.body)), { phase: 'development' });
+    assert.equal(new Headers(get.headers as HeadersInit).get('etag'), etag);
+    // The URL parser resolves dot segments (`%2e%2e` included) before routing, as the local host
+    // does: the request stays in the caller's own hub (/x, absent: 404). What survives URL
+    // parsing, such as a double-encoded `..`, reaches path normalization and is refused.
+    const resolved = await handler(new HttpRequest({ method: 'GET', url: 'https://vextir.example/api/context/Projects/%2e%2e/x', headers: auth }), context());
+    assert.equal(resolved.status, 404);
+    const doubleEncoded = await handler(new HttpRequest({ method: 'GET', url: 'https://vextir.example/api/context/Projects/%252e%252e/x', headers: auth }), context());
+    assert.equal(doubleEncoded.status, 400);
+  });
+
   it('answers problem+json for bad input and never trusts a ce-userid header', async () => {
     const fixture = apiFixture();
     const handler = createHttpHandler(async () => fixture.api);
