@@ -148,7 +148,7 @@ export interface RunningLocalHost {
 /** `vextir start`: the whole system on the embedded default. */
 export async function startLocal(config: Config, logger: Logger): Promise<RunningLocalHost> {
   const lock = acquireHostLock(config.dataDir);
-  let system: LocalSystem;
+  let system: LocalSystem | undefined;
   try {
     system = await composeLocal(config, logger);
     // We are the only host on this folder: leases held by a crashed predecessor are void.
@@ -157,6 +157,7 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
     await installGlobalPolicies(system.security, loadPolicyFile(config), logger);
     await system.registry.initAll();
   } catch (error) {
+    system?.storage.close(); // a bad policy file or driver init must not leave the database open
     lock.release();
     throw error;
   }

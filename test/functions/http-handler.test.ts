@@ -60,12 +60,12 @@ describe('Azure Functions HTTP handler', () => {
       context(),
     );
     assert.equal(put.status, 201);
-    const etag = new Headers(put.headers as HeadersInit).get('etag');
+    const etag = new Headers(put.headers as ConstructorParameters<typeof Headers>[0]).get('etag');
     assert.ok(etag);
     const get = await handler(new HttpRequest({ method: 'GET', url, headers: auth }), context());
     assert.equal(get.status, 200);
     assert.deepEqual(JSON.parse(await text(get.body)), { phase: 'development' });
-    assert.equal(new Headers(get.headers as HeadersInit).get('etag'), etag);
+    assert.equal(new Headers(get.headers as ConstructorParameters<typeof Headers>[0]).get('etag'), etag);
     // The URL parser resolves dot segments (`%2e%2e` included) before routing, as the local host
     // does: the request stays in the caller's own hub (/x, absent: 404). What survives URL
     // parsing, such as a double-encoded `..`, reaches path normalization and is refused.
