@@ -41,3 +41,25 @@ export async function recordRefusal(services: ApiServices, request: ApiRequest, 
     services.logger.error({ err: error, path: request.url.pathname, status }, 'could not audit a refused request');
   }
 }
+
+/**
+ * Records, in the owner's chain, that another user reached their context through a grant: the
+ * owner can always see who read or wrote their documents, and by which grant.
+ */
+export async function recordGrantedAccess(
+  services: ApiServices,
+  request: ApiRequest,
+  access: { owner: string; by: string; path: string; mode: 'read' | 'write'; grantPath: string | undefined },
+): Promise<void> {
+  await services.audit.append([
+    {
+      userId: access.owner,
+      id: randomUUID(),
+      at: services.clock.now().toISOString(),
+      kind: 'access',
+      action: `context.${access.mode}`,
+      target: access.path,
+      reason: `${access.by} (${request.method} ${request.url.pathname}) through the grant on ${access.grantPath ?? 'a folder above'}`,
+    },
+  ]);
+}

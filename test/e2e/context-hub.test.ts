@@ -107,6 +107,13 @@ describe('the Context Hub over HTTP', () => {
     assert.equal(await (await system.request('gus', 'GET', '/api/context/Projects/Secret/plan?owner=fay')).text(), 'launch on friday');
     const write = await system.request('gus', 'PUT', '/api/context/Projects/Secret/plan?owner=fay', { body: 'mine', headers: { 'content-type': 'text/plain' } });
     assert.equal(write.status, 403);
+    // The owner's audit trail says who read what through which grant; the refusals are in gus's.
+    const fays = (await (await system.request('fay', 'GET', '/api/audit?limit=1000')).json()) as { entries: Array<{ kind: string; action?: string; target?: string; reason?: string }> };
+    const reads = fays.entries.filter((entry) => entry.kind === 'access' && entry.action === 'context.read');
+    assert.deepEqual(reads.map((entry) => entry.target), ['/Projects/Secret/plan']);
+    assert.match(reads[0]?.reason ?? '', /^gus .* through the grant on \/Projects$/);
+    const gusRefusals = (await (await system.request('gus', 'GET', '/api/audit?limit=1000')).json()) as { entries: Array<{ kind: string; request?: { status: number } }> };
+    assert.deepEqual(gusRefusals.entries.filter((entry) => entry.kind === 'access').map((entry) => entry.request?.status), [404, 403, 403]);
   });
 });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { KernelError, isKernelError, userIdSchema } from '../../kernel/index.js';
 import type { ContextEntry, ContextSummary } from '../../kernel/ports/context.js';
 import { normalizeContextPath, type Access } from '../../security/acl/index.js';
+import { recordGrantedAccess } from '../audit-trail.js';
 import { invalidInput } from '../validation.js';
 import type { AuthenticatedContext } from './context.js';
 
@@ -51,7 +52,8 @@ export function routePath(context: AuthenticatedContext): string {
  * there, so a refusal tells nothing about another user's documents. A caller's first use of
  * their own hub provisions its starting workspace.
  */
-export async function resolveTarget({ services, identity }: AuthenticatedContext, path: string, owner: string | undefined, access: Access): Promise<ContextTarget> {
+export async function resolveTarget(context: AuthenticatedContext, path: string, owner: string | undefined, access: Access): Promise<ContextTarget> {
+  const { services, identity } = context;
   if (owner === undefined || owner === identity.userId) {
     await services.contextWorkspace.ensure(identity.userId);
     return { owner: identity.userId, path, own: true };
@@ -60,6 +62,7 @@ export async function resolveTarget({ services, identity }: AuthenticatedContext
   if (!decision.allowed) {
     throw new KernelError('forbidden', `${owner} has not granted you ${access} access to ${path}`, { details: { errors: [{ field: 'owner', reason: decision.reason }] } });
   }
+  await recordGrantedAccess(context.services, context.request, { owner, by: identity.userId, path, mode: access, grantPath: decision.grant?.path });
   return { owner, path, own: false };
 }
 
