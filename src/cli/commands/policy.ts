@@ -25,7 +25,9 @@ export async function policyListCommand(client: Client): Promise<void> {
   const sets = await client.json<{ global: PolicySetView; user: PolicySetView }>('GET', '/api/policies');
   for (const [scope, set] of Object.entries(sets)) {
     process.stdout.write(`${scope} (${set.policies.length})\n`);
-    for (const policy of set.policies) {
+    // Evaluation order: priority (highest first), then id.
+    const ordered = [...set.policies].sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const policy of ordered) {
       const state = policy.enabled ? '' : ' (disabled)';
       process.stdout.write(`  ${String(policy.priority).padStart(5)} ${policy.action.padEnd(16)} ${policy.id}${state}  when ${policy.condition}\n`);
     }
