@@ -5,7 +5,7 @@
  * after the same routing lookup from a precomputed map, and nothing else.
  */
 import pino from 'pino';
-import { MemoryAuditLog, MemoryEventStore } from '../src/adapters/memory/index.js';
+import { MemoryAuditLog, MemoryEventStore, MemoryStateStore } from '../src/adapters/memory/index.js';
 import { createDriverRegistry } from '../src/drivers/index.js';
 import {
   EventProcessor,
@@ -19,7 +19,7 @@ import {
   type EventBus,
   type OutcomeTargets,
 } from '../src/kernel/index.js';
-import { allowAllAuthorizer } from '../src/security/index.js';
+import { allowAllAuthorizer, createSecuritySystem, DEFAULT_POLICIES, type SecuritySystem } from '../src/security/index.js';
 import { benchDrivers, buildEnvelopes, INPUT_TYPES } from './kernel-workload.js';
 import { percentiles, row, runPool, type BenchRow } from './stats.js';
 
@@ -30,6 +30,7 @@ const WARMUP_MS = 2000;
 const MEASURE_MS = 5000;
 const BARE_MEASURE_MS = 1500;
 const SEQUENTIAL_EVENTS = 20_000;
+const POLICY_MEASURE_MS = 3000;
 const logger = pino({ level: 'silent' });
 
 /** Outputs are counted, not queued: the bench measures the kernel, not a queue. */
@@ -40,13 +41,18 @@ class CountingBus implements EventBus {
   }
 }
 
-/** A fresh processor over fresh in-memory ports, wired as composition.ts wires the real one. */
-function kernel(drivers: readonly Driver[]): { processor: EventProcessor; targets: OutcomeTargets & { bus: CountingBus } } {
+/**
+ * A fresh processor over fresh in-memory ports. With `security`, authorized as composition.ts
+ * does (policy engine, usage counters); without it, by the allow-all authorizer, which measures
+ * the kernel's own pipeline.
+ */
+function kernel(drivers: readonly Driver[], security?: SecuritySystem): { processor: EventProcessor; targets: OutcomeTargets & { bus: CountingBus } } {
   const store = new MemoryEventStore();
   const processor = new EventProcessor({
     store,
     drivers: createDriverRegistry(drivers),
-    authorizer: allowAllAuthorizer,
+    authorizer: security?.authorizer ?? allowAllAuthorizer,
+    ...(security && { usage: security.usage }),
     clock: systemClock,
     logger,
     observer: new KernelMetrics(),
@@ -61,8 +67,8 @@ interface KernelRound {
 }
 
 /** One round on a fresh store (so the same envelopes are new again and memory stays flat). */
-export async function kernelRound(drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number): Promise<KernelRound> {
-  const { processor, targets } = kernel(drivers);
+export async function kernelRound(drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number, security?: SecuritySystem): Promise<KernelRound> {
+  const { processor, targets } = kernel(drivers, security);
   const latencies = new Float64Array(envelopes.length);
   let unexpected = 0;
   const started = performance.now();
@@ -130,6 +136,12 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
   const perCpuSecond = events / ((cpu.user + cpu.system) / 1e6);
   const concurrent = percentiles(concat(rounds.map((r) => r.latencies)));
 
+  log(`kernel: processor with the policy engine (default policies), ${IN_FLIGHT} in flight, for ~${POLICY_MEASURE_MS / 1000} s`);
+  const security = await policySecurity();
+  await kernelRound(drivers, envelopes, IN_FLIGHT, security); // warm-up
+  const policyRounds = await repeatFor(POLICY_MEASURE_MS, 2, () => kernelRound(drivers, envelopes, IN_FLIGHT, security), (r) => r.ms);
+  const policyRate = policyRounds.reduce((sum, r) => sum + r.events, 0) / (policyRounds.reduce((sum, r) => sum + r.ms, 0) / 1000);
+
   log('kernel: processor, 1 in flight (per-event cost without queueing behind others)');
   const sequential = await kernelRound(drivers, envelopes.slice(0, SEQUENTIAL_EVENTS), 1);
   const alone = percentiles(sequential.latencies);
@@ -150,11 +162,26 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
         `KernelMetrics observer; ${Math.round(perCpuSecond)} events per CPU-second (all threads, GC helpers included)`,
     }),
     row({ bench: 'kernel', name: 'kernel / bare loop', value: rate, unit: 'events/s', baseline: bareBaseline, target: { of: 'ratio', op: '>=', threshold: 0.25 } }),
+    row({
+      bench: 'kernel',
+      name: `with the policy engine, ${IN_FLIGHT} in flight`,
+      value: policyRate,
+      unit: 'events/s',
+      note: 'the default policies (rate limits raised out of the way) over an in-memory state store: usage counters, PII scan and evaluation per event',
+    }),
     row({ bench: 'kernel', name: `latency p50, ${IN_FLIGHT} in flight`, value: us(concurrent.p50), unit: 'µs' }),
     row({ bench: 'kernel', name: `latency p99, ${IN_FLIGHT} in flight`, value: us(concurrent.p99), unit: 'µs' }),
     row({ bench: 'kernel', name: 'latency p50, 1 in flight', value: us(alone.p50), unit: 'µs' }),
     row({ bench: 'kernel', name: 'latency p99, 1 in flight', value: us(alone.p99), unit: 'µs', note: `${SEQUENTIAL_EVENTS} events one after another: ${Math.round(sequential.events / (sequential.ms / 1000))} events/s` }),
   ];
+}
+
+/** The security stage over in-memory state, with the default policies (rate limits raised: one bench user sends far more than 600 a minute). */
+async function policySecurity(): Promise<SecuritySystem> {
+  const security = createSecuritySystem(new MemoryStateStore(), systemClock, logger);
+  const policies = DEFAULT_POLICIES.map((policy) => (policy.id.startsWith('rate-limit') ? { ...policy, condition: policy.condition.replace(/> \d+$/, '> 1000000000') } : policy));
+  await security.policies.seedGlobal(policies);
+  return security;
 }
 
 function concat(arrays: readonly Float64Array[]): Float64Array {

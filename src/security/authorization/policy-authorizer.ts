@@ -12,7 +12,7 @@
  */
 import { approvalId, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger } from '../../kernel/index.js';
 import type { GrantStore } from '../acl/index.js';
-import { detectPii, redactPii, type PiiFinding } from '../pii/index.js';
+import { redactPii, type PiiFinding } from '../pii/index.js';
 import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
 import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
 import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
@@ -48,7 +48,7 @@ export class PolicyAuthorizer implements Authorizer {
   constructor(private readonly deps: PolicyAuthorizerDeps) {}
 
   async authorize(event: Envelope): Promise<Authorization> {
-    const { decision, findings } = await this.#decide(event, {}, true);
+    const { decision, scan } = await this.#decide(event, {}, true);
     if (decision.approval) {
       await this.deps.approvals.request(event.userid, {
         id: decision.approval.id,
@@ -60,9 +60,9 @@ export class PolicyAuthorizer implements Authorizer {
       });
     }
     if (!decision.allowed || decision.restrictions?.redactPii !== true) return { decision };
-    const found = findings() ;
-    if (found.length === 0) return { decision };
-    return { decision, externalView: { ...event, data: redactPii(event.data ?? null).value } };
+    const { findings, value } = scan();
+    if (findings.length === 0) return { decision };
+    return { decision, externalView: { ...event, data: value } };
   }
 
   /** The decision an event would get, and why, without recording or counting anything. */
@@ -72,14 +72,17 @@ export class PolicyAuthorizer implements Authorizer {
   }
 
   async #decide(event: Envelope, options: ExplainOptions, live: boolean) {
-    let scanned: PiiFinding[] | undefined;
-    const findings = (): PiiFinding[] => (scanned ??= detectPii(event.data ?? null));
+    // One pass finds personal data and builds the redacted copy: a redaction is needed whenever
+    // PII protection applies, and scanning twice cost as much again.
+    let scanned: { findings: PiiFinding[]; value: unknown } | undefined;
+    const scan = () => (scanned ??= redactPii(event.data ?? null));
+    const findings = (): PiiFinding[] => scan().findings;
     const model = typeof dataField(event, 'model') === 'string' ? (dataField(event, 'model') as string) : '';
     const access = await checkContextAccess(event, this.deps.grants);
     if (access.kind === 'denied') {
       const decision: Decision = { allowed: false, authorizer: 'acl', reason: access.reason, policies: [], verdict: 'deny' };
       if (access.path !== undefined) decision.contextPath = access.path;
-      return { decision, findings, evaluation: undefined, environment: { contextPath: access.path ?? '', model, usage: undefined, pii: undefined } };
+      return { decision, scan, evaluation: undefined, environment: { contextPath: access.path ?? '', model, usage: undefined, pii: undefined } };
     }
     const contextPath = access.kind === 'allowed' ? access.path : '';
     const set = options.policies ?? (await this.deps.policies.compiledFor(event.userid));
@@ -101,7 +104,7 @@ export class PolicyAuthorizer implements Authorizer {
     );
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
     const decision = toDecision(event, evaluation, contextPath, pii);
-    return { decision, findings, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
+    return { decision, scan, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
   }
 
   /** The state of every approval this event may already have, by policy id: one read. */
