@@ -68,7 +68,13 @@ describe('another user\'s data', () => {
 
     const grant = await system.request('dora', 'PUT', '/api/grants', { body: { path: '/Shared', grantee: 'user:carl', access: 'read' } });
     assert.equal(grant.status, 200);
-    assert.equal((await system.settled('carl', await read('/Shared/plan'))).status, 'processed');
+    const granted = await read('/Shared/plan');
+    assert.equal((await system.settled('carl', granted)).status, 'processed');
+    // The owner's own audit chain says who reached which path, through which grant.
+    const doras = (await (await system.request('dora', 'GET', '/api/audit?limit=1000')).json()) as { entries: Array<{ kind: string; action?: string; target?: string; reason?: string }> };
+    const reads = doras.entries.filter((entry) => entry.kind === 'access' && entry.action === 'context.read');
+    assert.deepEqual(reads.map((entry) => entry.target), ['/Shared/plan']);
+    assert.match(reads[0]?.reason ?? '', new RegExp(`^carl \\(event context.read ${granted}\\) through the grant on /Shared$`));
     assert.equal((await system.settled('carl', await read('/SharedX/plan'))).status, 'denied', 'a sibling with a shared prefix is not covered');
     assert.equal((await system.settled('carl', await read('/Shared/plan', 'context.write'))).status, 'denied', 'read does not allow write');
     assert.equal((await system.request('carl', 'PUT', '/api/grants', { body: { path: '/Shared', grantee: 'user:carl', access: 'write' } })).status, 400, 'nobody grants themselves');

@@ -121,7 +121,7 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
         this.#tables.enqueue(emission.event, emission.notBefore?.getTime() ?? at.getTime(), at.getTime());
       }
       this.#store.saveInTransaction(outcome.record);
-      this.#audit.appendInTransaction([outcome.audit]);
+      this.#audit.appendInTransaction([outcome.audit, ...(outcome.related ?? [])]);
     });
     if (outcome.kind === 'complete' || outcome.kind === 'retry') {
       this.#store.notifyChanged();

@@ -21,7 +21,7 @@ export interface OutcomeTargets {
 export async function applyOutcome(outcome: Outcome, targets: OutcomeTargets): Promise<void> {
   if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
   await publishEmissions(outcome.emissions, targets.bus);
-  await targets.audit.append([outcome.audit]);
+  await targets.audit.append([outcome.audit, ...(outcome.related ?? [])]);
   await targets.store.save(outcome.record);
 }
 

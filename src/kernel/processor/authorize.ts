@@ -2,6 +2,7 @@
  * The authorization stage's port. The security module provides implementations; the kernel
  * only knows that every event is asked about, and that an error denies (fail closed).
  */
+import type { AuditDraft } from '../audit.js';
 import type { Envelope } from '../envelope.js';
 import type { Decision } from '../records.js';
 
@@ -12,6 +13,8 @@ export interface Authorization {
    * event itself (personal data redacted). Other drivers get the event unchanged.
    */
   externalView?: Envelope;
+  /** Entries for other users' audit chains, written with the event's own when it settles. */
+  relatedAudit?: AuditDraft[];
 }
 
 export interface Authorizer {

@@ -6,6 +6,10 @@ import type { Envelope } from '../envelope.js';
 import type { AuditDraft } from '../audit.js';
 import type { ErrorInfo, EventRecord } from '../records.js';
 
+/**
+ * `related`: entries for other users' audit chains that this decision concerns (a user's
+ * context read through their grant is recorded in that owner's chain too). Appended with `audit`.
+ */
 /** An event to put on the bus, possibly not before a given instant. */
 export interface Emission {
   event: Envelope;
@@ -14,12 +18,12 @@ export interface Emission {
 
 export type Outcome =
   /** Done for good (processed, failed, denied or dead-lettered): emit, record, acknowledge. */
-  | { kind: 'complete'; record: EventRecord; emissions: Emission[]; audit: AuditDraft }
+  | { kind: 'complete'; record: EventRecord; emissions: Emission[]; audit: AuditDraft; related?: AuditDraft[] }
   /**
    * A retryable failure: emit what the drivers that succeeded returned, record their runs
    * (so a redelivery does not run them again), and redeliver after `retryAfterMs`.
    */
-  | { kind: 'retry'; record: EventRecord; emissions: Emission[]; audit: AuditDraft; retryAfterMs: number; error: ErrorInfo }
+  | { kind: 'retry'; record: EventRecord; emissions: Emission[]; audit: AuditDraft; related?: AuditDraft[]; retryAfterMs: number; error: ErrorInfo }
   /** Already final (a duplicate delivery): acknowledge and do nothing else. */
   | { kind: 'skip'; reason: string }
   /** The message is not a valid event and never will be: dead-letter it. */

@@ -126,6 +126,12 @@ export class EventProcessor {
         decision: { allowed: false, authorizer: this.deps.authorizer.name, reason: `authorization failed: ${error.message}`, policies: [] },
       };
     }
+    const outcome = await this.#afterAuthorization(event, record, attempt, allowedBefore, authorization);
+    const related = authorization.relatedAudit;
+    return related && related.length > 0 && outcome.kind !== 'skip' && outcome.kind !== 'poison' ? { ...outcome, related } : outcome;
+  }
+
+  async #afterAuthorization(event: Envelope, record: EventRecord, attempt: number, allowedBefore: boolean, authorization: Authorization): Promise<Outcome> {
     const decision = authorization.decision;
     record.decision = decision;
     const fromPolicies = policyEvents(event, decision, this.deps.clock.now());

@@ -18,7 +18,8 @@ const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;
 
 export type ContextAccess =
   | { kind: 'none' }
-  | { kind: 'allowed'; path: string; owner: string }
+  /** `grantPath`: set when another user's path was reached through a grant on this folder. */
+  | { kind: 'allowed'; path: string; owner: string; access: Access; grantPath?: string }
   | { kind: 'denied'; reason: string; path?: string };
 
 export async function checkContextAccess(event: Envelope, grants: GrantStore): Promise<ContextAccess> {
@@ -40,11 +41,15 @@ export async function checkContextAccess(event: Envelope, grants: GrantStore): P
   const owner = typeof data['owner'] === 'string' ? data['owner'] : event.userid;
   const access: Access = WRITES.has(event.type) ? 'write' : 'read';
   const principal = principalOf(event);
+  let grantPath: string | undefined;
   for (const path of paths) {
     const decision = await grants.check({ principal, owner, path, access });
     if (!decision.allowed) return { kind: 'denied', reason: decision.reason, path };
+    grantPath ??= decision.grant?.path;
   }
-  return { kind: 'allowed', path: paths[0] ?? '/', owner };
+  const allowed: ContextAccess = { kind: 'allowed', path: paths[0] ?? '/', owner, access };
+  if (grantPath !== undefined) allowed.grantPath = grantPath;
+  return allowed;
 }
 
 function principalOf(event: Envelope): Principal {

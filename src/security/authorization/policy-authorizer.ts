@@ -10,13 +10,14 @@
  * Anything that throws here denies the event (the processor fails closed), except store
  * outages, which are retryable and redeliver it.
  */
-import { approvalId, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger } from '../../kernel/index.js';
+import { randomUUID } from 'node:crypto';
+import { approvalId, type AuditDraft, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger } from '../../kernel/index.js';
 import type { GrantStore } from '../acl/index.js';
 import { redactPii, type PiiFinding } from '../pii/index.js';
 import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
 import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
 import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
-import { checkContextAccess } from './context-access.js';
+import { checkContextAccess, type ContextAccess } from './context-access.js';
 import type { PolicyRepository } from './policy-repository.js';
 
 export const POLICY_AUTHORIZER = 'policy-engine';
@@ -48,7 +49,26 @@ export class PolicyAuthorizer implements Authorizer {
   constructor(private readonly deps: PolicyAuthorizerDeps) {}
 
   async authorize(event: Envelope): Promise<Authorization> {
-    const { decision, scan } = await this.#decide(event, {}, true);
+    const { decision, scan, access } = await this.#decide(event, {}, true);
+    const relatedAudit = decision.allowed && access?.kind === 'allowed' && access.owner !== event.userid ? [this.#grantedAccess(event, access)] : undefined;
+    const authorization = await this.#finish(event, decision, scan);
+    return relatedAudit ? { ...authorization, relatedAudit } : authorization;
+  }
+
+  /** The entry for the owner's chain: who reached which of their paths, how, through which grant. */
+  #grantedAccess(event: Envelope, access: Extract<ContextAccess, { kind: 'allowed' }>): AuditDraft {
+    return {
+      userId: access.owner,
+      id: randomUUID(),
+      at: this.deps.clock.now().toISOString(),
+      kind: 'access',
+      action: `context.${access.access}`,
+      target: access.path,
+      reason: `${event.userid} (event ${event.type} ${event.id}${event.source.startsWith('/drivers/') ? ` from ${event.source}` : ''}) through the grant on ${access.grantPath ?? 'a folder above'}`,
+    };
+  }
+
+  async #finish(event: Envelope, decision: Decision, scan: () => { findings: PiiFinding[]; value: unknown }): Promise<Authorization> {
     if (decision.approval) {
       await this.deps.approvals.request(event.userid, {
         id: decision.approval.id,
@@ -82,7 +102,7 @@ export class PolicyAuthorizer implements Authorizer {
     if (access.kind === 'denied') {
       const decision: Decision = { allowed: false, authorizer: 'acl', reason: access.reason, policies: [], verdict: 'deny' };
       if (access.path !== undefined) decision.contextPath = access.path;
-      return { decision, scan, evaluation: undefined, environment: { contextPath: access.path ?? '', model, usage: undefined, pii: undefined } };
+      return { decision, scan, access, evaluation: undefined, environment: { contextPath: access.path ?? '', model, usage: undefined, pii: undefined } };
     }
     const contextPath = access.kind === 'allowed' ? access.path : '';
     const set = options.policies ?? (await this.deps.policies.compiledFor(event.userid));
@@ -104,7 +124,7 @@ export class PolicyAuthorizer implements Authorizer {
     );
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
     const decision = toDecision(event, evaluation, contextPath, pii);
-    return { decision, scan, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
+    return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
   }
 
   /** The state of every approval this event may already have, by policy id: one read. */
