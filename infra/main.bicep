@@ -119,15 +119,29 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
 // usage counters of past windows carry a per-item `ttl`, which needs the defaultTtl below.
 // `context`: the context hub, one item per entry and per kept version; its queries ORDER BY one
 // property at a time, so the default range index serves them (no composite indexes).
+// Indexing as in src/adapters/azure/cosmos-database.ts (which applies it to containers it
+// creates itself): nothing that is only ever read back whole is indexed, so writes cost fewer RUs.
+var containerDefinitions = [
+  { name: 'events', excluded: [ '/event/*', '/drivers/*', '/children/*', '/decision/*', '/error/*' ] }
+  { name: 'audit', excluded: [ '/decision/*', '/drivers/*', '/emitted/*', '/error/*' ] }
+  { name: 'state', excluded: [ '/value/*' ] }
+  { name: 'context', excluded: [ '/content/*' ] }
+]
+
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [
-  for container in [ 'events', 'audit', 'state', 'context' ]: {
+  for container in containerDefinitions: {
     parent: database
-    name: container
+    name: container.name
     properties: {
       resource: {
-        id: container
+        id: container.name
         partitionKey: { paths: [ '/userId' ], kind: 'Hash' }
         defaultTtl: -1 // TTL on, per-document opt-in (documents without `ttl` never expire)
+        indexingPolicy: {
+          indexingMode: 'consistent'
+          includedPaths: [ { path: '/*' } ]
+          excludedPaths: concat([ { path: '/"_etag"/?' } ], map(container.excluded, path => { path: path }))
+        }
       }
     }
   }
