@@ -133,6 +133,23 @@ describe('what each action does to an event', () => {
     assert.deepEqual(Object.fromEntries(work.drivers.map((run) => [run.driver, run.status])), { context: 'succeeded', inside: 'succeeded', outside: 'succeeded' });
   });
 
+  it('/Personal never leaves, also as results: a broad search that finds a /Personal document is not handed to external drivers', async () => {
+    const put = await system.request('hank', 'PUT', '/api/context/Personal/diary', { body: 'my secret plans', headers: { 'content-type': 'text/plain' } });
+    assert.equal(put.status, 201);
+    assert.equal((await system.request('hank', 'PUT', '/api/context/Projects/plan', { body: 'public plans', headers: { 'content-type': 'text/plain' } })).status, 201);
+    const resultOf = async (text: string) => {
+      const request = await system.settled('hank', await system.emit('hank', 'context.search', { text }));
+      const outputs = await outputsOf('hank', request);
+      const result = outputs.find((output) => output.event.type === 'context.search.result');
+      assert.ok(result, `a context.search.result for ${text}`);
+      return result;
+    };
+    const secret = await resultOf('secret plans');
+    assert.deepEqual(Object.fromEntries(secret.drivers.map((run) => [run.driver, run.status])), { inside: 'succeeded', outside: 'skipped' });
+    const open = await resultOf('public');
+    assert.deepEqual(Object.fromEntries(open.drivers.map((run) => [run.driver, run.status])), { inside: 'succeeded', outside: 'succeeded' });
+  });
+
   it('log and notify: recorded in the decision, and notify emits policy.notify', async () => {
     assert.equal((await putPolicies('hal', 'policies:\n  - { id: tell-me, name: Tell me, condition: "event.type == \'ops.deploy\'", action: notify, config: { message: "a deploy happened" } }\n')).status, 200);
     const record = await system.settled('hal', await system.emit('hal', 'ops.deploy', {}));

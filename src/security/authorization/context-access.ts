@@ -56,3 +56,40 @@ function principalOf(event: Envelope): Principal {
   const driver = DRIVER_SOURCE.exec(event.source)?.[1];
   return driver !== undefined && DRIVER_ID.test(driver) ? { userId: event.userid, agentId: driver } : { userId: event.userid };
 }
+
+/** How many result paths an event's policies see; beyond that the event is treated as naming them all. */
+const MAX_NAMED_PATHS = 1000;
+
+/**
+ * Every context path a `context.*` event names, for the policies' `context.paths`: the request's
+ * paths (`path`, `to`, `prefix`) and, in answers, the paths of the entries they carry
+ * (`entry`, `entries[]`, `hits[].entry`). Result paths come from the store and are canonical;
+ * request paths that do not normalize are left out (the request is refused elsewhere).
+ */
+export function namedContextPaths(event: Envelope): string[] {
+  if (!event.type.startsWith('context.')) return [];
+  const data = record(event.data);
+  if (data === undefined) return [];
+  const paths = new Set<string>();
+  for (const field of ['path', 'to', 'prefix'] as const) {
+    const raw = data[field];
+    if (typeof raw !== 'string') continue;
+    try {
+      paths.add(normalizeContextPath(raw));
+    } catch {
+      // not a path: nothing it could name
+    }
+  }
+  const add = (entry: unknown): void => {
+    const path = record(entry)?.['path'];
+    if (typeof path === 'string' && paths.size < MAX_NAMED_PATHS) paths.add(path);
+  };
+  add(data['entry']);
+  if (Array.isArray(data['entries'])) for (const entry of data['entries']) add(entry);
+  if (Array.isArray(data['hits'])) for (const hit of data['hits']) add(record(hit)?.['entry']);
+  return [...paths];
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

@@ -17,7 +17,7 @@ import { redactPii, type PiiFinding } from '../pii/index.js';
 import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
 import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
 import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
-import { checkContextAccess, type ContextAccess } from './context-access.js';
+import { checkContextAccess, namedContextPaths, type ContextAccess } from './context-access.js';
 import type { PolicyRepository } from './policy-repository.js';
 
 export const POLICY_AUTHORIZER = 'policy-engine';
@@ -116,7 +116,7 @@ export class PolicyAuthorizer implements Authorizer {
         event: { id: event.id, type: event.type, category: event.category, source: event.source, subject: event.subject, depth: event.depth, data: event.data ?? null, time: event.time },
         user: { id: event.userid },
         usage,
-        context: { path: contextPath },
+        context: { path: contextPath, paths: namedContextPaths(event) },
         model,
         pii: pii && { found: pii.length > 0, kinds: kindsOf(pii) },
       },

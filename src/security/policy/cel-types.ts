@@ -33,7 +33,11 @@ export class UsageValue {
   ) {}
 }
 export class ContextValue {
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    /** Every context path the event names: the request's paths, or the paths in its results. */
+    readonly paths: readonly string[],
+  ) {}
 }
 export class PiiValue {
   constructor(
@@ -72,7 +76,7 @@ export function createCelEnvironment(limits: PolicyLimits): Environment {
         cost_month: 'double',
       },
     })
-    .registerType('vextir.Context', { ctor: ContextValue, fields: { path: 'string' } })
+    .registerType('vextir.Context', { ctor: ContextValue, fields: { path: 'string', paths: 'list<string>' } })
     .registerType('vextir.Pii', { ctor: PiiValue, fields: { found: 'bool', kinds: 'list<string>' } })
     .registerVariable('event', 'vextir.Event')
     .registerVariable('user', 'vextir.User')

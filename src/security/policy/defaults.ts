@@ -60,7 +60,8 @@ policies:
 
   - id: personal-stays-internal
     name: /Personal never leaves for an external API
-    condition: context.path == '/Personal' || context.path.startsWith('/Personal/')
+    description: Checks every path the event names, so results of a broad query or search that include /Personal documents stay internal too.
+    condition: context.paths.exists(p, p == '/Personal' || p.startsWith('/Personal/'))
     action: restrict
     config:
       restrictions: { external: false }

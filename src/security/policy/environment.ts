@@ -8,7 +8,8 @@
  * user:    { id: string }
  * usage:   { events_per_minute, events_per_hour, events_per_day, tokens_today, tokens_month: int;
  *            cost_today, cost_month: double (USD) }
- * context: { path: string }        ('' when the event touches no context path)
+ * context: { path: string;         ('' when the event touches no context path)
+ *            paths: list<string> }  (every path the event names: request paths, or result paths)
  * model:   string                  ('' when no model is requested)
  * pii:     { found: bool, kinds: list<string> }
  * ```
@@ -82,7 +83,7 @@ export interface PolicyEnvInput {
   user: { id: string };
   /** Required when `needs.usage`. */
   usage?: PolicyUsageInput | undefined;
-  context?: { path: string } | undefined;
+  context?: { path: string; paths?: readonly string[] } | undefined;
   model?: string | undefined;
   /** Required when `needs.pii`. */
   pii?: { found: boolean; kinds: readonly string[] } | undefined;
@@ -126,6 +127,12 @@ export interface EnvSizes {
   maxString: number;
 }
 
+function contextValue(context: PolicyEnvInput['context']): ContextValue {
+  const path = str(context?.path ?? '', 'context.path');
+  const paths = context?.paths ?? (path === '' ? [] : [path]);
+  return new ContextValue(path, Object.freeze(paths.map((each, index) => str(each, `context.paths[${index}]`))));
+}
+
 /** Converts the caller's values; throws KernelError `invalid_input` for values CEL cannot hold. */
 export function createPolicyEnv(input: PolicyEnvInput): PolicyEnv {
   const { event, usage, pii } = input;
@@ -143,7 +150,7 @@ export function createPolicyEnv(input: PolicyEnvInput): PolicyEnv {
       time,
     ),
     user: new UserValue(str(input.user.id, 'user.id')),
-    context: new ContextValue(str(input.context?.path ?? '', 'context.path')),
+    context: contextValue(input.context),
     model: str(input.model ?? '', 'model'),
   };
   let present = ALWAYS_PRESENT;
