@@ -18,6 +18,15 @@ export const typeFilterSchema = z
 
 export const MAX_LIST_LIMIT = 500;
 
+/** A whole-number query parameter from `min` to `max`; each way it can be wrong is named. */
+export function wholeNumberParam(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
 export const listQuerySchema = z.strictObject({
   type: typeFilterSchema.optional(),
   since: z.iso
@@ -25,12 +34,7 @@ export const listQuerySchema = z.strictObject({
     .transform((value) => new Date(value))
     .optional(),
   status: eventStatusSchema.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,6}$/, `must be a whole number from 1 to ${MAX_LIST_LIMIT}`)
-    .transform(Number)
-    .pipe(z.number().min(1, 'must be at least 1').max(MAX_LIST_LIMIT, `must be at most ${MAX_LIST_LIMIT}`))
-    .default(50),
+  limit: wholeNumberParam(1, MAX_LIST_LIMIT).default(50),
 });
 
 export const streamQuerySchema = z.strictObject({ filter: typeFilterSchema.optional() });

@@ -8,7 +8,7 @@ import { KernelError, USER_ID } from '../../kernel/index.js';
 import { approvalStatusSchema, type Approval } from '../../security/index.js';
 import { recordAdminChange } from '../audit-trail.js';
 import { readJsonBody } from '../json-body.js';
-import { parseQuery } from '../query.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
@@ -16,7 +16,7 @@ import type { AuthenticatedContext } from './context.js';
 const listSchema = z.strictObject({
   status: approvalStatusSchema.default('pending'),
   user: z.string().regex(USER_ID, 'must be a user id').optional(),
-  limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).pipe(z.number().min(1).max(1000)).default(100),
+  limit: wholeNumberParam(1, 1000).default(100),
 });
 const targetSchema = z.strictObject({ user: z.string().regex(USER_ID, 'must be a user id').optional() });
 const decisionBodySchema = z.strictObject({

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { userIdSchema, verifyChainPages, type AuditEntry } from '../../kernel/index.js';
 import { requireAdmin } from '../auth.js';
-import { parseQuery } from '../query.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
@@ -20,16 +20,9 @@ import type { AuthenticatedContext } from './context.js';
 export const MAX_AUDIT_PAGE = 1000;
 const DEFAULT_AUDIT_PAGE = 100;
 
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,16}$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
 const auditQuerySchema = z.strictObject({
-  after: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0),
-  limit: wholeNumber(1, MAX_AUDIT_PAGE).default(DEFAULT_AUDIT_PAGE),
+  after: wholeNumberParam(0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: wholeNumberParam(1, MAX_AUDIT_PAGE).default(DEFAULT_AUDIT_PAGE),
   user: userIdSchema.optional(),
 });
 

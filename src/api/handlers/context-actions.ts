@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { KernelError } from '../../kernel/index.js';
 import { isJsonContentType } from '../../kernel/context/entries.js';
 import { readJsonBody } from '../json-body.js';
-import { parseQuery } from '../query.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
@@ -15,7 +15,6 @@ import {
   contextPath,
   entryHeaders,
   entryLocation,
-  intParam,
   notFound,
   ownerParam,
   quoteEtag,
@@ -29,7 +28,7 @@ import {
 const postSchema = z.strictObject({
   owner: ownerParam,
   action: z.enum(['move', 'restore', 'mkdir'], { error: 'must be move, restore or mkdir' }),
-  version: intParam(1, 1_000_000_000).optional(),
+  version: wholeNumberParam(1, 1_000_000_000).optional(),
 });
 const moveBodySchema = z.strictObject({ to: z.string().min(1).max(4096) });
 

@@ -66,19 +66,19 @@
 import { z } from 'zod';
 import { KernelError } from '../../kernel/index.js';
 import { writeDocument } from '../../kernel/context/write-document.js';
-import { parseQuery } from '../query.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import { readContextWrite } from './context-body.js';
 import type { AuthenticatedContext } from './context.js';
 import { contentResponse, getVersion, listFolder, listVersions } from './context-actions.js';
-import { entryHeaders, entryLocation, ifMatchHeader, intParam, noneMatchHits, notFound, ownerParam, resolveIfMatch, resolveTarget, routePath, summaryView, type ContextTarget } from './context-shared.js';
+import { entryHeaders, entryLocation, ifMatchHeader, noneMatchHits, notFound, ownerParam, resolveIfMatch, resolveTarget, routePath, summaryView, type ContextTarget } from './context-shared.js';
 
 const getSchema = z.strictObject({
   owner: ownerParam,
   view: z.enum(['content', 'entry', 'versions']).default('content'),
-  version: intParam(1, 1_000_000_000).optional(),
-  limit: intParam(1, 1000).default(100),
+  version: wholeNumberParam(1, 1_000_000_000).optional(),
+  limit: wholeNumberParam(1, 1000).default(100),
   cursor: z.string().min(1).max(2048).optional(),
 });
 const putSchema = z.strictObject({ owner: ownerParam });

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { KernelError } from '../../kernel/index.js';
 import { MAX_QUERY_LIMIT, parseContextRequest } from '../../kernel/context/index.js';
 import { normalizeContextPath } from '../../security/index.js';
-import { parseQuery } from '../query.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
 import { listFolder } from './context-actions.js';
-import { contextPath, intParam, ownerParam, resolveTarget, summaryView } from './context-shared.js';
+import { contextPath, ownerParam, resolveTarget, summaryView } from './context-shared.js';
 
 const DEFAULT_SEARCH_LIMIT = 20;
 
@@ -74,7 +74,7 @@ function refuse(params: CollectionQuery, names: readonly (keyof CollectionQuery)
 }
 
 function parseLimit(raw: string, field: string): number {
-  const parsed = intParam(1, MAX_QUERY_LIMIT).safeParse(raw);
+  const parsed = wholeNumberParam(1, MAX_QUERY_LIMIT).safeParse(raw);
   if (!parsed.success) {
     const reason = parsed.error.issues[0]?.message ?? `must be a whole number from 1 to ${MAX_QUERY_LIMIT}`;
     throw new KernelError('invalid_input', `${field} ${reason}`, { details: { errors: [{ field, reason }] } });

@@ -3,7 +3,6 @@
  * whether the caller may), ETags in headers, and the JSON views of entries. The HTTP contract
  * itself is documented once, in context-documents.ts.
  */
-import { z } from 'zod';
 import { KernelError, isKernelError, userIdSchema } from '../../kernel/index.js';
 import type { ContextEntry, ContextSummary } from '../../kernel/ports/context.js';
 import { normalizeContextPath, type Access } from '../../security/acl/index.js';
@@ -22,14 +21,6 @@ export interface ContextTarget {
 /** `?owner=`: another user's hub, reachable only through their grant. */
 export const ownerParam = userIdSchema.optional();
 
-/** A whole number parameter from `min` to `max`. */
-export function intParam(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-}
 
 /** A path from the URL (decoded once by the router) or a parameter, normalized; 400 naming `field` otherwise. */
 export function contextPath(raw: string, field: string): string {

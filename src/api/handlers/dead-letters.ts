@@ -7,19 +7,14 @@
 import { z } from 'zod';
 import { recordAdminChange } from '../audit-trail.js';
 import { requireAdmin } from '../auth.js';
-import { MAX_LIST_LIMIT, parseQuery } from '../query.js';
+import { MAX_LIST_LIMIT, parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import { invalidInput } from '../validation.js';
 import type { AuthenticatedContext } from './context.js';
 
 const listSchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,6}$/, `must be a whole number from 1 to ${MAX_LIST_LIMIT}`)
-    .transform(Number)
-    .pipe(z.number().min(1, 'must be at least 1').max(MAX_LIST_LIMIT, `must be at most ${MAX_LIST_LIMIT}`))
-    .default(100),
+  limit: wholeNumberParam(1, MAX_LIST_LIMIT).default(100),
 });
 
 /** Service Bus message ids are at most 128 characters; the embedded queue's are shorter. */

@@ -8,14 +8,14 @@ import { KernelError } from '../../kernel/index.js';
 import { grantRequestSchema, granteeSchema, normalizeContextPath } from '../../security/index.js';
 import { recordAdminChange } from '../audit-trail.js';
 import { readJsonBody } from '../json-body.js';
-import { parseQuery } from '../query.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
 
 const listSchema = z.strictObject({
   path: z.string().optional(),
-  limit: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).pipe(z.number().min(1).max(1000)).default(100),
+  limit: wholeNumberParam(1, 1000).default(100),
 });
 const revokeSchema = z.strictObject({ path: z.string(), grantee: granteeSchema });
 
