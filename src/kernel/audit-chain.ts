@@ -28,8 +28,8 @@
  * drops unknown keys), would change the hash of every stored entry.
  */
 import { hash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { auditEntrySchema, type AuditDraft, type AuditEntry } from './audit.js';
+import { canonicalJson } from './canonical-json.js';
 import { KernelError } from './errors.js';
 
 /** The `prevHash` of every chain's first entry. */
@@ -65,28 +65,45 @@ export interface VerifyOptions {
   userId?: string;
 }
 
+/** An entry placed in its chain, and its JSON text (hash included): what a log stores. */
+export interface ChainedEntry {
+  entry: AuditEntry;
+  text: string;
+}
+
 /** Place `draft` after `previous` (undefined: the first entry of its user's chain). */
 export function chainEntry(draft: AuditDraft, previous: ChainHead | undefined): AuditEntry {
+  return chainEntryWithText(draft, previous).entry;
+}
+
+/**
+ * chainEntry, also returning the entry's JSON text, built from the canonical text the hash was
+ * computed over: a log stores it as is instead of serializing the entry a second time (this runs
+ * for every processed event).
+ */
+export function chainEntryWithText(draft: AuditDraft, previous: ChainHead | undefined): ChainedEntry {
   const parsed = auditEntrySchema.safeParse(draft);
   if (!parsed.success) {
     throw new KernelError('invalid_input', `audit entry ${String(draft.id)} does not match the audit schema`, { cause: parsed.error, retryable: false });
   }
-  // The parse made a fresh object: set the chain fields on it rather than copying it again
-  // (this runs for every processed event). A `hash` smuggled into the draft is dropped.
+  // The parse made a fresh object: set the chain fields on it rather than copying it again.
+  // A `hash` smuggled into the draft is dropped.
   let entry: AuditEntry = parsed.data;
   if ('hash' in entry) entry = withoutHash(entry);
   entry.seq = (previous?.seq ?? 0) + 1;
   entry.prevHash = previous?.hash ?? GENESIS_HASH;
-  let digest: string;
+  let canonical: string;
   try {
-    digest = contentHash(entry);
+    canonical = canonicalText(entry);
   } catch {
     // RFC 8785 refuses lone surrogates (a driver's error message may carry one): store them as U+FFFD.
     entry = wellFormed(entry) as AuditEntry;
-    digest = contentHash(entry);
+    canonical = canonicalText(entry);
   }
-  entry.hash = digest;
-  return entry;
+  entry.hash = hash('sha256', canonical, 'hex');
+  // Member order means nothing to JSON: the hash goes last (`canonical` is a non-empty object,
+  // it has at least seq and prevHash).
+  return { entry, text: `${canonical.slice(0, -1)},"hash":"${entry.hash}"}` };
 }
 
 /** SHA-256 (hex) of the canonical JSON of `entry` without its `hash` field. */
@@ -95,9 +112,13 @@ export function entryHash(entry: AuditEntry): string {
 }
 
 function contentHash(content: Omit<AuditEntry, 'hash'>): string {
-  const text = canonicalize(content);
+  return hash('sha256', canonicalText(content), 'hex');
+}
+
+function canonicalText(content: Omit<AuditEntry, 'hash'>): string {
+  const text = canonicalJson(content);
   if (text === undefined) throw new KernelError('internal', 'an audit entry has no canonical JSON form');
-  return hash('sha256', text, 'hex');
+  return text;
 }
 
 function withoutHash(entry: AuditEntry): AuditEntry {

@@ -1,12 +1,14 @@
 export { auditEntrySchema, auditKindSchema, type AuditDraft, type AuditEntry, type AuditKind, type AuditLog } from './audit.js';
 export {
   chainEntry,
+  chainEntryWithText,
   entryHash,
   GENESIS_HASH,
   verifyAuditChain,
   verifyChainPages,
   type ChainBreak,
   type ChainBreakCode,
+  type ChainedEntry,
   type ChainHead,
   type ChainVerification,
   type VerifyOptions,

@@ -11,7 +11,7 @@
  * Rows written before the chain existed have chain_seq NULL: `list` still shows them (after the
  * chained ones), `chain` does not.
  */
-import { chainEntry, type ChainHead } from '../../kernel/audit-chain.js';
+import { chainEntryWithText, type ChainHead } from '../../kernel/audit-chain.js';
 import { auditEntrySchema, type AuditDraft, type AuditEntry, type AuditLog } from '../../kernel/audit.js';
 import { KernelError } from '../../kernel/errors.js';
 import { guard, rowLimit, type SqliteDatabase } from './database.js';
@@ -64,8 +64,8 @@ export class SqliteAuditLog implements AuditLog {
   /** Append inside the caller's transaction (the queue's settle); synchronous for the same reason. */
   appendInTransaction(drafts: readonly AuditDraft[]): void {
     for (const draft of drafts) {
-      const entry = chainEntry(draft, this.#headOf(draft.userId));
-      this.#insert.run(entry.userId, entry.eventId ?? null, entry.seq as number, JSON.stringify(entry));
+      const { entry, text } = chainEntryWithText(draft, this.#headOf(draft.userId));
+      this.#insert.run(entry.userId, entry.eventId ?? null, entry.seq as number, text);
     }
   }
 
