@@ -1,10 +1,13 @@
-/** The port contracts against the in-memory adapters. */
+/** The port contracts against the in-memory adapters, and what only the memory store does. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { MemoryAuditLog, MemoryContextStore, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import type { MemoryAuditRow } from '../../src/adapters/memory/event-store.js';
 import { auditChainContract } from './audit-chain-contract.js';
 import { contextStoreContract } from './context-store-contract.js';
 import { eventQueueContract } from './event-queue-contract.js';
 import { eventStoreContract } from './event-store-contract.js';
+import { recordOf } from './fixtures.js';
 import { stateStoreContract } from './state-store-contract.js';
 
 eventQueueContract('memory', ({ clock, lockMs, maxDeliveryCount }) => {
@@ -16,6 +19,22 @@ eventQueueContract('memory', ({ clock, lockMs, maxDeliveryCount }) => {
 });
 
 eventStoreContract('memory', () => ({ store: new MemoryEventStore(), audit: new MemoryAuditLog(), close: () => undefined }));
+
+describe('MemoryEventStore', () => {
+  it('takes a saved record over: changing it afterwards throws instead of changing what is stored', async () => {
+    const store = new MemoryEventStore();
+    const record = recordOf('alice', 'e1', 'demo.ping', '2026-01-01T00:00:01.000Z');
+    await store.save(record);
+    assert.throws(() => {
+      record.status = 'failed';
+    }, TypeError);
+    assert.throws(() => record.children.push('late'), TypeError);
+    assert.throws(() => {
+      (record.event as { type: string }).type = 'other';
+    }, TypeError);
+    assert.equal((await store.get('alice', 'e1'))?.status, 'processed');
+  });
+});
 
 stateStoreContract('memory', (clock) => ({ state: new MemoryStateStore({ clock }), close: () => undefined }));
 

@@ -1,9 +1,15 @@
 /**
  * In-memory EventStore and AuditLog: for unit tests and the kernel benchmark. Not durable.
- * Records are kept as JSON text, as a real store keeps them serialized: callers can never alias
- * stored state, and it is cheaper than cloning objects on every read and write.
+ *
+ * A written record is kept as it is, deep-frozen: the store takes it over (see the port), and a
+ * writer that changed it afterwards would throw (this code runs in strict mode) rather than
+ * silently change stored state. Reads hand out copies, as the durable stores do. So a write
+ * costs a freeze instead of a serialization, which keeps this adapter's cost out of the kernel
+ * benchmark (the processor reads a record back only on a redelivery); the durable stores' costs
+ * are measured where they run, in the embedded and Cosmos benches. Audit rows stay JSON text,
+ * because tests tamper with them as a store's rows.
  */
-import { chainEntry } from '../../kernel/audit-chain.js';
+import { chainEntryWithText } from '../../kernel/audit-chain.js';
 import { auditEntrySchema, type AuditDraft, type AuditEntry, type AuditLog } from '../../kernel/audit.js';
 import { KernelError } from '../../kernel/errors.js';
 import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
@@ -11,21 +17,17 @@ import type { EventRecord } from '../../kernel/records.js';
 import { matchesAny } from '../../kernel/type-pattern.js';
 
 export class MemoryEventStore implements EventStore {
-  readonly #records = new Map<string, string>();
+  readonly #records = new Map<string, EventRecord>();
   /** Change log for `changes`: sequence number per save, per user. */
   readonly #log: Array<{ seq: number; userId: string; id: string }> = [];
   #seq = 0;
 
   async get(userId: string, id: string): Promise<EventRecord | undefined> {
-    const record = this.#records.get(key(userId, id));
-    return record === undefined ? undefined : (JSON.parse(record) as EventRecord);
+    return copy(this.#records.get(key(userId, id)));
   }
 
   async getMany(userId: string, ids: readonly string[]): Promise<EventRecord[]> {
-    return ids.flatMap((id) => {
-      const record = this.#records.get(key(userId, id));
-      return record === undefined ? [] : [JSON.parse(record) as EventRecord];
-    });
+    return ids.flatMap((id) => copy(this.#records.get(key(userId, id))) ?? []);
   }
 
   async insertAccepted(records: readonly EventRecord[]): Promise<void> {
@@ -41,29 +43,26 @@ export class MemoryEventStore implements EventStore {
   async list(userId: string, query: EventQuery): Promise<EventRecord[]> {
     const since = query.since?.toISOString();
     return [...this.#records.values()]
-      .map((text) => JSON.parse(text) as EventRecord)
       .filter((record) => record.userId === userId)
       .filter((record) => matchesAny(query.types ?? [], record.type))
       .filter((record) => since === undefined || record.receivedAt >= since)
       .filter((record) => query.status === undefined || record.status === query.status)
       .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0))
-      .slice(0, query.limit);
+      .slice(0, query.limit)
+      .map((record) => structuredClone(record));
   }
 
   async changes(userId: string, cursor: string | undefined, limit: number): Promise<ChangePage> {
     const after = cursor === undefined ? this.#seq : Number(cursor);
     if (!Number.isSafeInteger(after) || after < 0) throw new KernelError('invalid_input', `"${cursor}" is not a change cursor`);
     const entries = this.#log.filter((entry) => entry.seq > after && entry.userId === userId).slice(0, limit);
-    const records = entries.flatMap((entry) => {
-      const record = this.#records.get(key(entry.userId, entry.id));
-      return record === undefined ? [] : [JSON.parse(record) as EventRecord];
-    });
+    const records = entries.flatMap((entry) => copy(this.#records.get(key(entry.userId, entry.id))) ?? []);
     const last = entries.at(-1)?.seq ?? (cursor === undefined ? this.#seq : after);
     return { records, cursor: String(last) };
   }
 
   #write(record: EventRecord): void {
-    this.#records.set(key(record.userId, record.id), JSON.stringify(record));
+    this.#records.set(key(record.userId, record.id), freezeRecord(record));
     this.#seq += 1;
     this.#log.push({ seq: this.#seq, userId: record.userId, id: record.id });
     if (this.#log.length > 100_000) this.#log.splice(0, 50_000);
@@ -100,8 +99,8 @@ export class MemoryAuditLog implements AuditLog {
       let rows = this.#rows.get(draft.userId);
       if (rows === undefined) this.#rows.set(draft.userId, (rows = []));
       const last = rows.at(-1);
-      const entry = chainEntry(draft, last && { seq: last.seq, hash: last.hash });
-      rows.push({ seq: entry.seq as number, hash: entry.hash as string, eventId: entry.eventId, text: JSON.stringify(entry) });
+      const { entry, text } = chainEntryWithText(draft, last && { seq: last.seq, hash: last.hash });
+      rows.push({ seq: entry.seq as number, hash: entry.hash as string, eventId: entry.eventId, text });
     }
   }
 
@@ -126,6 +125,28 @@ function parseRow(row: MemoryAuditRow): AuditEntry {
   const parsed = auditEntrySchema.safeParse(JSON.parse(row.text));
   if (!parsed.success) throw new KernelError('internal', `audit row ${row.seq} does not match the audit schema`, { cause: parsed.error });
   return parsed.data;
+}
+
+/** A mutable copy for the caller (structuredClone does not carry the freeze over). */
+function copy(record: EventRecord | undefined): EventRecord | undefined {
+  return record === undefined ? undefined : structuredClone(record);
+}
+
+/**
+ * Freezes what a writer builds and might touch again: the record, its envelope, its driver runs
+ * and id lists. The event's `data` and the decision are left alone: they come from elsewhere
+ * (the message body, the authorizer) and freezing every nested object cost a quarter of the
+ * kernel benchmark's store time.
+ */
+function freezeRecord(record: EventRecord): EventRecord {
+  for (const run of record.drivers) {
+    Object.freeze(run.emitted);
+    Object.freeze(run);
+  }
+  Object.freeze(record.drivers);
+  Object.freeze(record.children);
+  Object.freeze(record.event);
+  return Object.freeze(record);
 }
 
 function key(userId: string, id: string): string {

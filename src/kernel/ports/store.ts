@@ -20,6 +20,11 @@ export interface ChangePage {
   cursor: string;
 }
 
+/**
+ * Records read from a store are the caller's own copies. Records handed to `insertAccepted` and
+ * `save` are the store's from then on: do not change them afterwards (the in-memory store
+ * freezes them, so a change throws).
+ */
 export interface EventStore {
   get(userId: string, id: string): Promise<EventRecord | undefined>;
   getMany(userId: string, ids: readonly string[]): Promise<EventRecord[]>;
