@@ -4,10 +4,11 @@
  * RFC 8785 is defined in terms of ECMAScript's own JSON serialization: strings and numbers are
  * written exactly as `JSON.stringify` writes them, object members are sorted by their names'
  * UTF-16 code units (the default `sort()` order), and nothing else varies. So this hands every
- * primitive to the engine's native serializer and only adds the ordering. That is what makes it
- * faster than a general-purpose canonicalizer (no `toJSON`, boxed values or explicit stack:
- * audit entries are schema-parsed plain data), and it runs once per processed event. The test
- * suite checks it against the `canonicalize` package on generated values.
+ * primitive that needs escaping to the engine's native serializer (a string without quotes,
+ * backslashes, control characters or surrogates is just wrapped in quotes) and only adds the
+ * ordering. That makes it faster than a general-purpose canonicalizer (no `toJSON`, boxed values
+ * or explicit stack: audit entries are schema-parsed plain data), and it runs once per processed
+ * event. The test suite checks it against the `canonicalize` package on generated values.
  *
  * Refused, as RFC 8785 requires: lone surrogates, NaN and the infinities. Like JSON.stringify,
  * members whose value is undefined are left out. Nesting deeper than MAX_DEPTH is refused, which
@@ -26,18 +27,17 @@ export class CanonicalJsonError extends Error {
 
 /** The canonical JSON text of `value`, or undefined for undefined (as JSON.stringify). */
 export function canonicalJson(value: unknown): string | undefined {
-  const text = write(value, 0);
-  // JSON.stringify writes a lone surrogate as the escape `\udXXX` (and never escapes a paired
-  // one), so text without `\ud` has none; with it (rare: it may also be an escaped backslash
-  // followed by "ud"), look at the strings themselves.
-  if (text !== undefined && text.includes('\\ud')) assertWellFormed(value, 0);
-  return text;
+  return write(value, 0);
 }
 
 function write(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
-      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+      // Most strings need no escape at all; the others are written by the engine, after the
+      // surrogate check (JSON.stringify would write a lone one as an escape, RFC 8785 refuses it).
+      if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
+      assertWellFormed(value);
+      return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new CanonicalJsonError(`${value} is not allowed in JSON`);
       return JSON.stringify(value);
@@ -80,19 +80,13 @@ function writeObject(object: Record<string, unknown>, depth: number): string {
 function quoted(name: string): string {
   let text = quotedNames.get(name);
   if (text === undefined) {
+    assertWellFormed(name);
     text = `${JSON.stringify(name)}:`;
     if (quotedNames.size < MAX_QUOTED_NAMES) quotedNames.set(name, text);
   }
   return text;
 }
 
-function assertWellFormed(value: unknown, depth: number): void {
-  if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) throw new CanonicalJsonError('a string holds a lone surrogate, which RFC 8785 does not allow');
-  } else if (typeof value === 'object' && value !== null && depth < MAX_DEPTH) {
-    for (const [key, item] of Object.entries(value)) {
-      assertWellFormed(key, depth + 1);
-      assertWellFormed(item, depth + 1);
-    }
-  }
+function assertWellFormed(text: string): void {
+  if (LONE_SURROGATE.test(text)) throw new CanonicalJsonError('a string holds a lone surrogate, which RFC 8785 does not allow');
 }
