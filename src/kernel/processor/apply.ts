@@ -8,6 +8,7 @@
  * entry for the re-run.
  */
 import type { AuditLog } from '../audit.js';
+import type { Envelope } from '../envelope.js';
 import type { EventBus } from '../ports/bus.js';
 import type { EventStore } from '../ports/store.js';
 import type { Emission, Outcome } from './outcome.js';
@@ -21,14 +22,20 @@ export interface OutcomeTargets {
 export async function applyOutcome(outcome: Outcome, targets: OutcomeTargets): Promise<void> {
   if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
   await publishEmissions(outcome.emissions, targets.bus);
-  await targets.audit.append([outcome.audit, ...(outcome.related ?? [])]);
+  await targets.audit.append(outcome.related ? [outcome.audit, ...outcome.related] : [outcome.audit]);
   await targets.store.save(outcome.record);
 }
 
 /** Publish emissions, grouping the scheduled ones by their delivery instant. */
 export async function publishEmissions(emissions: readonly Emission[], bus: EventBus): Promise<void> {
-  const immediate = emissions.filter((emission) => emission.notBefore === undefined).map((emission) => emission.event);
+  const immediate: Envelope[] = [];
+  let scheduled = false;
+  for (const emission of emissions) {
+    if (emission.notBefore === undefined) immediate.push(emission.event);
+    else scheduled = true;
+  }
   if (immediate.length > 0) await bus.publish(immediate);
+  if (!scheduled) return;
   for (const emission of emissions) {
     if (emission.notBefore !== undefined) await bus.publish([emission.event], { notBefore: emission.notBefore });
   }

@@ -134,20 +134,28 @@ export class EventProcessor {
   async #afterAuthorization(event: Envelope, record: EventRecord, attempt: number, allowedBefore: boolean, authorization: Authorization): Promise<Outcome> {
     const decision = authorization.decision;
     record.decision = decision;
-    const fromPolicies = policyEvents(event, decision, this.deps.clock.now());
+    const fromPolicies = policyEvents(event, decision, this.deps.clock);
     if (decision.verdict === 'require_approval' && decision.approval) return this.#complete(record, 'awaiting_approval', fromPolicies, decision, undefined);
     if (!decision.allowed) return this.#complete(record, 'denied', fromPolicies, decision, undefined);
 
     const results = await this.#runDrivers(event, record, attempt, authorization);
-    for (const result of results) this.deps.observer?.driverRan(result.run.driver, result.run.status, result.run.durationMs / 1000);
-    record.drivers.push(...results.map((result) => result.run));
-    await this.#recordUsage(event, results, allowedBefore ? 0 : 1);
-    const emissions = [...fromPolicies, ...results.flatMap((result) => result.emissions)];
+    // One pass over the results (this runs for every event): record the runs, collect the
+    // emissions, find the first retryable error and the failures.
+    const emissions = fromPolicies;
+    let retryable: KernelError | undefined;
+    let failures: Array<DriverResult & { error: KernelError }> | undefined;
+    for (const result of results) {
+      this.deps.observer?.driverRan(result.run.driver, result.run.status, result.run.durationMs / 1000);
+      record.drivers.push(result.run);
+      for (const emission of result.emissions) emissions.push(emission);
+      const { error } = result;
+      if (error?.retryable) retryable ??= error;
+      else if (error) (failures ??= []).push({ ...result, error });
+    }
+    if (this.deps.usage) await this.#recordUsage(this.deps.usage, event, results, allowedBefore ? 0 : 1);
 
-    const retryable = results.find((result) => result.error?.retryable);
-    if (retryable?.error) return this.#retry(record, emissions, decision, retryable.error, attempt);
-    const failures = results.filter((result): result is DriverResult & { error: KernelError } => result.error !== undefined);
-    if (failures.length > 0) {
+    if (retryable) return this.#retry(record, emissions, decision, retryable, attempt);
+    if (failures) {
       const errors = failures.map((failure) => errorEvent(this.deps.clock.now(), event, failure.run.driver, failure.error));
       return this.#complete(record, 'failed', [...emissions, ...errors], decision, failures[0]?.run.error);
     }
@@ -189,8 +197,7 @@ export class EventProcessor {
    * Counts the event (once, on the delivery that was allowed first) and what its drivers reported
    * spending, for rate limits and budgets. A counting failure does not undo work already done.
    */
-  async #recordUsage(event: Envelope, results: readonly DriverResult[], events: number): Promise<void> {
-    if (this.deps.usage === undefined) return;
+  async #recordUsage(usage: UsageRecorder, event: Envelope, results: readonly DriverResult[], events: number): Promise<void> {
     let tokens = 0;
     let costUsd = 0;
     for (const { run } of results) {
@@ -199,7 +206,7 @@ export class EventProcessor {
     }
     if (events === 0 && tokens === 0 && costUsd === 0) return;
     try {
-      await this.deps.usage.add(event.userid, this.deps.clock.now(), { events, tokens, costUsd });
+      await usage.add(event.userid, this.deps.clock.now(), { events, tokens, costUsd });
     } catch (error) {
       this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
     }
@@ -241,6 +248,11 @@ export class EventProcessor {
   }
 
   #addChildren(record: EventRecord, emissions: Emission[]): void {
+    if (record.children.length === 0) {
+      // A first delivery (the usual case): emission ids are distinct by construction.
+      for (const emission of emissions) record.children.push(emission.event.id);
+      return;
+    }
     const known = new Set(record.children);
     for (const emission of emissions) if (!known.has(emission.event.id)) record.children.push(emission.event.id);
   }
@@ -273,13 +285,20 @@ export class EventProcessor {
       eventType: record.type,
       attempt: record.attempts,
       status: record.status,
-      drivers: record.drivers.filter((run) => run.attempt === record.attempts).map((run) => run.driver),
+      drivers: driversOfAttempt(record),
       emitted: record.children,
     };
     if (decision) entry.decision = decision;
     if (record.error) entry.error = record.error;
     return entry;
   }
+}
+
+/** The drivers that ran on the record's current attempt. */
+function driversOfAttempt(record: EventRecord): string[] {
+  const drivers: string[] = [];
+  for (const run of record.drivers) if (run.attempt === record.attempts) drivers.push(run.driver);
+  return drivers;
 }
 
 /** What an event says, for telling an idempotent re-send from a reused id. */

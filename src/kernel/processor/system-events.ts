@@ -6,6 +6,7 @@
 import type { Envelope } from '../envelope.js';
 import type { KernelError } from '../errors.js';
 import { childEventId } from '../ids.js';
+import type { Clock } from '../ports/clock.js';
 import type { Decision } from '../records.js';
 import type { Emission } from './outcome.js';
 
@@ -15,8 +16,10 @@ export function errorEvent(now: Date, parent: Envelope, driverId: string, error:
   return { event: child(parent, childEventId(parent.id, driverId, 'error'), 'error', source, 'internal', now, data) };
 }
 
-export function policyEvents(parent: Envelope, decision: Decision, now: Date): Emission[] {
+export function policyEvents(parent: Envelope, decision: Decision, clock: Clock): Emission[] {
   const emissions: Emission[] = [];
+  if (decision.notifications === undefined && decision.approval === undefined) return emissions;
+  const now = clock.now();
   for (const { policy, to, message } of decision.notifications ?? []) {
     const data = { policy, to, message, eventId: parent.id, eventType: parent.type };
     emissions.push({ event: child(parent, childEventId(parent.id, 'policy', `notify:${policy}`), 'policy.notify', '/kernel/policy', 'output', now, data) });
