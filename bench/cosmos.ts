@@ -12,12 +12,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { CosmosClient } from '@azure/cosmos';
 import { openCosmosStore } from '../src/adapters/azure/cosmos-database.js';
 import { eventDocument, parseEventDocument } from '../src/adapters/azure/cosmos-documents.js';
 import type { EventRecord } from '../src/kernel/index.js';
 import { protocolServerClientOptions } from '../test/helpers/cosmos-server.js';
+import { repoRoot } from './modules.js';
 import type { AdapterBenchRow } from './stats.js';
 
 export type CosmosBenchRow = AdapterBenchRow;
@@ -181,7 +181,7 @@ async function startServerProcess(): Promise<{ endpoint: string; child: ChildPro
     const server = createHttpServer();
     server.listen(0, '127.0.0.1', () => process.send(server.address().port));
   });`;
-  const child = spawn(process.execPath, ['-e', code], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['-e', code], { cwd: repoRoot(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve(Number(message)));
     child.once('exit', (status) => reject(new Error(`the Cosmos protocol server exited with ${status}`)));

@@ -13,13 +13,13 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startLocal, type RunningLocalHost } from '../src/composition.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
 import { DEFAULT_POLICIES, loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';
 import type { LoadCommand, LoadReply, MaxResult, PacedResult } from './load-client.js';
+import { benchModule, CHILD_EXEC_ARGV } from './modules.js';
 import { row, type BenchRow } from './stats.js';
 
 const LOAD_SECONDS = 10;
@@ -35,9 +35,9 @@ interface LoadClient {
 
 /** Forks bench/load-client.ts; one command at a time. */
 async function startLoadClient(): Promise<LoadClient> {
-  const file = join(dirname(fileURLToPath(import.meta.url)), 'load-client.ts');
+  const file = benchModule('load-client');
   // Explicit execArgv: a profiled or inspected parent must not profile its load generator too.
-  const child: ChildProcess = fork(file, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(file, [], { execArgv: [...CHILD_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(child, 'spawn');
   return {
     async run<R>(command: LoadCommand): Promise<R> {

@@ -4,8 +4,9 @@
  * Running some benches replaces only their rows there; the others keep their last figures.
  * Each bench runs in a fresh child process (`run.ts --one <name>`): one bench's heap, JIT state
  * and garbage must not weigh on the next (after the kernel bench in the same process, the
- * embedded p99 went from ~30 ms to ~260 ms). To profile a bench, run its child form directly:
- * `node --cpu-prof --import tsx bench/run.ts --one kernel`.
+ * embedded p99 went from ~30 ms to ~260 ms). `npm run bench` compiles the bench with tsc and runs
+ * the JavaScript (bench/modules.ts says why). To profile a bench, run its child form directly:
+ * `npm run build:bench && node --cpu-prof dist/bench/run.js --one kernel`.
  *
  * Performance is measured here and nowhere else: tests assert behaviour, never timings.
  */
@@ -14,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHILD_EXEC_ARGV, repoRoot } from './modules.js';
 import { formatTable, row, type AdapterBenchRow, type BenchRow } from './stats.js';
 
 /** The adapter benches report the raw SDK as a plain number: the adapter should be within 10% of it. */
@@ -45,7 +47,7 @@ const BENCHES: Record<string, (log: (line: string) => void) => Promise<BenchRow[
 
 /** Runs one bench in a child process and returns its rows. */
 async function runIsolated(name: string): Promise<BenchRow[]> {
-  const child = fork(fileURLToPath(import.meta.url), ['--one', name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--one', name], { execArgv: [...CHILD_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise<BenchRow[]>((resolve, reject) => {
     child.once('message', (rows) => resolve(rows as BenchRow[]));
     child.once('exit', (code) => reject(new Error(`bench ${name} exited with ${String(code)} before reporting its figures`)));
@@ -82,7 +84,7 @@ async function main(args: readonly string[]): Promise<number> {
   const loadAfter = loadavg()[0] ?? 0;
   process.stdout.write(`\n${formatTable(rows)}\n\nmachine: ${machineLine()}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after\n`);
 
-  const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+  const file = join(repoRoot(), 'bench', 'results', 'latest.json');
   mkdirSync(dirname(file), { recursive: true });
   const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism() };
   const run = { startedAt: started.toISOString(), seconds: Math.round((Date.now() - started.getTime()) / 100) / 10, loadAverage: { before: loadBefore, after: loadAfter } };
