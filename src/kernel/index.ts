@@ -44,7 +44,7 @@ export { approvalId, childEventId, contentDigest, deliveryKey, newEventId } from
 export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
 export { KernelMetrics } from './metrics.js';
 export type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
-export { systemClock, type Clock } from './ports/clock.js';
+export { isoNow, systemClock, type Clock } from './ports/clock.js';
 export type { LogFn, Logger } from './ports/logger.js';
 export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
 export {

@@ -13,7 +13,7 @@ import type { Driver, DriverDirectory } from '../driver.js';
 import { envelopeSchema, type Envelope } from '../envelope.js';
 import { KernelError, toKernelError } from '../errors.js';
 import { contentDigest } from '../ids.js';
-import type { Clock } from '../ports/clock.js';
+import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus } from '../records.js';
@@ -258,7 +258,7 @@ export class EventProcessor {
   }
 
   #startRecord(event: Envelope, previous: EventRecord | undefined, attempt: number): EventRecord {
-    const now = this.deps.clock.now().toISOString();
+    const now = isoNow(this.deps.clock);
     const record: EventRecord = {
       userId: event.userid,
       id: event.id,

@@ -7,7 +7,7 @@ import { emittedEventSchema, type Envelope } from '../envelope.js';
 import type { Driver, DriverContext } from '../driver.js';
 import { KernelError, toKernelError } from '../errors.js';
 import { childEventId } from '../ids.js';
-import type { Clock } from '../ports/clock.js';
+import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DriverRun } from '../records.js';
 import type { Restrictions } from '../restrictions.js';
@@ -163,7 +163,7 @@ export class DriverRunner {
         retryable: false,
       });
     }
-    const time = this.clock.now().toISOString();
+    const time = isoNow(this.clock);
     return parsed.data.map((output, index) => {
       const event: Envelope = {
         specversion: '1.0',
