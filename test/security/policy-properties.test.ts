@@ -27,6 +27,9 @@ const atom: fc.Arbitrary<string> = fc.oneof(
   fc.array(text, { maxLength: 4 }).map((list) => `model in [${list.map(lit).join(', ')}]`),
   fc.constantFrom('pii.found', 'pii.found == true', 'true', 'false', '-5 < event.depth'),
   fc.constantFrom('has(event.data.amount) && event.data.amount > 10', 'size(pii.kinds) > 0', 'event.data.items.exists(x, x == "a")', 'event.category == "input" && event.data.flag'),
+  // `exists` over the environment's typed lists: prefiltered on the list being non-empty.
+  text.map((t) => `context.paths.exists(p, p == ${lit(t)} || p.startsWith(${lit(t)}))`),
+  fc.constantFrom('pii.kinds.exists(k, k == "email")', 'pii.kinds.exists_one(k, k.startsWith("e"))', 'context.paths.exists(p, p.size() > 1000 / (size(p) - size(p)))'),
 );
 const condition: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: atom },

@@ -10,9 +10,12 @@
  * numeric, as JavaScript's bigint/number comparisons are.
  *
  * - `exact`: the whole condition is such an expression: its value, CEL is not run.
- * - `prefilter`: a conjunction of the top-level `&&` operands that are: when it is false, the
+ * - `prefilter`: a conjunction of the top-level `&&` operands that are, or that are `exists`
+ *   (or `exists_one`) over one of the environment's typed lists (`context.paths`, `pii.kinds`),
+ *   which is false on an empty list whatever its predicate: when the prefilter is false, the
  *   condition is false (CEL's `&&` is false when either side is false, even if the other errs),
- *   so CEL runs only when it is true.
+ *   so CEL, and the run-time cost bound, run only when it is true. (The default /Personal rule
+ *   is such an `exists`, and most events name no context path.)
  * The property tests compare both with the CEL library on random environments.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
@@ -31,7 +34,9 @@ export interface Guards {
 export function compileGuards(root: ASTNode): Guards {
   const exact = guard(root);
   if (exact) return { exact };
-  const conjuncts = flattenAnd(root).map(guard).filter((g): g is Guard => g !== undefined);
+  const conjuncts = flattenAnd(root)
+    .map((node) => guard(node) ?? nonEmptyFor(node))
+    .filter((g): g is Guard => g !== undefined);
   if (conjuncts.length === 0) return {};
   return { prefilter: conjuncts.reduce((a, b) => (vars) => a(vars) && b(vars)) };
 }
@@ -120,6 +125,17 @@ function stringMethod(name: string, receiver: ASTNode, args: readonly ASTNode[])
   if (name === 'startsWith') return (vars) => (get(vars) as string).startsWith(arg);
   if (name === 'endsWith') return (vars) => (get(vars) as string).endsWith(arg);
   if (name === 'contains') return (vars) => (get(vars) as string).includes(arg);
+  return undefined;
+}
+
+/** For `list.exists(x, ...)` on a typed list of the environment: whether the list has any item. */
+function nonEmptyFor(node: ASTNode): Guard | undefined {
+  if (node.op !== 'rcall' || (node.args[0] !== 'exists' && node.args[0] !== 'exists_one')) return undefined;
+  const receiver = node.args[1];
+  if (receiver.op !== '.' || receiver.args[0].op !== 'id') return undefined;
+  const name = `${receiver.args[0].args}.${receiver.args[1]}`;
+  if (name === 'context.paths') return (vars) => ((vars.context as Record<string, unknown>).paths as readonly unknown[]).length > 0;
+  if (name === 'pii.kinds') return (vars) => ((vars.pii as Record<string, unknown>).kinds as readonly unknown[]).length > 0;
   return undefined;
 }
 
