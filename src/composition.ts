@@ -75,6 +75,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     lockMs: config.worker.lockMs,
     maxDeliveryCount: config.processor.maxDeliveryCount,
     contextLimits: config.context,
+    backgroundCheckpoint: { onProblem: (message) => logger.warn(message) },
   });
   const metrics = new KernelMetrics(() => storage.queue.depth());
   const security = createSecuritySystem(storage.state, clock, logger, { policyCacheMs: config.policies.cacheMs });

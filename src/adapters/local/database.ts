@@ -163,7 +163,7 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-const WAL_AUTOCHECKPOINT_PAGES = 4000;
+export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

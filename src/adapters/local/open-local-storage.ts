@@ -5,7 +5,8 @@
  */
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { ContextLimits } from '../../kernel/ports/context.js';
-import { openDatabase, type SqliteDatabase } from './database.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
+import { openDatabase, WAL_AUTOCHECKPOINT_PAGES, type SqliteDatabase } from './database.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteContextStore } from './sqlite-context-store.js';
@@ -24,6 +25,11 @@ export interface LocalStorageOptions {
   dedupeWindowMs?: number;
   /** The Context Hub's limits; DEFAULT_CONTEXT_LIMITS for any not given. */
   contextLimits?: Partial<ContextLimits>;
+  /**
+   * Checkpoint the WAL from a worker thread (checkpointer.ts) instead of in the commit that
+   * fills it; `onProblem` hears of failures. The running host does; tests need not.
+   */
+  backgroundCheckpoint?: { onProblem: (message: string) => void };
 }
 
 export interface LocalStorage {
@@ -45,7 +51,11 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
     ...(options.synchronous !== undefined && { synchronous: options.synchronous }),
     ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
   });
+  let checkpointer: BackgroundCheckpointer | undefined;
   try {
+    if (options.backgroundCheckpoint) {
+      checkpointer = new BackgroundCheckpointer(db, { fallbackAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES, onProblem: options.backgroundCheckpoint.onProblem });
+    }
     const commits = new GroupCommit(db);
     const store = new SqliteEventStore(db, commits);
     const audit = new SqliteAuditLog(db, commits);
@@ -67,10 +77,13 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
       close: () => {
         if (!db.open) return;
         commits.flush(); // writes already requested are committed, not dropped
+        // The thread closes its connection first, so this one, the last, checkpoints the WAL away.
+        checkpointer?.stop();
         db.close();
       },
     };
   } catch (error) {
+    checkpointer?.stop();
     db.close();
     throw error;
   }
