@@ -57,6 +57,11 @@ export class SqliteEventStore implements EventStore {
 
   async getMany(userId: string, ids: readonly string[]): Promise<EventRecord[]> {
     if (ids.length === 0) return [];
+    // The usual ingest is one event: a point lookup, without json_each.
+    if (ids.length === 1) {
+      const record = await this.get(userId, ids[0]!);
+      return record ? [record] : [];
+    }
     const rows = guard(this.#db, () => this.#getMany.all(userId, JSON.stringify(ids)));
     const byId = new Map(rows.map((row) => [row.id, row]));
     // Same order as asked (and as the in-memory store answers), not the index's order.
