@@ -1,8 +1,8 @@
 /**
  * Top self-times of a V8 CPU profile, by function and by file:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/vextir-prof --import tsx bench/run.ts --one kernel
- *   node --import tsx bench/profile-top.ts /tmp/vextir-prof/*.cpuprofile [--top=40]
+ *   npm run build:bench && node --cpu-prof --cpu-prof-dir=/tmp/vextir-prof dist/bench/run.js --one kernel
+ *   node dist/bench/profile-top.js /tmp/vextir-prof/*.cpuprofile [--top=40]
  */
 import { readFileSync } from 'node:fs';
 
@@ -53,7 +53,7 @@ const args = process.argv.slice(2);
 const count = Number(args.find((arg) => arg.startsWith('--top='))?.slice(6) ?? 40);
 const files = args.filter((arg) => !arg.startsWith('--'));
 if (files.length === 0) {
-  process.stderr.write('usage: node --import tsx bench/profile-top.ts <file.cpuprofile>... [--top=40]\n');
+  process.stderr.write('usage: node dist/bench/profile-top.js <file.cpuprofile>... [--top=40]\n');
   process.exit(2);
 }
 // The busiest profile is the main thread's (Node writes one per thread, e.g. tsx's loader too).
