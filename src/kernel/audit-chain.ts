@@ -28,7 +28,7 @@
  * drops unknown keys), would change the hash of every stored entry.
  */
 import { hash } from 'node:crypto';
-import { auditEntrySchema, type AuditDraft, type AuditEntry } from './audit.js';
+import { auditEntrySchema, shapedEntry, type AuditDraft, type AuditEntry } from './audit.js';
 import { canonicalJson } from './canonical-json.js';
 import { KernelError } from './errors.js';
 
@@ -82,14 +82,17 @@ export function chainEntry(draft: AuditDraft, previous: ChainHead | undefined): 
  * for every processed event).
  */
 export function chainEntryWithText(draft: AuditDraft, previous: ChainHead | undefined): ChainedEntry {
-  const parsed = auditEntrySchema.safeParse(draft);
-  if (!parsed.success) {
-    throw new KernelError('invalid_input', `audit entry ${String(draft.id)} does not match the audit schema`, { cause: parsed.error, retryable: false });
+  let entry = shapedEntry(draft);
+  if (entry === undefined) {
+    const parsed = auditEntrySchema.safeParse(draft);
+    if (!parsed.success) {
+      throw new KernelError('invalid_input', `audit entry ${String(draft.id)} does not match the audit schema`, { cause: parsed.error, retryable: false });
+    }
+    // The parse made a fresh object: set the chain fields on it rather than copying it again.
+    // A `hash` smuggled into the draft is dropped.
+    entry = parsed.data;
+    if ('hash' in entry) entry = withoutHash(entry);
   }
-  // The parse made a fresh object: set the chain fields on it rather than copying it again.
-  // A `hash` smuggled into the draft is dropped.
-  let entry: AuditEntry = parsed.data;
-  if ('hash' in entry) entry = withoutHash(entry);
   entry.seq = (previous?.seq ?? 0) + 1;
   entry.prevHash = previous?.hash ?? GENESIS_HASH;
   let canonical: string;

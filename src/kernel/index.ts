@@ -1,4 +1,13 @@
-export { auditEntrySchema, auditKindSchema, type AuditDraft, type AuditEntry, type AuditKind, type AuditLog } from './audit.js';
+export {
+  auditEntrySchema,
+  auditKindSchema,
+  eventAuditDraft,
+  type AuditDraft,
+  type AuditEntry,
+  type AuditKind,
+  type AuditLog,
+  type EventAuditFields,
+} from './audit.js';
 export {
   chainEntry,
   chainEntryWithText,

@@ -7,6 +7,7 @@ import {
   auditEntrySchema,
   chainEntry,
   entryHash,
+  eventAuditDraft,
   GENESIS_HASH,
   verifyAuditChain,
   verifyChainPages,
@@ -77,6 +78,48 @@ describe('chainEntry', () => {
 
   it('refuses a draft that does not match the schema as invalid_input', () => {
     assert.throws(() => chainEntry({ userId: 'alice', id: 'x' } as AuditDraft, undefined), { code: 'invalid_input' });
+  });
+});
+
+describe('eventAuditDraft (the processor\'s entries, chained without a second parse)', () => {
+  const fields = {
+    userId: 'alice',
+    id: 'x1',
+    at: AT,
+    eventId: 'ev1',
+    eventType: 'demo.ping',
+    attempt: 1,
+    status: 'failed' as const,
+    drivers: ['ping'],
+    emitted: ['evt_a'],
+    error: { code: 'driver_failed', message: 'boom', retryable: false },
+  };
+
+  it('chains to exactly what a parsed draft chains to, and reads back with the same hash', () => {
+    const decision = { allowed: true, authorizer: 'policy-engine', reason: 'ok', policies: ['p1'], verdict: 'allow' as const };
+    const shaped = chainEntry(eventAuditDraft({ ...fields, decision }), undefined);
+    const parsed = chainEntry({ ...fields, kind: 'event', decision }, undefined);
+    assert.deepEqual(shaped, parsed);
+    assert.equal(verifyAuditChain(readBack([shaped])).ok, true);
+  });
+
+  it('parses the decision it is given: defaults filled, keys the schema does not know dropped', () => {
+    const decision = { allowed: true, authorizer: 'acl', reason: 'ok', internalScore: 7 } as unknown as Parameters<typeof eventAuditDraft>[0]['decision'];
+    const entry = chainEntry(eventAuditDraft({ ...fields, decision }), undefined);
+    assert.deepEqual(entry.decision, { allowed: true, authorizer: 'acl', reason: 'ok', policies: [] });
+    assert.equal(verifyAuditChain(readBack([entry])).ok, true);
+  });
+
+  it('refuses a decision or error that does not match the schema as invalid_input', () => {
+    const decision = { allowed: 'yes', authorizer: 'acl', reason: 'ok' } as unknown as Parameters<typeof eventAuditDraft>[0]['decision'];
+    assert.throws(() => eventAuditDraft({ ...fields, decision }), { code: 'invalid_input' });
+    const error = { code: 'x', message: 7, retryable: false } as unknown as Parameters<typeof eventAuditDraft>[0]['error'];
+    assert.throws(() => eventAuditDraft({ ...fields, error }), { code: 'invalid_input' });
+  });
+
+  it('leaves the draft as it was: chaining it twice gives two first entries, not one altered draft', () => {
+    const draft = eventAuditDraft(fields);
+    assert.deepEqual(chainEntry(draft, undefined), chainEntry(draft, undefined));
   });
 });
 

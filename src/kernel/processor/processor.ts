@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AuditDraft } from '../audit.js';
+import { eventAuditDraft, type AuditDraft } from '../audit.js';
 import type { Driver, DriverDirectory } from '../driver.js';
 import { envelopeSchema, type Envelope } from '../envelope.js';
 import { KernelError, toKernelError } from '../errors.js';
@@ -276,22 +276,22 @@ export class EventProcessor {
   }
 
   #audit(record: EventRecord, decision: Decision | undefined): AuditDraft {
-    const entry: AuditDraft = {
+    return eventAuditDraft({
       userId: record.userId,
       id: randomUUID(),
       at: record.updatedAt,
-      kind: 'event',
       eventId: record.id,
       eventType: record.type,
       attempt: record.attempts,
       status: record.status,
       drivers: driversOfAttempt(record),
-      emitted: record.children,
-    };
-    if (decision) entry.decision = decision;
-    if (record.error) entry.error = record.error;
-    return entry;
+      // A copy: the record's list may still grow on a later delivery; the entry must not.
+      emitted: [...record.children],
+      decision,
+      error: record.error,
+    });
   }
+
 }
 
 /** The drivers that ran on the record's current attempt. */
