@@ -50,6 +50,13 @@ export async function runCosmosBench(): Promise<CosmosBenchRow[]> {
       rawRead: (i: number) => container.item(records[i]!.id, USER).read(),
       adapterSaveStale: (i: number) => store.save({ ...records[i]!, status: 'accepted' }),
       adapterSaveRetry: (i: number) => store.save({ ...retrying[i]!, attempts: (attempt += 1) }),
+      // The same two round trips by hand: read, then replace with IfMatch on the read's ETag.
+      rawReadReplace: async (i: number) => {
+        const item = container.item(retrying[i]!.id, USER);
+        const { resource, etag } = await item.read<Record<string, unknown>>();
+        if (!resource || !etag) throw new Error(`bench: ${retrying[i]!.id} is missing`);
+        await item.replace({ ...resource, attempts: (attempt += 1) }, { accessCondition: { type: 'IfMatch', condition: etag } });
+      },
     };
     // Warm every path (JIT, sockets) before measuring. Every record stays `processed`.
     for (const run of Object.values(ops)) await throughput(run, 1);
@@ -60,9 +67,10 @@ export async function runCosmosBench(): Promise<CosmosBenchRow[]> {
       rows.push(compare(`save (final status) ${label}`, await alternate(ops.adapterSave, ops.rawUpsert, concurrency), 'raw container.items.upsert of the same document'));
       rows.push(compare(`get ${label}`, await alternate(ops.adapterGet, ops.rawRead, concurrency), 'raw container.item(id, pk).read(), no parsing'));
     }
-    // The accepted path reads, judges and replaces with IfMatch: two round trips by design.
-    const retry = await alternate(ops.adapterSaveRetry, ops.rawUpsert, 1);
-    rows.push(compare('save (accepted, replaces: read + IfMatch replace) one at a time', retry, 'raw upsert', 'two round trips by design: expect ~0.5'));
+    // The accepted path reads, judges and replaces with IfMatch: two round trips by design, so
+    // its baseline is the same two calls made with the raw SDK (one upsert would be half of it).
+    const retry = await alternate(ops.adapterSaveRetry, ops.rawReadReplace, 1);
+    rows.push(compare('save (accepted, replaces: read + IfMatch replace) one at a time', retry, 'raw read + IfMatch replace of the same document'));
     const stale = await alternate(ops.adapterSaveStale, ops.rawUpsert, 1);
     rows.push(compare('save (stale accepted over final: read + skip) one at a time', stale, 'raw upsert', 'a point read and no write: no target'));
 
