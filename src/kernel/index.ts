@@ -68,7 +68,7 @@ export {
   type ContextWriteOptions,
   type SearchHit,
 } from './ports/context.js';
-export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateStore } from './ports/state.js';
+export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateListOptions, type StateStore } from './ports/state.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
 export type { UsageDelta, UsageRecorder, UsageSnapshot } from './ports/usage.js';
 export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor/apply.js';

@@ -147,6 +147,23 @@ export function stateStoreContract(adapter: string, open: OpenState): void {
         assert.deepEqual(await state.list('alice', 'nothing', { limit: 10 }), []);
       }));
 
+    it('pages with afterKey: the keys after it, exclusive, with or without a prefix', () =>
+      withState(async ({ state }) => {
+        for (const key of ['b', 'a/2', 'a', 'a/1', 'c', 'a\n1', 'ab', 'é']) await state.put('alice', 'grant', key, key);
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = keysOf(await state.list('alice', 'grant', { limit: 3, ...(after === undefined ? {} : { afterKey: after }) }));
+          if (page.length === 0) break;
+          pages.push(page);
+          after = page.at(-1);
+        }
+        assert.deepEqual(pages, [['a', 'a\n1', 'a/1'], ['a/2', 'ab', 'b'], ['c', 'é']]);
+        assert.deepEqual(keysOf(await state.list('alice', 'grant', { keyPrefix: 'a/', afterKey: 'a/1', limit: 10 })), ['a/2']);
+        assert.deepEqual(keysOf(await state.list('alice', 'grant', { keyPrefix: 'a', afterKey: 'zz', limit: 10 })), []);
+        assert.deepEqual(keysOf(await state.list('alice', 'grant', { afterKey: 'a/', limit: 2 })), ['a/1', 'a/2'], 'a key that is not stored works too');
+      }));
+
     it('takes any printable key: slashes, ?, #, %, whitespace, newlines, Unicode, 2,000 characters', () =>
       withState(async ({ state }) => {
         for (const key of ODD_KEYS) await state.put('alice', 'odd', key, { key });

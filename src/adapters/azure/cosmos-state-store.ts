@@ -21,7 +21,7 @@
 import type { Container, PatchOperation, SqlParameter } from '@azure/cosmos';
 import { KernelError, isKernelError } from '../../kernel/errors.js';
 import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import type { PutOptions, StateItem, StateStore } from '../../kernel/ports/state.js';
+import type { PutOptions, StateItem, StateListOptions, StateStore } from '../../kernel/ports/state.js';
 import {
   applyDeltas,
   checkAddress,
@@ -127,7 +127,7 @@ export class CosmosStateStore implements StateStore {
     return current !== undefined;
   }
 
-  async list(partition: string, kind: string, options: { keyPrefix?: string; limit: number }): Promise<StateItem[]> {
+  async list(partition: string, kind: string, options: StateListOptions): Promise<StateItem[]> {
     checkPartitionKind(partition, kind);
     const limit = checkLimit(options.limit);
     if (limit === 0) return [];
@@ -136,12 +136,17 @@ export class CosmosStateStore implements StateStore {
       { name: '@now', value: this.#clock.now().getTime() },
       { name: '@limit', value: limit },
     ];
-    let prefix = '';
+    // Fixed clauses, each value a parameter.
+    let filters = '';
     if (options.keyPrefix !== undefined && options.keyPrefix !== '') {
-      prefix = ' AND STARTSWITH(c.key, @prefix)';
+      filters = ' AND STARTSWITH(c.key, @prefix)';
       parameters.push({ name: '@prefix', value: options.keyPrefix });
     }
-    const sql = `SELECT TOP @limit * FROM c WHERE c.userId = @userId AND c.kind = @kind${prefix} AND (NOT IS_DEFINED(c.expiresAt) OR c.expiresAt > @now) ORDER BY c.key`;
+    if (options.afterKey !== undefined) {
+      filters += ' AND c.key > @after';
+      parameters.push({ name: '@after', value: options.afterKey });
+    }
+    const sql = `SELECT TOP @limit * FROM c WHERE c.userId = @userId AND c.kind = @kind${filters} AND (NOT IS_DEFINED(c.expiresAt) OR c.expiresAt > @now) ORDER BY c.key`;
     const documents = await this.#query('list state items', sql, partition, parameters, limit);
     return documents.map((document) => toStateItem(parseStateDocument(document)));
   }

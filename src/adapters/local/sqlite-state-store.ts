@@ -12,7 +12,7 @@
  */
 import { KernelError } from '../../kernel/errors.js';
 import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import type { PutOptions, StateItem, StateStore } from '../../kernel/ports/state.js';
+import type { PutOptions, StateItem, StateListOptions, StateStore } from '../../kernel/ports/state.js';
 import {
   applyDeltas,
   checkAddress,
@@ -79,13 +79,16 @@ export class SqliteStateStore implements StateStore {
     );
     // Inside a write: expired or not, the row is there and decides what the write does.
     this.#current = db.prepare<Address, ItemRow>(`SELECT ${COLUMNS} FROM state_items WHERE ${where} AND key = ?`);
-    this.#listAll = db.prepare<[string, string, number, number], ItemRow>(`SELECT ${COLUMNS} FROM state_items WHERE ${where} AND ${LIVE} ORDER BY key LIMIT ?`);
-    this.#listRange = db.prepare<[string, string, string, string, number, number], ItemRow>(
-      `SELECT ${COLUMNS} FROM state_items WHERE ${where} AND key >= ? AND key < ? AND ${LIVE} ORDER BY key LIMIT ?`,
+    // `key > ?` takes the page's afterKey, or '' for none: keys are never empty.
+    this.#listAll = db.prepare<[string, string, string, number, number], ItemRow>(
+      `SELECT ${COLUMNS} FROM state_items WHERE ${where} AND key > ? AND ${LIVE} ORDER BY key LIMIT ?`,
+    );
+    this.#listRange = db.prepare<[string, string, string, string, string, number, number], ItemRow>(
+      `SELECT ${COLUMNS} FROM state_items WHERE ${where} AND key >= ? AND key < ? AND key > ? AND ${LIVE} ORDER BY key LIMIT ?`,
     );
     // For a prefix with no upper bound (all U+10FFFF): every key at or after it starts with it.
-    this.#listFrom = db.prepare<[string, string, string, number, number], ItemRow>(
-      `SELECT ${COLUMNS} FROM state_items WHERE ${where} AND key >= ? AND ${LIVE} ORDER BY key LIMIT ?`,
+    this.#listFrom = db.prepare<[string, string, string, string, number, number], ItemRow>(
+      `SELECT ${COLUMNS} FROM state_items WHERE ${where} AND key >= ? AND key > ? AND ${LIVE} ORDER BY key LIMIT ?`,
     );
     this.#upsert = db.prepare<UpsertParams>(
       `INSERT INTO state_items (partition_id, kind, key, value, etag, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -142,15 +145,16 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  async list(partition: string, kind: string, options: { keyPrefix?: string; limit: number }): Promise<StateItem[]> {
+  async list(partition: string, kind: string, options: StateListOptions): Promise<StateItem[]> {
     checkPartitionKind(partition, kind);
     const limit = checkLimit(options.limit);
     const now = this.#now();
     const prefix = options.keyPrefix ?? '';
+    const after = options.afterKey ?? '';
     const rows = guard(this.#db, () => {
-      if (prefix === '') return this.#listAll.all(partition, kind, now, limit);
+      if (prefix === '') return this.#listAll.all(partition, kind, after, now, limit);
       const bound = prefixUpperBound(prefix);
-      return bound === undefined ? this.#listFrom.all(partition, kind, prefix, now, limit) : this.#listRange.all(partition, kind, prefix, bound, now, limit);
+      return bound === undefined ? this.#listFrom.all(partition, kind, prefix, after, now, limit) : this.#listRange.all(partition, kind, prefix, bound, after, now, limit);
     });
     return rows.map((row) => toItem(partition, kind, row));
   }

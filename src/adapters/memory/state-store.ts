@@ -5,7 +5,7 @@
  */
 import { KernelError } from '../../kernel/errors.js';
 import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import type { PutOptions, StateItem, StateStore } from '../../kernel/ports/state.js';
+import type { PutOptions, StateItem, StateListOptions, StateStore } from '../../kernel/ports/state.js';
 import {
   applyDeltas,
   checkAddress,
@@ -86,13 +86,15 @@ export class MemoryStateStore implements StateStore {
     return current !== undefined;
   }
 
-  async list(partition: string, kind: string, options: { keyPrefix?: string; limit: number }): Promise<StateItem[]> {
+  async list(partition: string, kind: string, options: StateListOptions): Promise<StateItem[]> {
     checkPartitionKind(partition, kind);
     const limit = checkLimit(options.limit);
     const prefix = options.keyPrefix ?? '';
+    const after = options.afterKey;
     const now = this.#clock.now().getTime();
     return [...this.#items.values()]
       .filter((stored) => stored.partition === partition && stored.kind === kind && stored.key.startsWith(prefix) && !isExpired(stored.expiresAtMs, now))
+      .filter((stored) => after === undefined || compareKeys(stored.key, after) > 0)
       .sort((a, b) => compareKeys(a.key, b.key))
       .slice(0, limit)
       .map(toItem);

@@ -48,6 +48,12 @@ export interface PutOptions {
   ifNoneMatch?: '*';
 }
 
+export interface StateListOptions {
+  keyPrefix?: string;
+  afterKey?: string;
+  limit: number;
+}
+
 export interface StateStore {
   get(partition: string, kind: string, key: string): Promise<StateItem | undefined>;
   /** Items that exist among `keys` (missing keys are left out, a repeated key answered once), in no particular order. */
@@ -56,8 +62,12 @@ export interface StateStore {
   put(partition: string, kind: string, key: string, value: unknown, options?: PutOptions): Promise<StateItem>;
   /** True when an item was deleted (an expired one does not count). `ifMatch` as for put. */
   delete(partition: string, kind: string, key: string, options?: { ifMatch?: string }): Promise<boolean>;
-  /** Items of a kind, ordered by key, optionally only keys starting with `keyPrefix`. */
-  list(partition: string, kind: string, options: { keyPrefix?: string; limit: number }): Promise<StateItem[]>;
+  /**
+   * Items of a kind, ordered by key (code point order), optionally only keys starting with
+   * `keyPrefix`, and only keys after `afterKey` (exclusive): pass the last key of a page to get
+   * the next one.
+   */
+  list(partition: string, kind: string, options: StateListOptions): Promise<StateItem[]>;
   /**
    * Atomically add `deltas` to numeric fields of the item's value, creating the item (fields
    * starting at 0) when missing. Safe under concurrent callers on any number of instances.

@@ -51,9 +51,25 @@ export class ApprovalStore {
     }
   }
 
+  /**
+   * A user's approvals in id order, only those with `status` when given. Filtering by status
+   * reads page after page until `limit` match or the approvals run out: pending ones can sit
+   * behind any number of decided ones.
+   */
   async list(userId: string, status: ApprovalStatus | undefined, limit: number): Promise<Approval[]> {
-    const items = await this.state.list(userId, KIND, { limit: status === undefined ? limit : 1000 });
-    return items.map(parse).filter((approval) => status === undefined || approval.status === status).slice(0, limit);
+    if (status === undefined) return (await this.state.list(userId, KIND, { limit })).map(parse);
+    const found: Approval[] = [];
+    let afterKey: string | undefined;
+    while (found.length < limit) {
+      const page = await this.state.list(userId, KIND, { limit: LIST_PAGE, ...(afterKey === undefined ? {} : { afterKey }) });
+      for (const item of page) {
+        const approval = parse(item);
+        if (approval.status === status && found.length < limit) found.push(approval);
+      }
+      if (page.length < LIST_PAGE) break;
+      afterKey = page.at(-1)?.key;
+    }
+    return found;
   }
 
   /** Approve or reject a pending approval, once. A decided or unknown one is a clear error. */
@@ -74,6 +90,9 @@ export class ApprovalStore {
     return decided;
   }
 }
+
+/** Approvals read per page when listing by status. */
+const LIST_PAGE = 500;
 
 function parse(item: StateItem): Approval {
   const parsed = approvalSchema.safeParse(item.value);
