@@ -1,4 +1,5 @@
 import { hash, randomUUID } from 'node:crypto';
+import type { Envelope } from './envelope.js';
 
 /** A fresh id for an event that arrived without one. */
 export function newEventId(): string {
@@ -43,4 +44,9 @@ function stableStringify(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}
+
+/** What an event says, for telling an idempotent re-send from a reused id. */
+export function eventDigest(event: Pick<Envelope, 'type' | 'source' | 'subject' | 'data' | 'datacontenttype'>): string {
+  return contentDigest({ type: event.type, source: event.source, subject: event.subject, data: event.data, datacontenttype: event.datacontenttype });
 }

@@ -49,7 +49,7 @@ export {
   type EventCategory,
 } from './envelope.js';
 export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
-export { approvalId, childEventId, contentDigest, deliveryKey, newEventId } from './ids.js';
+export { approvalId, childEventId, contentDigest, deliveryKey, eventDigest, newEventId } from './ids.js';
 export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
 export { KernelMetrics } from './metrics.js';
 export type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
@@ -75,15 +75,8 @@ export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor
 export type { Authorization, Authorizer } from './processor/authorize.js';
 export type { Emission, Outcome } from './processor/outcome.js';
 export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from './processor/handle-triggered.js';
-export {
-  DEFAULT_PROCESSOR_OPTIONS,
-  EventProcessor,
-  eventDigest,
-  type DeliveryInfo,
-  type ProcessorDeps,
-  type ProcessorObserver,
-  type ProcessorOptions,
-} from './processor/processor.js';
+export { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './processor/options.js';
+export { EventProcessor, type DeliveryInfo, type ProcessorDeps, type ProcessorObserver } from './processor/processor.js';
 export type { DriverStats } from './processor/run-driver.js';
 export {
   FINAL_STATUSES,

@@ -8,7 +8,7 @@ import { KernelError } from './errors.js';
 import type { EventBus } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { EventStore } from './ports/store.js';
-import { eventDigest } from './processor/processor.js';
+import { eventDigest } from './ids.js';
 import type { EventRecord } from './records.js';
 
 export interface IngestResult {

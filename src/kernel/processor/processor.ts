@@ -12,7 +12,6 @@ import { eventAuditDraft, type AuditDraft } from '../audit.js';
 import type { Driver, DriverDirectory } from '../driver.js';
 import { envelopeSchema, type Envelope } from '../envelope.js';
 import { KernelError, toKernelError } from '../errors.js';
-import { contentDigest } from '../ids.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
@@ -20,26 +19,10 @@ import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type E
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
 import type { UsageRecorder } from '../ports/usage.js';
 import type { Authorization, Authorizer } from './authorize.js';
+import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
 import { errorEvent, policyEvents } from './system-events.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
-
-export interface ProcessorOptions {
-  /** Events deeper than this are denied (loop guard). */
-  maxDepth: number;
-  /** The delivery on which a still-failing event is dead-lettered instead of retried. */
-  maxDeliveryCount: number;
-  /** Backoff before redelivery: base * 2^(attempt-1), capped. */
-  retryBaseMs: number;
-  retryMaxMs: number;
-}
-
-export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
-  maxDepth: 16,
-  maxDeliveryCount: 10,
-  retryBaseMs: 1000,
-  retryMaxMs: 300_000,
-};
 
 /** Observes processing; the Prometheus metrics implement it. */
 export interface ProcessorObserver {
@@ -299,9 +282,4 @@ function driversOfAttempt(record: EventRecord): string[] {
   const drivers: string[] = [];
   for (const run of record.drivers) if (run.attempt === record.attempts) drivers.push(run.driver);
   return drivers;
-}
-
-/** What an event says, for telling an idempotent re-send from a reused id. */
-export function eventDigest(event: Pick<Envelope, 'type' | 'source' | 'subject' | 'data' | 'datacontenttype'>): string {
-  return contentDigest({ type: event.type, source: event.source, subject: event.subject, data: event.data, datacontenttype: event.datacontenttype });
 }

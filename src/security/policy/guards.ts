@@ -128,7 +128,7 @@ function stringMethod(name: string, receiver: ASTNode, args: readonly ASTNode[])
   return undefined;
 }
 
-/** For `list.exists(x, ...)` on a typed list of the environment: whether the list has any item. */
+/** For `list.exists(x, ...)` on a typed list of the environment: whether the list is non-empty. */
 function nonEmptyFor(node: ASTNode): Guard | undefined {
   if (node.op !== 'rcall' || (node.args[0] !== 'exists' && node.args[0] !== 'exists_one')) return undefined;
   const receiver = node.args[1];

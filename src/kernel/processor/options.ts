@@ -1,0 +1,17 @@
+/** The processor's limits: the loop guard, the delivery limit and the retry backoff. */
+export interface ProcessorOptions {
+  /** Events deeper than this are denied (loop guard). */
+  maxDepth: number;
+  /** The delivery on which a still-failing event is dead-lettered instead of retried. */
+  maxDeliveryCount: number;
+  /** Backoff before redelivery: base * 2^(attempt-1), capped. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
+  maxDepth: 16,
+  maxDeliveryCount: 10,
+  retryBaseMs: 1000,
+  retryMaxMs: 300_000,
+};
