@@ -1,9 +1,9 @@
 /**
  * In-memory EventStore and AuditLog: for unit tests and the kernel benchmark. Not durable.
  *
- * A written record is kept as it is, deep-frozen: the store takes it over (see the port), and a
- * writer that changed it afterwards would throw (this code runs in strict mode) rather than
- * silently change stored state. Reads hand out copies, as the durable stores do. So a write
+ * A written record is kept as it is, frozen (freezeRecord says which parts): the store takes it
+ * over (see the port), and a writer that changed it afterwards would throw (this code runs in
+ * strict mode) rather than silently change stored state. Reads hand out copies, as the durable stores do. So a write
  * costs a freeze instead of a serialization, which keeps this adapter's cost out of the kernel
  * benchmark (the processor reads a record back only on a redelivery); the durable stores' costs
  * are measured where they run, in the embedded and Cosmos benches. Audit rows stay JSON text,
