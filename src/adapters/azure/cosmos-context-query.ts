@@ -97,7 +97,7 @@ export function asTerm(sql: Sql): string {
   return sql.shape === 'or' ? `(${sql.text})` : sql.text;
 }
 
-function all(parts: readonly Sql[]): Sql {
+function allOf(parts: readonly Sql[]): Sql {
   if (parts.some((part) => part === FALSE)) return FALSE;
   const kept = parts.filter((part) => part !== TRUE);
   if (kept.length === 0) return TRUE;
@@ -105,7 +105,7 @@ function all(parts: readonly Sql[]): Sql {
   return { text: kept.map(asTerm).join(' AND '), shape: 'and' };
 }
 
-function any(parts: readonly Sql[]): Sql {
+function anyOf(parts: readonly Sql[]): Sql {
   if (parts.some((part) => part === TRUE)) return TRUE;
   const kept = parts.filter((part) => part !== FALSE);
   if (kept.length === 0) return FALSE;
@@ -136,7 +136,7 @@ function accessor(field: string, parameters: ParameterList): Accessor {
 /** `dnf` about the field at `at`, with the path check: AND-ed in, or (negated) OR-ed in. */
 function leaf(at: Accessor, dnf: Dnf, negated: boolean): Sql {
   const disjuncts = negated ? [...at.path.map((check) => [`NOT ${check}`]), ...dnf] : dnf.map((conjunct) => [...at.path, ...conjunct]);
-  return any(disjuncts.map((conjunct) => all(conjunct.map(atom))));
+  return anyOf(disjuncts.map((conjunct) => allOf(conjunct.map(atom))));
 }
 
 /** A WHERE condition, always true or false, as an operand of AND (see the module comment). */
@@ -152,7 +152,7 @@ function compile(condition: Condition, parameters: ParameterList, negated: boole
       if (condition.conditions.length === 0) throw new KernelError('invalid_input', `an "${condition.op}" needs at least one condition`);
       const parts = condition.conditions.map((inner) => compile(inner, parameters, negated, depth + 1));
       // De Morgan: not(a and b) = not a or not b.
-      return (condition.op === 'and') !== negated ? all(parts) : any(parts);
+      return (condition.op === 'and') !== negated ? allOf(parts) : anyOf(parts);
     }
     case 'not':
       if (depth >= MAX_CONDITION_DEPTH) throw tooDeep();
