@@ -1,6 +1,6 @@
 /** Move, versions, restore, mkdir and another user's hub (`?owner=`) over the in-memory store. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { apiFixture, assertProblem, send } from './helpers.js';
 
 const JSON_BODY = { 'content-type': 'application/json' };

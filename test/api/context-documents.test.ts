@@ -1,6 +1,6 @@
 /** PUT / GET / HEAD / DELETE /api/context/{path} over the in-memory store, called in memory. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { apiFixture, assertProblem, send, type ApiFixture } from './helpers.js';
 
 const JSON_BODY = { 'content-type': 'application/json' };

@@ -4,7 +4,7 @@
  * refused or readable back exactly.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { apiFixture, send } from './helpers.js';
 

@@ -1,6 +1,6 @@
 /** GET /api/context: query, full-text search and the root listing, over the in-memory store. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { apiFixture, assertProblem, send, type ApiFixture } from './helpers.js';
 
 const ENVELOPE = { 'content-type': 'application/vnd.vextir.context+json' };

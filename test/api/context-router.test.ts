@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createRouter } from '../../src/api/router.js';
 
 describe('router: a trailing *param takes the rest of the path', () => {

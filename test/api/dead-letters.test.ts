@@ -7,17 +7,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { deliveryKey, type DeadLetter, type Envelope } from '../../src/kernel/index.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 
 const run = promisify(execFile);
 let system: TestSystem;
 
-before(async () => {
+beforeAll(async () => {
   system = await startTestSystem();
 });
-after(async () => {
+afterAll(async () => {
   await system.stop();
 });
 

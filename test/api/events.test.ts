@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { EventView } from '../../src/api/index.js';
 import { defineDriver } from '../../src/drivers/index.js';
 import { apiFixture, assertProblem, BATCH, cloudEvent, processQueued, send, STRUCTURED, type ApiFixture } from './helpers.js';

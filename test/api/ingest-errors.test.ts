@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { apiFixture, assertNothingStored, assertProblem, BATCH, cloudEvent, PLAIN, send, STRUCTURED, type RequestInit } from './helpers.js';
 
 const BINARY = { 'ce-specversion': '1.0', 'ce-id': 'b1', 'ce-type': 'demo.binary', 'ce-source': '/test', 'content-type': 'application/json' };

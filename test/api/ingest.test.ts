@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { apiFixture, assertNothingStored, assertProblem, BATCH, cloudEvent, PLAIN, send, STRUCTURED, type ApiFixture } from './helpers.js';
 

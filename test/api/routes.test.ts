@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createRouter } from '../../src/api/router.js';
 import { KernelError, type DriverManifest } from '../../src/kernel/index.js';
 import { signDevToken } from '../../src/security/index.js';

@@ -9,7 +9,7 @@
  * and races between more than two writers at the service's own speed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MemoryContextStore } from '../../src/adapters/memory/context-store.js';
 import { isKernelError } from '../../src/kernel/errors.js';
 import type { ContextStore } from '../../src/kernel/ports/context.js';
@@ -18,10 +18,10 @@ import { TestClock } from '../helpers/kernel-fixture.js';
 import { LIMITS, orphans, withContext, type ContextFixture } from './cosmos-context-harness.js';
 
 let server: CosmosTestServer;
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(() => server.close());
+afterAll(() => server.close());
 
 const json = (content: unknown) => ({ content, contentType: 'application/json' });
 /** More writes than any operation here needs: the loop stops at the first run that did not crash. */

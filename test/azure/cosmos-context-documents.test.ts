@@ -7,7 +7,7 @@
  * search (FullTextContains/FullTextScore), which the protocol server does not implement.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CosmosContextStore } from '../../src/adapters/azure/cosmos-context-store.js';
 import { entryId, versionId } from '../../src/adapters/azure/cosmos-context-documents.js';
 import { MAX_TEXT_BYTES, searchFields } from '../../src/adapters/azure/cosmos-context-search.js';
@@ -16,10 +16,10 @@ import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-serv
 import { LIMITS, withContext } from './cosmos-context-harness.js';
 
 let server: CosmosTestServer;
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(() => server.close());
+afterAll(() => server.close());
 
 const FORBIDDEN = /[/\\?#]/;
 

@@ -8,7 +8,7 @@
  * supplementary characters against U+E000-U+FFFF can differ), and RU costs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ParameterList, compileCondition, compileSortField, compileTypeClass } from '../../src/adapters/azure/cosmos-context-query.js';
 import { MemoryContextStore } from '../../src/adapters/memory/context-store.js';
 import { contextQuerySchema, type Condition, type ContextQuery } from '../../src/kernel/context/query.js';
@@ -139,10 +139,10 @@ function generate(next: () => number) {
 }
 
 let server: CosmosTestServer;
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(() => server.close());
+afterAll(() => server.close());
 
 describe('Cosmos context queries against the memory store', () => {
   it('select and order what match.ts selects and orders, for random conditions, orderings and limits', () =>

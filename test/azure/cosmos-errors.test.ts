@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CosmosClient, ErrorResponse, RestError, TimeoutError, type Container } from '@azure/cosmos';
 import { cosmosCall, translateCosmosError } from '../../src/adapters/azure/cosmos-errors.js';
 import { KernelError, isKernelError, type KernelErrorCode } from '../../src/kernel/index.js';
@@ -87,12 +87,12 @@ describe('translateCosmosError (failures from the real SDK)', () => {
   let server: CosmosTestServer;
   let container: Container;
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startCosmosServer();
     const { database } = await server.client().databases.createIfNotExists({ id: 'errors' });
     ({ container } = await database.containers.createIfNotExists({ id: 'items', partitionKey: { paths: ['/userId'] } }));
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   const rejectsWith = (promise: Promise<unknown>, code: KernelErrorCode): Promise<void> =>
     assert.rejects(promise, (error) => isKernelError(error, code) && error.details?.operation === 'op');

@@ -4,7 +4,7 @@
  * stored document shape, parsing on read, cursor validation and parameterized queries.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Container, ItemDefinition } from '@azure/cosmos';
 import { CosmosAuditLog } from '../../src/adapters/azure/cosmos-audit-log.js';
 import { CosmosEventStore } from '../../src/adapters/azure/cosmos-event-store.js';
@@ -15,10 +15,10 @@ import { makeAudit, recordOf, unchained } from '../contracts/fixtures.js';
 
 let server: CosmosTestServer;
 let databases = 0;
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(() => server.close());
+afterAll(() => server.close());
 
 async function withStore(test: (opened: CosmosStore & { events: Container }) => Promise<void>): Promise<void> {
   databases += 1;

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
 import { composeAzure, type AzureSystem } from '../../src/composition-azure.js';
@@ -38,7 +38,7 @@ const secret = new Uint8Array(randomBytes(32));
 const http = createHttpHandler(async () => system.api);
 const processorHandler = createQueueHandler(async () => system);
 
-before(async () => {
+beforeAll(async () => {
   broker = await startAmqpBroker({ lockDurationMs: 5_000 });
   cosmos = await startCosmosServer();
   dir = mkdtempSync(join(tmpdir(), 'vextir-azure-'));
@@ -50,7 +50,7 @@ before(async () => {
   system = await composeAzure(config, silentLogger, { serviceBus, cosmos: cosmos.client(), authenticator: new DevTokenAuthenticator(secret) });
 });
 
-after(async () => {
+afterAll(async () => {
   await system.close();
   await receiver.close();
   await serviceBus.close();

@@ -3,7 +3,7 @@
  * Service Bus suite (also run live), and one end-to-end run of the worker and processor.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ServiceBusEventBus } from '../../src/adapters/azure/service-bus-bus.js';
 import { ServiceBusQueueConsumer } from '../../src/adapters/azure/service-bus-consumer.js';
@@ -18,7 +18,7 @@ import { serviceBusContract, sleep } from './service-bus-contract.js';
 const broker = await startAmqpBroker({ lockDurationMs: 1000, maxDeliveryCount: 3, duplicateDetection: true });
 const client = new ServiceBusClient(broker.connectionString);
 let queues = 0;
-after(async () => {
+afterAll(async () => {
   await client.close();
   await broker.close();
 });

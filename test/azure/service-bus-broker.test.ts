@@ -4,7 +4,7 @@
  * settling, the duplicate-detection window, the size limit, the broker's own bookkeeping).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { ServiceBusClient } from '@azure/service-bus';
 import { toKernelErrorFromServiceBus } from '../../src/adapters/azure/service-bus-errors.js';
 import { startAmqpBroker } from '../helpers/amqp-broker/index.js';
@@ -12,7 +12,7 @@ import { startAmqpBroker } from '../helpers/amqp-broker/index.js';
 let now = Date.parse('2026-01-01T00:00:00Z');
 const broker = await startAmqpBroker({ lockDurationMs: 5000, duplicateWindowMs: 60_000, maxMessageSize: 64 * 1024, now: () => now });
 const client = new ServiceBusClient(broker.connectionString, { retryOptions: { maxRetries: 0 } });
-after(async () => {
+afterAll(async () => {
   await client.close();
   await broker.close();
 });

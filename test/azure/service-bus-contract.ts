@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { ServiceBusClient } from '@azure/service-bus';
 import { ServiceBusEventBus } from '../../src/adapters/azure/service-bus-bus.js';
 import { ServiceBusQueueConsumer } from '../../src/adapters/azure/service-bus-consumer.js';

@@ -4,7 +4,7 @@
  * delivered again, attempts counted from 1), and leave the dead-letter queue.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ServiceBusEventBus } from '../../src/adapters/azure/service-bus-bus.js';
 import { ServiceBusQueueConsumer } from '../../src/adapters/azure/service-bus-consumer.js';
@@ -18,7 +18,7 @@ import { makeEvent } from '../helpers/kernel-fixture.js';
 const broker = await startAmqpBroker({ duplicateDetection: true });
 const client = new ServiceBusClient(broker.connectionString);
 let queues = 0;
-after(async () => {
+afterAll(async () => {
   await client.close();
   await broker.close();
 });

@@ -3,7 +3,7 @@
  * objects (ServiceBusError is constructible), no broker needed.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ServiceBusError, type ServiceBusErrorCode } from '@azure/service-bus';
 import { SERVICE_BUSY_BACKOFF_MS, toKernelErrorFromServiceBus } from '../../src/adapters/azure/service-bus-errors.js';
 import { attemptOf, baseMessageId, deliveryFromTrigger, retryCopy, toServiceBusMessage } from '../../src/adapters/azure/service-bus-message.js';

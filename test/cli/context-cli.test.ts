@@ -6,16 +6,16 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, it } from 'node:test';
+import { afterAll, beforeAll, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 
 const USER = 'clio';
 
 let system: TestSystem;
-before(async () => {
+beforeAll(async () => {
   system = await startTestSystem();
 });
-after(async () => {
+afterAll(async () => {
   await system.stop();
 });
 

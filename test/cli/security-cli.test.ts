@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, it } from 'node:test';
+import { afterAll, beforeAll, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 
 let system: TestSystem;
-before(async () => {
+beforeAll(async () => {
   system = await startTestSystem();
 });
-after(() => system.stop());
+afterAll(() => system.stop());
 
 function vextir(user: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, ...inherited } = process.env;

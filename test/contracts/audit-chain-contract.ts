@@ -5,7 +5,7 @@
  * or deleted in place, as someone with write access to the store would) is found and named.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { verifyAuditChain, verifyChainPages, type AuditDraft, type AuditEntry, type AuditLog } from '../../src/kernel/index.js';
 
 export interface AuditChainHarness {

@@ -6,7 +6,7 @@
  * order, the three-valued-logic traps of SQL and the type ranks of ORDER BY are all exercised.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { MemoryContextStore } from '../../src/adapters/memory/index.js';
 import type { Condition, ContextQuery, Scalar } from '../../src/kernel/context/query.js';

@@ -4,7 +4,7 @@
  * path tiebreak, limits, kinds and the refusals. Registered by context-store-contract.ts.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { contextQuerySchema, type Condition, type ContextQuery, type ContextQueryInput } from '../../src/kernel/context/query.js';
 import type { ContextStore } from '../../src/kernel/ports/context.js';
 import type { TestClock } from '../helpers/kernel-fixture.js';

@@ -6,7 +6,7 @@
  * Registered by context-store-contract.ts.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { ContextStore, SearchHit } from '../../src/kernel/ports/context.js';
 import { pathsOf, rejectsWith, type ContextCapabilities, type WithContext } from './context-store-contract.js';
 

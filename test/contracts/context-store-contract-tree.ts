@@ -4,7 +4,7 @@
  * Registered by context-store-contract.ts, which holds the harness.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { ContextStore } from '../../src/kernel/ports/context.js';
 import { CONTRACT_LIMITS, T0, pathsOf, rejectsWith, type WithContext } from './context-store-contract.js';
 

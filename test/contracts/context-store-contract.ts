@@ -8,7 +8,7 @@
  * limit are cheap to reach, and with the harness's TestClock, which decides every timestamp.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isKernelError, type KernelErrorCode } from '../../src/kernel/index.js';
 import type { ContextLimits, ContextStore } from '../../src/kernel/ports/context.js';
 import { TestClock } from '../helpers/kernel-fixture.js';

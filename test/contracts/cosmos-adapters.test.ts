@@ -8,7 +8,7 @@
  * contracts against a real account when COSMOS_ENDPOINT is set.
  */
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
+import { afterAll, beforeAll } from 'vitest';
 import { CosmosAuditLog } from '../../src/adapters/azure/cosmos-audit-log.js';
 import { openCosmosStore } from '../../src/adapters/azure/cosmos-database.js';
 import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
@@ -20,10 +20,10 @@ import { stateStoreContract } from './state-store-contract.js';
 let server: CosmosTestServer;
 let databases = 0;
 
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(async () => {
+afterAll(async () => {
   await server.close();
 });
 

@@ -5,7 +5,7 @@
  * `ttl` but never expires anything: that documents really disappear is for a real account.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ContainerDefinition } from '@azure/cosmos';
 import { openCosmosStore, type CosmosStore } from '../../src/adapters/azure/cosmos-database.js';
 import { stateDocumentId } from '../../src/adapters/azure/cosmos-state-documents.js';
@@ -15,10 +15,10 @@ import { ODD_KEYS, rejectsWith } from './state-store-contract.js';
 
 let server: CosmosTestServer;
 let databases = 0;
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(() => server.close());
+afterAll(() => server.close());
 
 async function open(clock: TestClock): Promise<CosmosStore> {
   databases += 1;

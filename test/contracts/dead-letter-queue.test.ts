@@ -4,7 +4,7 @@
  * `not_found` and `conflict`. (Service Bus: test/azure/service-bus-dead-letters.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
 import { deliveryKey, isKernelError, type DeadLetterQueue, type EventBus, type QueueConsumer } from '../../src/kernel/index.js';
 import { makeEvent, TestClock } from '../helpers/kernel-fixture.js';

@@ -3,7 +3,7 @@
  * Time is a TestClock: scheduled delivery and lock expiry are driven by advancing it.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { deliveryKey, type AuditLog, type DeadLetter, type Delivery, type EventBus, type EventStore, type QueueConsumer } from '../../src/kernel/index.js';
 import { TestClock, makeEvent } from '../helpers/kernel-fixture.js';
 import { childOf, completeOutcome, retryOutcome, unchained } from './fixtures.js';

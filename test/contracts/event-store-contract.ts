@@ -1,6 +1,6 @@
 /** The EventStore and AuditLog contracts, run against every adapter that implements them. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { AuditLog, EventRecord, EventStore } from '../../src/kernel/index.js';
 import { makeAudit, recordOf, unchained } from './fixtures.js';
 

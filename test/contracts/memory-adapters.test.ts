@@ -1,6 +1,6 @@
 /** The port contracts against the in-memory adapters, and what only the memory store does. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryAuditLog, MemoryContextStore, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import type { MemoryAuditRow } from '../../src/adapters/memory/event-store.js';
 import { auditChainContract } from './audit-chain-contract.js';

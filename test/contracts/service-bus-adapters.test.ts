@@ -9,7 +9,7 @@
  * 5 s there, schedules fire within about a second) is covered with real delays by
  * test/azure/service-bus-adapters.test.ts and, against a namespace, test/azure/live-service-bus.test.ts.
  */
-import { after, before } from 'node:test';
+import { afterAll, beforeAll } from 'vitest';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ServiceBusEventBus } from '../../src/adapters/azure/service-bus-bus.js';
 import { ServiceBusQueueConsumer } from '../../src/adapters/azure/service-bus-consumer.js';
@@ -23,11 +23,11 @@ let broker: AmqpBroker;
 let client: ServiceBusClient;
 let queues = 0;
 
-before(async () => {
+beforeAll(async () => {
   broker = await startAmqpBroker({ duplicateDetection: true });
   client = new ServiceBusClient(broker.connectionString);
 });
-after(async () => {
+afterAll(async () => {
   await client.close();
   await broker.close();
 });

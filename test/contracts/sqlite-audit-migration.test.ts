@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openDatabase, SCHEMA_VERSION } from '../../src/adapters/local/database.js';
 import { GroupCommit } from '../../src/adapters/local/group-commit.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { BackgroundCheckpointer } from '../../src/adapters/local/checkpointer.js';
 import type { SqliteDatabase } from '../../src/adapters/local/database.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';

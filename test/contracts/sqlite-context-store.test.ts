@@ -6,7 +6,7 @@
  * make them fast (an index range for a folder, the FTS match as the outer loop).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { compileCondition, compileQuery } from '../../src/adapters/local/sqlite-context-query.js';
 import { searchStatement } from '../../src/adapters/local/sqlite-context-search.js';
 import { SUMMARY_COLUMNS } from '../../src/adapters/local/sqlite-context-statements.js';

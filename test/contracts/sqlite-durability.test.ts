@@ -3,7 +3,7 @@
  * and a settle whose lock was lost changes nothing.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION, openDatabase } from '../../src/adapters/local/index.js';
 import { deliveryKey, isKernelError, type Delivery } from '../../src/kernel/index.js';

@@ -3,7 +3,7 @@
  * replay for the CLI, waking on scheduled messages, and how store reads and a closed database fail.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { deliveryKey, isKernelError } from '../../src/kernel/index.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
 import { makeRecord } from './fixtures.js';

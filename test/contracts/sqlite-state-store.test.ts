@@ -4,7 +4,7 @@
  * writes commit together with other writes in one group.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { openTempStorage } from './sqlite-harness.js';
 
 const rows = (storage: ReturnType<typeof openTempStorage>): number => storage.db.prepare<[], number>('SELECT COUNT(*) FROM state_items').pluck().get() ?? 0;

@@ -4,7 +4,7 @@
  * state-store-contract.ts, which holds the harness.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { keysOf, rejectsWith, type WithState } from './state-store-contract.js';
 
 const MINUTE = 60_000;

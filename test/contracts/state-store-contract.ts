@@ -8,7 +8,7 @@
  * expired documents on read, not Cosmos deleting them.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isKernelError, type KernelErrorCode, type StateItem, type StateStore } from '../../src/kernel/index.js';
 import { TestClock } from '../helpers/kernel-fixture.js';
 import { stateCounterContract } from './state-store-contract-counters.js';

@@ -1,6 +1,6 @@
 /** The `context` driver on the in-memory stores: answers, errors as answers, redelivery, grants, outages. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryContextStore, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { createContextDriver } from '../../src/drivers/context/index.js';
 import { ContextWorkspace } from '../../src/kernel/context/workspace.js';

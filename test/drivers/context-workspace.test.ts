@@ -1,6 +1,6 @@
 /** A new user's starting workspace: created once, race-safe, never overwriting or resurrecting anything. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryContextStore, MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { ContextWorkspace, WELCOME_PATH, WORKSPACE_FOLDERS } from '../../src/kernel/context/workspace.js';
 

@@ -1,6 +1,6 @@
 /** writeDocument: a write without metadata keeps the document's metadata, without losing a concurrent change. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryContextStore } from '../../src/adapters/memory/index.js';
 import { writeDocument } from '../../src/kernel/context/write-document.js';
 import { isKernelError } from '../../src/kernel/index.js';

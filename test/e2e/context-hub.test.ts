@@ -3,14 +3,14 @@
  * security stage) over HTTP with per-user tokens, and the same through `context.*` events.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
 
 let system: TestSystem;
-before(async () => {
+beforeAll(async () => {
   system = await startTestSystem({ env: { VEXTIR_CONTEXT_MAX_DOC_BYTES: '4096', VEXTIR_CONTEXT_VERSIONS: '5' } });
 });
-after(async () => {
+afterAll(async () => {
   await system.stop();
 });
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, it } from 'node:test';
+import { afterAll, beforeAll, it } from 'vitest';
 import { DEFAULT_POLICIES, signDevToken, loadOrCreateDevSecret } from '../../src/security/index.js';
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
 
@@ -26,11 +26,11 @@ const peer = createServer((req, res) => {
 });
 
 let dataDir: string;
-before(async () => {
+beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'vextir-crash-'));
   await new Promise<void>((done) => peer.listen(0, '127.0.0.1', done));
 });
-after(() => {
+afterAll(() => {
   peer.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

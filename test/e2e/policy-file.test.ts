@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startLocal } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../helpers/kernel-fixture.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vextir-policy-file-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function config(policyFile: string) {
   return loadConfig({ VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: join(dataDir, 'none.yaml'), PORT: '0', VEXTIR_POLICY_FILE: policyFile });

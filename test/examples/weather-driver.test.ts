@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startLocal, type RunningLocalHost } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
@@ -20,7 +20,7 @@ let host: RunningLocalHost;
 let dataDir: string;
 let token: string;
 
-before(async () => {
+beforeAll(async () => {
   weatherApi = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const location = url.searchParams.get('location');
@@ -44,7 +44,7 @@ before(async () => {
   token = await signDevToken(loadOrCreateDevSecret(dataDir), 'alice');
 });
 
-after(async () => {
+afterAll(async () => {
   await host.stop();
   weatherApi.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * `HttpRequest` / `InvocationContext` objects built by hand, as the host would pass them.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import functions from '@azure/functions';
 import { createHttpHandler } from '../../src/functions/http-adapter.js';
 import { apiFixture } from '../api/helpers.js';

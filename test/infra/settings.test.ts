@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { CONFIG_SETTING_NAMES, LOCAL_ONLY_SETTINGS, loadConfig } from '../../src/config.js';
 
 const bicep = readFileSync('infra/main.bicep', 'utf8');

@@ -3,7 +3,7 @@
  * RFC 8785 implementation) on generated JSON values, and on what RFC 8785 refuses.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { CanonicalJsonError, canonicalJson } from '../../src/kernel/canonical-json.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { conditionDepth, conditionSchema, formatCondition, MAX_CONDITION_DEPTH, parseContextQuery, type Condition } from '../../src/kernel/context/index.js';
 
 const parse = parseContextQuery;

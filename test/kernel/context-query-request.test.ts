@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isKernelError, KernelError } from '../../src/kernel/errors.js';
 import { contextQuerySchema, parseContextRequest, parseOrderBy, type ContextRequestParams } from '../../src/kernel/context/index.js';
 import { normalizeContextPath } from '../../src/security/acl/index.js';

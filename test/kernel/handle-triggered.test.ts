@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { defineDriver } from '../../src/drivers/index.js';
 import { KernelError, handleTriggeredMessage, type Envelope, type EventBus } from '../../src/kernel/index.js';
 import { kernelFixture, makeEvent, silentLogger } from '../helpers/kernel-fixture.js';

@@ -3,7 +3,7 @@
  * Histogram render for the same observations (the differential check), label escaping included.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { LabelledCounter, LabelledHistogram } from '../../src/kernel/labelled-metrics.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { isKernelError, type StateItem } from '../../src/kernel/index.js';
 import { GRANT_KIND, GrantStore, grantKey } from '../../src/security/acl/index.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { isKernelError } from '../../src/kernel/index.js';
 import { checkAccess, grantSchema, type Access, type Grant, type Grantee, type Principal } from '../../src/security/acl/index.js';

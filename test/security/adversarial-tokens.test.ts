@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
 import { createHttpHandler } from '../../src/functions/http-adapter.js';
 import { createAzureAuthenticator, signDevToken } from '../../src/security/index.js';
@@ -24,13 +24,13 @@ let tenant: EntraTenant;
 let azure: ApiFixture;
 let eventNumber = 0;
 
-before(async () => {
+beforeAll(async () => {
   tenant = await startEntraTenant();
   azure = apiFixture({
     services: { authenticator: createAzureAuthenticator({ tenantId: TENANT, audience: CLIENT_ID, adminRole: 'Vextir.Admin', trustAppServiceAuth: false, jwksUrl: tenant.jwksUrl }) },
   });
 });
-after(() => tenant.close());
+afterAll(() => tenant.close());
 
 interface Answer {
   status: number;
@@ -198,7 +198,7 @@ describe('adversarial Entra tokens through the Azure HTTP API', () => {
 
 describe('adversarial dev tokens through the local API', () => {
   let local: ApiFixture;
-  before(() => {
+  beforeAll(() => {
     local = apiFixture();
   });
 

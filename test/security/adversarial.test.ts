@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { signDevToken } from '../../src/security/index.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
@@ -16,7 +16,7 @@ const relay = resolve('test/fixtures/drivers/relay-driver.js');
 const probe = resolve('test/fixtures/drivers/probe-driver.js');
 let system: TestSystem;
 
-before(async () => {
+beforeAll(async () => {
   system = await startTestSystem({
     drivers: [
       { module: relay, options: { id: 'ping_side', from: 'loop.ping', to: 'loop.pong' } },
@@ -25,7 +25,7 @@ before(async () => {
     ],
   });
 });
-after(() => system.stop());
+afterAll(() => system.stop());
 
 interface AuditBody {
   entries: Array<{ kind: string; request?: { method: string; path: string; status: number }; reason?: string }>;

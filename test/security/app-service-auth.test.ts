@@ -4,7 +4,7 @@
  * platform builds it, and nothing else. Bearer tokens keep their own path.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { KernelError } from '../../src/kernel/index.js';
 import { AppServiceAuthenticator, createAzureAuthenticator, type Authenticator } from '../../src/security/index.js';
 import { apiFixture, assertProblem, cloudEvent, send, STRUCTURED, type ApiFixture } from '../api/helpers.js';
@@ -35,12 +35,12 @@ let tenant: EntraTenant;
 let authenticator: Authenticator;
 let fixture: ApiFixture;
 
-before(async () => {
+beforeAll(async () => {
   tenant = await startEntraTenant();
   authenticator = createAzureAuthenticator({ tenantId: TENANT, audience: CLIENT_ID, adminRole: 'Vextir.Admin', trustAppServiceAuth: true, jwksUrl: tenant.jwksUrl });
   fixture = apiFixture({ services: { authenticator } });
 });
-after(() => tenant.close());
+afterAll(() => tenant.close());
 
 function headersOf(values: Record<string, string>) {
   return new Headers(values);

@@ -3,7 +3,7 @@
  * many decided ones sort before them (it pages through the state store).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ApprovalStore } from '../../src/security/authorization/index.js';
 import { openTempStorage } from '../contracts/sqlite-harness.js';
 

@@ -1,6 +1,6 @@
 /** GET /api/audit and GET /api/audit/verify over the in-memory adapters, called in memory. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/adapters/memory/index.js';
 import type { MemoryAuditRow } from '../../src/adapters/memory/event-store.js';
 import { verifyAuditChain, type AuditDraft, type AuditEntry } from '../../src/kernel/index.js';

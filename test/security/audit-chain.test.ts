@@ -1,7 +1,7 @@
 /** The audit hash chain itself: how entries are chained and every way verification breaks. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import canonicalize from 'canonicalize';
 import {
   auditEntrySchema,

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, it } from 'node:test';
+import { afterAll, beforeAll, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
@@ -17,10 +17,10 @@ import { freePort, startHostProcess, type HostProcess } from '../helpers/local-h
 const USER = 'auditor';
 
 let dataDir: string;
-before(() => {
+beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'vextir-audit-'));
 });
-after(() => {
+afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 

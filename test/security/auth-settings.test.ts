@@ -1,6 +1,6 @@
 /** The identity settings: VEXTIR_ADMIN_ROLE, VEXTIR_TRUST_APP_SERVICE_AUTH and the Entra tenant id. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
 const sample = (await import('../../local.settings.sample.json', { with: { type: 'json' } })).default as { Values: Record<string, string> };

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
 import { ServiceBusClient } from '@azure/service-bus';
 import { composeAzure, type AzureSystem } from '../../src/composition-azure.js';
@@ -27,11 +27,11 @@ let cosmos: CosmosTestServer;
 let dir: string;
 const opened: Array<{ system: AzureSystem; serviceBus: ServiceBusClient }> = [];
 
-before(async () => {
+beforeAll(async () => {
   cosmos = await startCosmosServer();
   dir = mkdtempSync(join(tmpdir(), 'vextir-azure-auth-'));
 });
-after(async () => {
+afterAll(async () => {
   for (const { system, serviceBus } of opened) {
     await system.close();
     await serviceBus.close();

@@ -3,7 +3,7 @@
  * skew) and the refusals that are not attacks on the HTTP API (those are in adversarial-tokens).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { KernelError } from '../../src/kernel/index.js';
 import { CLOCK_SKEW_SECONDS, EntraAuthenticator } from '../../src/security/index.js';
 import { CLIENT_ID, OID, TENANT, V1_ISSUER, nowSeconds, startEntraTenant, type EntraTenant } from './entra-fixture.js';
@@ -11,11 +11,11 @@ import { CLIENT_ID, OID, TENANT, V1_ISSUER, nowSeconds, startEntraTenant, type E
 let tenant: EntraTenant;
 let entra: EntraAuthenticator;
 
-before(async () => {
+beforeAll(async () => {
   tenant = await startEntraTenant();
   entra = new EntraAuthenticator({ tenantId: TENANT, audience: CLIENT_ID, adminRole: 'Ops.Admin', jwksUrl: tenant.jwksUrl });
 });
-after(() => tenant.close());
+afterAll(() => tenant.close());
 
 async function refused(token: Promise<string> | string, pattern: RegExp, authenticator = entra): Promise<void> {
   await assert.rejects(authenticator.authenticate(await token), (error: unknown) => {

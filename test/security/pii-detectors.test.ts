@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { cardBrand } from '../../src/security/pii/index.js';
 import { fake, found, matched } from './pii-helpers.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { detectPii, PII_KINDS, redactPii, type PiiKind } from '../../src/security/pii/index.js';
 import { fake, ibanCheckDigits, luhnCheckDigit } from './pii-helpers.js';

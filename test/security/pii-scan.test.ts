@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isKernelError } from '../../src/kernel/errors.js';
 import { containsPii, detectPii, PII_KINDS, PII_SCAN_LIMITS, redactPii } from '../../src/security/pii/index.js';
 

@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEFAULT_POLICIES } from '../../src/security/index.js';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
 
 const probe = resolve('test/fixtures/drivers/probe-driver.js');
 let system: TestSystem;
 
-before(async () => {
+beforeAll(async () => {
   system = await startTestSystem({
     drivers: [
       { module: probe, options: { id: 'inside', capabilities: ['mail.*', 'ai.*', 'ops.*', 'context.*'], external: false } },
@@ -20,7 +20,7 @@ before(async () => {
     ],
   });
 });
-after(() => system.stop());
+afterAll(() => system.stop());
 
 async function putPolicies(user: string, yaml: string, init: { admin?: boolean; global?: boolean; ifMatch?: string } = {}): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/yaml' };

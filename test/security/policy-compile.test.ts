@@ -1,6 +1,6 @@
 /** Compiling policy sets: clear invalid_input for bad conditions, limits, scopes; order; needs; caching. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { KernelError } from '../../src/kernel/index.js';
 import { PolicyCompiler, compilePolicies, regexCost, type PolicyEntry } from '../../src/security/policy/index.js';
 import { global, ofUser, policy } from './policy-helpers.js';

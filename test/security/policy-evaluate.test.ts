@@ -1,6 +1,6 @@
 /** Evaluating policy sets: every action, the order, fail-closed errors, CEL injection, run-time cost bounds. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { compilePolicies, createPolicyEnv, evaluatePolicies, type Evaluation, type PolicyEntry, type PolicyEnvInput } from '../../src/security/policy/index.js';
 import { envInput, global, ofUser, policy } from './policy-helpers.js';
 

@@ -4,7 +4,7 @@
  * fast path (guards.ts) deciding exactly what CEL decides.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { KernelError } from '../../src/kernel/index.js';
 import { PolicyCompiler, compilePolicies, evaluatePolicies, type Policy, type PolicyEntry, type PolicyEnvInput } from '../../src/security/policy/index.js';

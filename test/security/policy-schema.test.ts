@@ -1,6 +1,6 @@
 /** Policy documents: YAML and JSON, the seed format, and errors that name the policy and field. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { KernelError } from '../../src/kernel/index.js';
 import { DEFAULT_POLICIES, compilePolicies, parsePolicyDocument, policySchema } from '../../src/security/policy/index.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { requireAdmin } from '../../src/api/auth.js';
 import { KernelError } from '../../src/kernel/index.js';
 import { DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';

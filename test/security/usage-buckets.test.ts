@@ -1,6 +1,6 @@
 /** The UTC buckets usage is counted in: keys, windows and retention, across every kind of boundary. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isKernelError } from '../../src/kernel/index.js';
 import { bucketOf, previousBucketOf } from '../../src/security/usage/index.js';
 

@@ -4,7 +4,7 @@
  * instance sees them after the flush.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { KernelError, type StateStore } from '../../src/kernel/index.js';
 import { UsageCounters, USAGE_KIND } from '../../src/security/usage/index.js';

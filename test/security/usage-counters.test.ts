@@ -5,7 +5,7 @@
  * clients). Each store reads a TestClock set to the test's instants, so expiry is real.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openCosmosStore } from '../../src/adapters/azure/cosmos-database.js';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { isKernelError, type StateStore } from '../../src/kernel/index.js';
@@ -27,10 +27,10 @@ const ZERO = { events_per_minute: 0, events_per_hour: 0, events_per_day: 0, toke
 
 let server: CosmosTestServer;
 let databases = 0;
-before(async () => {
+beforeAll(async () => {
   server = await startCosmosServer();
 });
-after(() => server.close());
+afterAll(() => server.close());
 
 const stores: Array<[string, Open]> = [
   ['memory', async (clock) => ({ state: new MemoryStateStore({ clock }), close: () => undefined })],
