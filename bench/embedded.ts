@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocal, type RunningLocalHost } from '../src/composition.js';
+import { startLocal, type RunningLocalHost } from '../src/hosts/embedded/index.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
 import { DEFAULT_POLICIES, loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';

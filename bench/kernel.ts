@@ -42,7 +42,7 @@ class CountingBus implements EventBus {
 }
 
 /**
- * A fresh processor over fresh in-memory ports. With `security`, authorized as composition.ts
+ * A fresh processor over fresh in-memory ports. With `security`, authorized as the shared core (src/wiring/core.ts)
  * does (policy engine, usage counters); without it, by the allow-all authorizer, which measures
  * the kernel's own pipeline.
  */

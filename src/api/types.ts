@@ -45,7 +45,7 @@ export interface HealthReport {
   checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
-/** Everything the handlers need, provided by src/composition.ts. */
+/** Everything the handlers need, provided by the core every host composes (src/wiring/core.ts). */
 export interface ApiServices {
   bus: EventBus;
   /** The bus's dead letters, for the admin endpoints. */

@@ -1,5 +1,5 @@
 /**
- * The `vextir` command. Everything except `start` and `token` talks to a running server over
+ * The `vextir` command. Everything except `start`, `worker` and `token` talks to a running server over
  * HTTP, exactly like every other client (so the same commands work against Azure with --url).
  */
 import { parseArgs } from 'node:util';
@@ -18,11 +18,14 @@ import { policyGetCommand, policyListCommand, policyPutCommand, policyTestComman
 import { startCommand } from './commands/start.js';
 import { tailCommand } from './commands/tail.js';
 import { tokenCommand } from './commands/token.js';
+import { workerCommand } from './commands/worker.js';
 
 const USAGE = `vextir ${VERSION} — the Vextir OS command line
 
 Usage:
   vextir start                              run the whole system locally (SQLite, port 7071)
+  vextir worker                             VEXTIR_MODE=azure: process the Service Bus queue outside
+                                            Functions (a container, a VM); serves no HTTP
   vextir token <user> [--admin] [--role r] [--expires 30d]
                                             print a local dev token (--admin: with VEXTIR_ADMIN_ROLE)
   vextir emit <type> [--data <json>] [--id <id>] [--source <uri>] [--subject <s>]
@@ -106,6 +109,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       return startCommand(config);
+    case 'worker':
+      return workerCommand(config);
     case 'token':
       return tokenCommand(config, rest[0], { roles: values.role ?? [], admin: values.admin ?? false, expiresIn: values.expires });
     case 'emit':

@@ -1,5 +1,5 @@
 /** The Function App's one system, composed on first use and shared by every function in the process. */
-import { composeAzure, type AzureSystem } from '../composition-azure.js';
+import { composeAzure, type AzureSystem } from '../hosts/azure/index.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logging.js';
 

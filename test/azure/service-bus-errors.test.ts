@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { ServiceBusError, type ServiceBusErrorCode } from '@azure/service-bus';
 import { SERVICE_BUSY_BACKOFF_MS, toKernelErrorFromServiceBus } from '../../src/adapters/azure/service-bus-errors.js';
-import { attemptOf, baseMessageId, deliveryFromTrigger, retryCopy, toServiceBusMessage } from '../../src/adapters/azure/service-bus-message.js';
+import { attemptOf, baseMessageId, retryCopy, toServiceBusMessage } from '../../src/adapters/azure/service-bus-message.js';
 import { deliveryKey, KernelError } from '../../src/kernel/index.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
 
@@ -88,13 +88,5 @@ describe('Service Bus messages', () => {
     assert.deepEqual(copy, { body: { a: 1 }, messageId: `${key}.r1`, contentType: 'application/cloudevents+json', subject: 'demo.ping', correlationId: 'root', applicationProperties: { userid: 'alice', vextirAttempt: 2 } });
     assert.equal(retryCopy({ ...source, messageId: copy.messageId }, 2).messageId, `${key}.r2`, 'a copy of a copy keys on the delivery key');
     assert.equal(baseMessageId(`${key}.r12`), key);
-  });
-
-  it('builds DeliveryInfo from the Functions trigger (deliveryCount from 1) and parses a JSON body', () => {
-    const event = makeEvent();
-    assert.deepEqual(deliveryFromTrigger(event, { deliveryCount: 1, applicationProperties: {} }), { deliveryCount: 1, body: event });
-    assert.deepEqual(deliveryFromTrigger(JSON.stringify(event), { deliveryCount: 2, applicationProperties: { vextirAttempt: 3 } }), { deliveryCount: 4, body: event });
-    assert.deepEqual(deliveryFromTrigger('not json', { deliveryCount: '1', userProperties: { vextirReleases: 0 } }), { deliveryCount: 1, body: 'not json' });
-    assert.deepEqual(deliveryFromTrigger(Buffer.from(JSON.stringify(event)), undefined), { deliveryCount: 1, body: event });
   });
 });

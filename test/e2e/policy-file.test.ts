@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { startLocal } from '../../src/composition.js';
+import { startLocal } from '../../src/hosts/embedded/index.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../helpers/kernel-fixture.js';
 

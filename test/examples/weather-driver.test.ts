@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startLocal, type RunningLocalHost } from '../../src/composition.js';
+import { startLocal, type RunningLocalHost } from '../../src/hosts/embedded/index.js';
 import { loadConfig } from '../../src/config.js';
 import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
 import { silentLogger } from '../helpers/kernel-fixture.js';

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { createHttpServer, createHttpsServer } from '@vercel/cosmosdb-server';
 
 /**
  * The Cosmos DB emulator's published, well-known key. The protocol server does not check
@@ -27,14 +27,19 @@ export function protocolServerClientOptions(endpoint: string): CosmosClientOptio
   return { endpoint, key: EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } };
 }
 
-export async function startCosmosServer(): Promise<CosmosTestServer> {
-  const server = createHttpServer();
+/**
+ * `https: true` serves with the package's self-signed certificate and advertises https:// locations,
+ * so a client with default options (endpoint discovery on, as the product's own clients are) works
+ * when TLS verification is off for it, e.g. a child process run with NODE_TLS_REJECT_UNAUTHORIZED=0.
+ */
+export async function startCosmosServer(options: { https?: boolean } = {}): Promise<CosmosTestServer> {
+  const server = options.https ? createHttpsServer() : createHttpServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
   const clients: CosmosClient[] = [];
   return {
     endpoint,

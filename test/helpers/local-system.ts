@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocal, type RunningLocalHost } from '../../src/composition.js';
+import { startLocal, type RunningLocalHost } from '../../src/hosts/embedded/index.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_ADMIN_ROLE, loadOrCreateDevSecret, signDevToken, type Policy } from '../../src/security/index.js';
 import { silentLogger } from './kernel-fixture.js';

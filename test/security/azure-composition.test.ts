@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
 import { ServiceBusClient } from '@azure/service-bus';
-import { composeAzure, type AzureSystem } from '../../src/composition-azure.js';
+import { composeAzure, type AzureSystem } from '../../src/hosts/azure/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createHttpHandler } from '../../src/functions/http-adapter.js';
 import { DevTokenAuthenticator, loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';

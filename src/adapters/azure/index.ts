@@ -9,4 +9,4 @@ export { ServiceBusEventBus } from './service-bus-bus.js';
 export { ServiceBusQueueConsumer, type ServiceBusQueueConsumerOptions } from './service-bus-consumer.js';
 export { ServiceBusDeadLetterQueue, peekDeadLetters, replayCopy, toDeadLetter, type ServiceBusDeadLetterQueueOptions } from './service-bus-dead-letters.js';
 export { toKernelErrorFromServiceBus } from './service-bus-errors.js';
-export { ATTEMPT_PROPERTY, CLOUDEVENTS_JSON, RELEASES_PROPERTY, attemptOf, deliveryFromTrigger, retryCopy, toServiceBusMessage } from './service-bus-message.js';
+export { ATTEMPT_PROPERTY, CLOUDEVENTS_JSON, RELEASES_PROPERTY, attemptOf, retryCopy, type CopySource, toServiceBusMessage } from './service-bus-message.js';

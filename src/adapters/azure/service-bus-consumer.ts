@@ -1,7 +1,7 @@
 /**
- * The QueueConsumer on an Azure Service Bus queue (peek-lock), for a standalone worker and the
- * contract suite. On Azure the Functions trigger receives and settles messages itself; its
- * handler uses `deliveryFromTrigger` and `retryCopy` from service-bus-message.ts.
+ * The QueueConsumer on an Azure Service Bus queue (peek-lock), for the standalone worker
+ * (`vextir worker`, src/hosts/azure/worker.ts) and the contract suite. In a Function App the
+ * trigger receives and settles messages itself (src/functions/service-bus-trigger.ts).
  *
  * Settling is not one transaction here: the outcome is applied first (send outputs -> write the
  * record -> audit, `applyOutcome`), then the message is settled. A crash or a lost lock in between
@@ -23,8 +23,6 @@ import { applyOutcome, type OutcomeTargets } from '../../kernel/processor/apply.
 import type { Outcome } from '../../kernel/processor/outcome.js';
 import { toKernelErrorFromServiceBus } from './service-bus-errors.js';
 import { RELEASES_PROPERTY, attemptOf, releasesOf, retryCopy } from './service-bus-message.js';
-
-export { deliveryFromTrigger } from './service-bus-message.js';
 
 export interface ServiceBusQueueConsumerOptions {
   /** Where `settle` makes an outcome durable: the bus for outputs, the store and the audit log. */

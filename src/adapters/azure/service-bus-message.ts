@@ -85,36 +85,9 @@ export function baseMessageId(messageId: unknown): string {
   return String(messageId ?? '').replace(/\.r\d+$/, '');
 }
 
-/**
- * The processor's DeliveryInfo from what the Functions Service Bus trigger passes: the message
- * body and `context.triggerMetadata`. The host reports `deliveryCount` starting at 1 (the .NET
- * convention), and `applicationProperties` (older hosts: `userProperties`). A body that arrives as
- * JSON text or bytes is parsed; anything else is passed on for the processor to validate.
- */
-export function deliveryFromTrigger(body: unknown, triggerMetadata: Record<string, unknown> | undefined): DeliveryInfo & { body: unknown } {
-  const metadata = triggerMetadata ?? {};
-  const properties = asRecord(metadata.applicationProperties) ?? asRecord(metadata.userProperties);
-  const hostCount = positiveInteger(metadata.deliveryCount) ?? 1;
-  return { deliveryCount: attemptOf(properties, hostCount - 1), body: parseBody(body) };
-}
-
-function parseBody(body: unknown): unknown {
-  const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
-  if (text === undefined) return body;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return body;
-  }
-}
-
 function positiveInteger(value: unknown): number | undefined {
   const number = typeof value === 'string' ? Number(value) : value;
   return typeof number === 'number' && Number.isInteger(number) && number >= 0 ? number : undefined;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function isPropertyValue(value: unknown): value is number | boolean | string | Date | null {

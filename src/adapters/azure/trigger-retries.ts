@@ -15,22 +15,13 @@ export class TriggerRetries {
     this.#sender = client.createSender(queueName);
   }
 
-  /** A scheduler bound to the message being handled, built from the trigger's metadata. */
-  forMessage(triggerMetadata: Record<string, unknown> | undefined): RetryScheduler {
-    const metadata = triggerMetadata ?? {};
+  /** A scheduler bound to the message being handled: a retry re-sends a copy of it. */
+  forMessage(message: CopySource): RetryScheduler {
     return {
       scheduleRetry: async (body: unknown, nextAttempt: number, delayMs: number): Promise<void> => {
-        const source: CopySource = {
-          messageId: metadata['messageId'],
-          body,
-          contentType: typeof metadata['contentType'] === 'string' ? metadata['contentType'] : undefined,
-          subject: typeof metadata['subject'] === 'string' ? metadata['subject'] : undefined,
-          correlationId: metadata['correlationId'],
-          applicationProperties: (metadata['applicationProperties'] ?? metadata['userProperties']) as Record<string, unknown> | undefined,
-        };
         const at = new Date(this.clock.now().getTime() + delayMs);
         try {
-          await this.#sender.scheduleMessages(retryCopy(source, nextAttempt - 1), at);
+          await this.#sender.scheduleMessages(retryCopy({ ...message, body }, nextAttempt - 1), at);
         } catch (error) {
           throw toKernelErrorFromServiceBus(error, `scheduling a retry on queue ${this.queueName}`);
         }

@@ -1,24 +1,15 @@
 import type { Config } from '../../config.js';
-import { startLocal } from '../../composition.js';
 import { createLogger } from '../../logging.js';
+import { CliError } from '../cli-error.js';
+import { runUntilSignal } from '../run-until-signal.js';
 
 /** Runs the whole system on the embedded default until SIGINT/SIGTERM. */
 export async function startCommand(config: Config): Promise<void> {
   if (config.mode !== 'local') {
-    throw new Error('`vextir start` runs the embedded default (VEXTIR_MODE=local); on Azure the Functions host runs Vextir OS');
+    throw new CliError('`vextir start` runs the embedded default (VEXTIR_MODE=local); with VEXTIR_MODE=azure the Functions host runs Vextir OS, or `vextir worker` runs its processor', 2);
   }
   const logger = createLogger(config.log, { service: 'vextir' });
-  const host = await startLocal(config, logger);
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'signal received');
-    host.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Loaded here, not at the top: only this command needs SQLite.
+  const { startLocal } = await import('../../hosts/embedded/index.js');
+  runUntilSignal(await startLocal(config, logger), logger);
 }

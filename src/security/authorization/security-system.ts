@@ -1,6 +1,6 @@
 /**
  * The security stage's parts, built over one state store: the same wiring for the embedded
- * default and for Azure (composition.ts and composition-azure.ts call this).
+ * default and for Azure (the shared core, src/wiring/core.ts, calls this).
  */
 import type { Clock, Logger, StateStore } from '../../kernel/index.js';
 import { GrantStore } from '../acl/index.js';

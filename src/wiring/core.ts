@@ -1,0 +1,124 @@
+/**
+ * The system both hosts share, built once from the ports a host gives it: security, the Context
+ * Hub's workspace, the drivers, the processor, metrics and the HTTP API. A host (the embedded
+ * default, the Function App, the standalone worker) adds only its own ports and its start-up.
+ */
+import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from '../api/index.js';
+import type { Config } from '../config.js';
+import type { DriverRegistry } from '../drivers/index.js';
+import { ContextWorkspace } from '../kernel/context/workspace.js';
+import { EventProcessor, KernelMetrics, type AuditLog, type Clock, type DeadLetterQueue, type EventBus, type EventStore, type Logger } from '../kernel/index.js';
+import type { ContextStore } from '../kernel/ports/context.js';
+import type { StateStore } from '../kernel/ports/state.js';
+import { createSecuritySystem, installGlobalPolicies, type Authenticator, type SecuritySystem } from '../security/index.js';
+import { VERSION } from '../version.js';
+import { loadDrivers } from './drivers.js';
+import { loadPolicyFile } from './policy-file.js';
+
+/** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
+export interface HostPorts {
+  mode: HealthReport['mode'];
+  bus: EventBus;
+  deadLetters: DeadLetterQueue;
+  store: EventStore;
+  audit: AuditLog;
+  state: StateStore;
+  context: ContextStore;
+  authenticator: Authenticator;
+  clock: Clock;
+  logger: Logger;
+  /** The host's own checks for `GET /api/health` (is the store reachable?). */
+  healthChecks(): Promise<HealthReport['checks']>;
+  /** Resolves when stored events may have changed (wakes live streams) or after `maxWaitMs`. */
+  waitForChanges(maxWaitMs: number, signal: AbortSignal): Promise<void>;
+  /** Messages waiting, for the queue-depth gauge, where the bus can tell cheaply. */
+  queueDepth?: () => Promise<number>;
+  /** Bus and store commit in one transaction (the embedded default): see IngressDeps.sharedCommit. */
+  sharedCommit?: boolean;
+}
+
+export interface Core {
+  api: Api;
+  processor: EventProcessor;
+  registry: DriverRegistry;
+  security: SecuritySystem;
+  metrics: KernelMetrics;
+  workspace: ContextWorkspace;
+  /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
+  start(): Promise<void>;
+  /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
+  close(): Promise<void>;
+}
+
+/** Builds the shared system. Throws if a driver module or the project file is bad (nothing is left open). */
+export async function composeCore(config: Config, host: HostPorts): Promise<Core> {
+  const { clock, logger } = host;
+  const metrics = new KernelMetrics(host.queueDepth);
+  const security = createSecuritySystem(host.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
+  const workspace = new ContextWorkspace(host.context, host.state, () => clock.now());
+  const registry = await loadDrivers(config.configFile, { context: host.context, grants: security.grants, workspace });
+  const processor = new EventProcessor({
+    store: host.store,
+    drivers: registry,
+    authorizer: security.authorizer,
+    usage: security.usage,
+    clock,
+    logger,
+    observer: metrics,
+    options: config.processor,
+  });
+  const started = Date.now();
+  const services: ApiServices = {
+    bus: host.bus,
+    deadLetters: host.deadLetters,
+    store: host.store,
+    audit: host.audit,
+    clock,
+    logger,
+    authenticator: host.authenticator,
+    metrics,
+    drivers: () =>
+      registry.all().map((driver) => ({
+        manifest: driver.manifest,
+        stats: { ...(processor.runners.get(driver.manifest.id)?.stats ?? { invocations: 0, failures: 0, timeouts: 0, inFlight: 0 }) },
+      })),
+    health: async () => {
+      const checks = await host.healthChecks();
+      const ok = Object.values(checks).every((check) => check.ok);
+      return { status: ok ? 'ok' : 'degraded', mode: host.mode, version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), checks };
+    },
+    waitForChanges: host.waitForChanges,
+    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize, maxContextDocumentBytes: config.context.maxDocumentBytes },
+    security,
+    context: host.context,
+    contextWorkspace: workspace,
+    ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
+  };
+  return {
+    api: createApi(services),
+    processor,
+    registry,
+    security,
+    metrics,
+    workspace,
+    async start() {
+      await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
+      await registry.initAll();
+    },
+    async close() {
+      processor.stop();
+      await registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
+      await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
+    },
+  };
+}
+
+/** A health check that runs `probe` and reports its error instead of throwing. */
+export async function probeCheck(probe: () => Promise<string | undefined>): Promise<{ ok: boolean; detail?: string }> {
+  try {
+    const detail = await probe();
+    return detail === undefined ? { ok: true } : { ok: true, detail };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message };
+  }
+}

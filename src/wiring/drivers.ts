@@ -1,0 +1,26 @@
+/** The drivers every deployment runs: the built-ins, then the user's modules from the project file. */
+import { createContextDriver } from '../drivers/context/index.js';
+import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from '../drivers/index.js';
+import type { ContextWorkspace } from '../kernel/context/workspace.js';
+import type { Driver } from '../kernel/index.js';
+import type { ContextStore } from '../kernel/ports/context.js';
+import type { GrantStore } from '../security/index.js';
+
+/** What the built-in drivers need from the deployment's stores. */
+export interface BuiltInDriverDeps {
+  context: ContextStore;
+  grants: GrantStore;
+  workspace: ContextWorkspace;
+}
+
+/** The built-in drivers every deployment has. */
+export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
+  return [createPingDriver(), createContextDriver({ store: deps.context, grants: deps.grants, workspace: deps.workspace })];
+}
+
+/** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`). */
+export async function loadDrivers(projectFile: string, deps: BuiltInDriverDeps): Promise<DriverRegistry> {
+  const project = readProjectFile(projectFile);
+  const userDrivers = await loadDriverModules(project.drivers, project.baseDir);
+  return createDriverRegistry([...builtInDrivers(deps), ...userDrivers]);
+}

@@ -1,0 +1,4 @@
+/** The host-neutral core. Each host composes its own ports around it (src/hosts/). */
+export { composeCore, probeCheck, type Core, type HostPorts } from './core.js';
+export { builtInDrivers, loadDrivers, type BuiltInDriverDeps } from './drivers.js';
+export { loadPolicyFile } from './policy-file.js';
