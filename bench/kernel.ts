@@ -9,7 +9,6 @@ import { MemoryAuditLog, MemoryEventStore, MemoryStateStore } from '../src/adapt
 import { createDriverRegistry } from '../src/drivers/index.js';
 import {
   EventProcessor,
-  KernelMetrics,
   applyOutcome,
   matchesType,
   systemClock,
@@ -20,6 +19,7 @@ import {
   type OutcomeTargets,
 } from '../src/kernel/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DEFAULT_POLICIES, type SecuritySystem } from '../src/security/index.js';
+import { PrometheusMetrics } from '../src/metrics/index.js';
 import { benchDrivers, buildEnvelopes, INPUT_TYPES } from './kernel-workload.js';
 import { percentiles, row, runPool, type BenchRow } from './stats.js';
 
@@ -55,7 +55,7 @@ function kernel(drivers: readonly Driver[], security?: SecuritySystem): { proces
     ...(security && { usage: security.usage }),
     clock: systemClock,
     logger,
-    observer: new KernelMetrics(),
+    observer: new PrometheusMetrics(),
   });
   return { processor, targets: { bus: new CountingBus(), store, audit: new MemoryAuditLog() } };
 }
@@ -159,7 +159,7 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
       target: { of: 'value', op: '>=', threshold: 50_000 },
       note:
         `${events} events in ${rounds.length} rounds of ${ROUND}, 1 output each, settled into the in-memory store + audit log, ` +
-        `KernelMetrics observer; ${Math.round(perCpuSecond)} events per CPU-second (all threads, GC helpers included)`,
+        `PrometheusMetrics observer; ${Math.round(perCpuSecond)} events per CPU-second (all threads, GC helpers included)`,
     }),
     row({ bench: 'kernel', name: 'kernel / bare loop', value: rate, unit: 'events/s', baseline: bareBaseline, target: { of: 'ratio', op: '>=', threshold: 0.25 } }),
     row({

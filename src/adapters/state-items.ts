@@ -5,9 +5,7 @@
  * and prefix ranges.
  */
 import { randomUUID } from 'node:crypto';
-import { USER_ID } from '../kernel/envelope.js';
-import { KernelError } from '../kernel/errors.js';
-import type { PutOptions } from '../kernel/ports/state.js';
+import { KernelError, type PutOptions, USER_ID } from '../kernel/index.js';
 
 /** Letters, digits and `_.-`: kinds are names the code chooses, never user input. */
 const KIND = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -8,6 +8,7 @@ export {
   DEFAULT_API_LIMITS,
   type Api,
   type ApiLimits,
+  type ApiMetrics,
   type ApiRequest,
   type ApiResponse,
   type ApiServices,

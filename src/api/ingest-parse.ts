@@ -4,7 +4,7 @@
  * unsupported_media_type, payload_too_large) naming every offending field. All events of a
  * request are validated before any is returned, so a bad one means none is stored or queued.
  */
-import { KernelError, type Envelope } from '../kernel/index.js';
+import { type Envelope, KernelError } from '../kernel/index.js';
 import { decodeUtf8, isJsonMediaType, parseJson, parseMediaType, requireUtf8, type MediaType } from './body.js';
 import { cloudEventSchema, plainEventSchema, toEnvelope, unknownAttributeReason, type IngestStamp } from './ingest-schemas.js';
 import type { ValidationIssue } from './problem.js';

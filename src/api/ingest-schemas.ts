@@ -4,7 +4,7 @@
  * an id, type, source or time that the bus or the store would later refuse.
  */
 import { z } from 'zod';
-import { envelopeSchema, KernelError, type Envelope } from '../kernel/index.js';
+import { type Envelope, envelopeSchema, KernelError } from '../kernel/index.js';
 
 const field = envelopeSchema.shape;
 

@@ -3,9 +3,8 @@
  * (node:http) and the Azure Functions registrations each adapt their own request/response
  * types to them, so both serve exactly the same behaviour.
  */
-import type { AuditLog, Clock, DeadLetterQueue, EventBus, EventStore, KernelMetrics, Logger, DriverManifest, DriverStats } from '../kernel/index.js';
-import type { ContextWorkspace } from '../kernel/context/workspace.js';
-import type { ContextStore } from '../kernel/ports/context.js';
+import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStats, EventBus, EventStore, Logger } from '../kernel/index.js';
+import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -45,6 +44,12 @@ export interface HealthReport {
   checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
+/** What the API reports and serves of the process's metrics (`GET /api/metrics`). */
+export interface ApiMetrics {
+  eventIngested(type: string): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
 /** Everything the handlers need, provided by the core every host composes (src/wiring/core.ts). */
 export interface ApiServices {
   bus: EventBus;
@@ -55,7 +60,7 @@ export interface ApiServices {
   clock: Clock;
   logger: Logger;
   authenticator: Authenticator;
-  metrics: KernelMetrics;
+  metrics: ApiMetrics;
   drivers(): DriverStatus[];
   health(): Promise<HealthReport>;
   /** Resolves when stored events may have changed (wakes SSE streams early) or after `maxWaitMs`. */

@@ -3,7 +3,7 @@
  * in) and a `handle` function. Built-in drivers and user modules use the same call.
  */
 import { z } from 'zod';
-import { KernelError, driverManifestSchema, type Driver, type DriverManifestInput } from '../kernel/index.js';
+import { type Driver, type DriverManifestInput, driverManifestSchema, KernelError } from '../kernel/index.js';
 
 export interface DriverDefinition {
   manifest: DriverManifestInput;

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { KernelError, toKernelError, type Driver } from '../kernel/index.js';
+import { type Driver, KernelError, toKernelError } from '../kernel/index.js';
 import { defineDriver, type DriverDefinition } from './define-driver.js';
 
 export interface DriverModuleSpec {

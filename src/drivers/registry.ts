@@ -2,7 +2,7 @@
  * The driver registry: created once from a list of drivers, frozen, answers "who handles this
  * type". Duplicate ids are rejected; routing results are cached per type.
  */
-import { KernelError, matchesType, type Driver, type DriverDirectory } from '../kernel/index.js';
+import { type Driver, type DriverDirectory, KernelError, matchesType } from '../kernel/index.js';
 
 export interface DriverRegistry extends DriverDirectory {
   get(id: string): Driver | undefined;

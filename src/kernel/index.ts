@@ -1,3 +1,8 @@
+/**
+ * The kernel's one face: code outside src/kernel imports it from here (or from the sub-folders'
+ * own index: ports, processor, context). The kernel imports no adapter, driver, API, security
+ * module or Azure SDK (lint rules in eslint.config.js).
+ */
 export {
   auditEntrySchema,
   auditKindSchema,
@@ -51,33 +56,7 @@ export {
 export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
 export { approvalId, childEventId, contentDigest, deliveryKey, eventDigest, newEventId } from './ids.js';
 export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
-export { KernelMetrics } from './metrics.js';
-export type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from './ports/bus.js';
-export { isoNow, systemClock, type Clock } from './ports/clock.js';
-export type { LogFn, Logger } from './ports/logger.js';
-export type { ChangePage, EventQuery, EventStore } from './ports/store.js';
-export {
-  DEFAULT_CONTEXT_LIMITS,
-  type ContextEntry,
-  type ContextKind,
-  type ContextLimits,
-  type ContextStore,
-  type ContextSummary,
-  type ContextVersion,
-  type ContextWrite,
-  type ContextWriteOptions,
-  type SearchHit,
-} from './ports/context.js';
-export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateListOptions, type StateStore } from './ports/state.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
-export type { UsageDelta, UsageRecorder, UsageSnapshot } from './ports/usage.js';
-export { applyOutcome, publishEmissions, type OutcomeTargets } from './processor/apply.js';
-export type { Authorization, Authorizer } from './processor/authorize.js';
-export type { Emission, Outcome } from './processor/outcome.js';
-export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from './processor/handle-triggered.js';
-export { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './processor/options.js';
-export { EventProcessor, type DeliveryInfo, type ProcessorDeps, type ProcessorObserver } from './processor/processor.js';
-export type { DriverStats } from './processor/run-driver.js';
 export {
   FINAL_STATUSES,
   decisionSchema,
@@ -95,3 +74,56 @@ export {
 } from './records.js';
 export { isValidTypePattern, matchesAny, matchesType, parseTypeFilter } from './type-pattern.js';
 export { QueueWorker, type WorkerOptions } from './worker.js';
+export {
+  isoNow,
+  systemClock,
+  DEFAULT_CONTEXT_LIMITS,
+  GLOBAL_PARTITION,
+  type DeadLetter,
+  type DeadLetterQueue,
+  type Delivery,
+  type EventBus,
+  type PublishOptions,
+  type QueueConsumer,
+  type Clock,
+  type LogFn,
+  type Logger,
+  type ChangePage,
+  type EventQuery,
+  type EventStore,
+  type ContextEntry,
+  type ContextKind,
+  type ContextLimits,
+  type ContextStore,
+  type ContextSummary,
+  type ContextVersion,
+  type ContextWrite,
+  type ContextWriteOptions,
+  type SearchHit,
+  type PutOptions,
+  type StateItem,
+  type StateListOptions,
+  type StateStore,
+  type UsageDelta,
+  type UsageRecorder,
+  type UsageSnapshot,
+} from './ports/index.js';
+export {
+  applyOutcome,
+  publishEmissions,
+  handleTriggeredMessage,
+  DEFAULT_PROCESSOR_OPTIONS,
+  EventProcessor,
+  type OutcomeTargets,
+  type Authorization,
+  type Authorizer,
+  type Emission,
+  type Outcome,
+  type RetryScheduler,
+  type TriggeredDeps,
+  type ProcessorOptions,
+  type DeliveryInfo,
+  type ProcessorDeps,
+  type ProcessorObserver,
+  type DriverStats,
+} from './processor/index.js';

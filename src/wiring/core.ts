@@ -6,10 +6,9 @@
 import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from '../api/index.js';
 import type { Config } from '../config.js';
 import type { DriverRegistry } from '../drivers/index.js';
-import { ContextWorkspace } from '../kernel/context/workspace.js';
-import { EventProcessor, KernelMetrics, type AuditLog, type Clock, type DeadLetterQueue, type EventBus, type EventStore, type Logger } from '../kernel/index.js';
-import type { ContextStore } from '../kernel/ports/context.js';
-import type { StateStore } from '../kernel/ports/state.js';
+import { ContextWorkspace } from '../kernel/context/index.js';
+import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
+import { PrometheusMetrics } from '../metrics/index.js';
 import { createSecuritySystem, installGlobalPolicies, type Authenticator, type SecuritySystem } from '../security/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
@@ -42,7 +41,7 @@ export interface Core {
   processor: EventProcessor;
   registry: DriverRegistry;
   security: SecuritySystem;
-  metrics: KernelMetrics;
+  metrics: PrometheusMetrics;
   workspace: ContextWorkspace;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
@@ -53,7 +52,7 @@ export interface Core {
 /** Builds the shared system. Throws if a driver module or the project file is bad (nothing is left open). */
 export async function composeCore(config: Config, host: HostPorts): Promise<Core> {
   const { clock, logger } = host;
-  const metrics = new KernelMetrics(host.queueDepth);
+  const metrics = new PrometheusMetrics(host.queueDepth);
   const security = createSecuritySystem(host.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
   const workspace = new ContextWorkspace(host.context, host.state, () => clock.now());
   const registry = await loadDrivers(config.configFile, { context: host.context, grants: security.grants, workspace });

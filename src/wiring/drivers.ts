@@ -1,9 +1,8 @@
 /** The drivers every deployment runs: the built-ins, then the user's modules from the project file. */
 import { createContextDriver } from '../drivers/context/index.js';
 import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from '../drivers/index.js';
-import type { ContextWorkspace } from '../kernel/context/workspace.js';
-import type { Driver } from '../kernel/index.js';
-import type { ContextStore } from '../kernel/ports/context.js';
+import type { ContextWorkspace } from '../kernel/context/index.js';
+import type { ContextStore, Driver } from '../kernel/index.js';
 import type { GrantStore } from '../security/index.js';
 
 /** What the built-in drivers need from the deployment's stores. */

@@ -7,7 +7,8 @@ import { ContextWorkspace } from '../../src/kernel/context/workspace.js';
 import type { ContextLimits } from '../../src/kernel/ports/context.js';
 import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
-import { EventProcessor, KernelError, KernelMetrics, type Driver } from '../../src/kernel/index.js';
+import { EventProcessor, KernelError, type Driver } from '../../src/kernel/index.js';
+import { PrometheusMetrics } from '../../src/metrics/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
@@ -27,7 +28,7 @@ export function apiFixture(options: FixtureOptions = {}) {
   const queue = new MemoryQueue({ clock });
   queue.bindStore(store, audit);
   const secret = new Uint8Array(randomBytes(32));
-  const metrics = new KernelMetrics();
+  const metrics = new PrometheusMetrics();
   const changes = new WorkSignal();
   const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
   const services: ApiServices = {

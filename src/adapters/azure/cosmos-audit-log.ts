@@ -22,9 +22,7 @@
  * redelivered event gets a new decision with a new entry id.
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import { chainEntry, type ChainHead } from '../../kernel/audit-chain.js';
-import type { AuditDraft, AuditEntry, AuditLog } from '../../kernel/audit.js';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
+import { type AuditDraft, type AuditEntry, type AuditLog, chainEntry, type ChainHead, isKernelError, KernelError } from '../../kernel/index.js';
 import { auditDocument, forEachLimited, parseAuditDocument } from './cosmos-documents.js';
 import { cosmosCall } from './cosmos-errors.js';
 import { ChainHeads, type CachedChain } from './cosmos-chain-heads.js';

@@ -5,7 +5,7 @@
  * forgotten, and a forgotten user's next append reads the head again. A stale head is harmless:
  * the create at its next seq fails with 409 and the log catches up.
  */
-import type { ChainHead } from '../../kernel/audit-chain.js';
+import type { ChainHead } from '../../kernel/index.js';
 
 /** Entry ids remembered per user. */
 const RECENT_IDS = 256;

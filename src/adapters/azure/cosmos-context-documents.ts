@@ -27,9 +27,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { FOLDER_CONTENT_TYPE, isJsonContentType, nameOf, parentOf } from '../../kernel/context/entries.js';
-import { KernelError } from '../../kernel/errors.js';
-import type { ContextEntry, ContextSummary, ContextVersion } from '../../kernel/ports/context.js';
+import { FOLDER_CONTENT_TYPE, isJsonContentType, nameOf, parentOf } from '../../kernel/context/index.js';
+import { type ContextEntry, type ContextSummary, type ContextVersion, KernelError } from '../../kernel/index.js';
 
 const MAX_ENCODED_ID = 200;
 

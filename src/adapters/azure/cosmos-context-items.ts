@@ -5,8 +5,8 @@
  * `cosmosCall`; callers branch on KernelError codes.
  */
 import type { Container, ItemDefinition, SqlParameter } from '@azure/cosmos';
-import { foldersAbove } from '../../kernel/context/entries.js';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
+import { foldersAbove } from '../../kernel/context/index.js';
+import { isKernelError, KernelError } from '../../kernel/index.js';
 import { ENTRY_TYPE, entryId, folderItem, parseEntry, type StoredEntry } from './cosmos-context-documents.js';
 import { cosmosCall } from './cosmos-errors.js';
 

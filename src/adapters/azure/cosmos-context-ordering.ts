@@ -23,10 +23,8 @@
  * other stores do (see cosmos-context-query.ts). If it did not, the rows before a boundary value
  * could differ for such strings.
  */
-import { KernelError } from '../../kernel/errors.js';
-import { entryComparator, fieldValue } from '../../kernel/context/match.js';
-import type { ContextQuery } from '../../kernel/context/query.js';
-import { isBuiltInField } from '../../kernel/context/query-fields.js';
+import { KernelError } from '../../kernel/index.js';
+import { type ContextQuery, entryComparator, fieldValue, isBuiltInField } from '../../kernel/context/index.js';
 import { toSummary, type StoredSummary } from './cosmos-context-documents.js';
 import { compileEquals, compileSortField, compileTypeClass, type ParameterList, type TypeClass } from './cosmos-context-query.js';
 

@@ -34,8 +34,8 @@
  * U+E000-U+FFFF; real Cosmos's order can only be checked against a live account.
  */
 import type { SqlParameter } from '@azure/cosmos';
-import { KernelError } from '../../kernel/errors.js';
-import { FIELD_PATH, MAX_CONDITION_DEPTH, type Condition, type Scalar } from '../../kernel/context/query.js';
+import { KernelError } from '../../kernel/index.js';
+import { type Condition, FIELD_PATH, MAX_CONDITION_DEPTH, type Scalar } from '../../kernel/context/index.js';
 
 /** Parameters per query; a query needing more is refused (the AST's own bounds allow far more). */
 export const MAX_QUERY_PARAMETERS = 2000;

@@ -4,16 +4,13 @@
  * cosmos-context-search.ts). Everything stays in one user's partition; every value is a
  * parameter.
  */
-import { ROOT, nameOf } from '../../kernel/context/entries.js';
-import type { ContextQuery } from '../../kernel/context/query.js';
-import { foldWord, indexedText, searchWords } from '../../kernel/context/search-text.js';
-import { KernelError } from '../../kernel/errors.js';
-import type { ContextSummary, SearchHit } from '../../kernel/ports/context.js';
+import { type ContextQuery, foldWord, indexedText, nameOf, ROOT, searchSnippet } from '../../kernel/context/index.js';
+import { type ContextSummary, KernelError, type SearchHit } from '../../kernel/index.js';
 import { ENTRY_TYPE, SUMMARY_FIELDS, bodyOf, parseEntry, parseSummary, toSummary, type StoredSummary } from './cosmos-context-documents.js';
 import type { ContextItems } from './cosmos-context-items.js';
 import { orderedSummaries, type SummarySource } from './cosmos-context-ordering.js';
 import { ParameterList, compileCondition } from './cosmos-context-query.js';
-import { rank, searchTerm, snippet, type Candidate, type CorpusStats } from './cosmos-context-search.js';
+import { rank, searchTerm, type Candidate, type CorpusStats } from './cosmos-context-search.js';
 
 /** Ids per ARRAY_CONTAINS query, as in the other Cosmos adapters. */
 const IDS_PER_QUERY = 256;
@@ -41,8 +38,9 @@ export async function queryEntries(items: ContextItems, userId: string, query: C
 }
 
 /** Documents having every word of `text`, best first. */
-export async function searchEntries(items: ContextItems, userId: string, text: string, options: { prefix: string; limit: number; candidates: number }): Promise<SearchHit[]> {
-  const words = [...new Set(searchWords(text).map(foldWord))];
+/** `searched`: the searcher's words (contextArguments.search). */
+export async function searchEntries(items: ContextItems, userId: string, searched: readonly string[], options: { prefix: string; limit: number; candidates: number }): Promise<SearchHit[]> {
+  const words = [...new Set(searched.map(foldWord))];
   const parameters = new ParameterList();
   const terms = words.map((word) => parameters.add(searchTerm(word)));
   const matching = terms.map((term) => `CONTAINS(c.text, ${term})`);
@@ -98,7 +96,7 @@ async function snippetsOf(items: ContextItems, userId: string, hits: readonly St
     for (const row of rows) {
       const entry = parseEntry(row);
       const body = bodyOf(entry.content, entry);
-      const excerpt = snippet(indexedText(nameOf(entry.path), body.content, body.json, body.metadata), words);
+      const excerpt = searchSnippet(indexedText(nameOf(entry.path), body.content, body.json, body.metadata), words);
       if (excerpt !== undefined) snippets.set(entry.id, excerpt);
     }
   }

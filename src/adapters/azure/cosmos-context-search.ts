@@ -22,16 +22,12 @@
  * protocol server implements neither function, so that path cannot be tested here and is not
  * the default; the scores would also differ from the other stores'.
  */
-import { compareCodePoints, nameOf } from '../../kernel/context/entries.js';
-import { SEARCH_WEIGHTS, SNIPPET_WORDS, foldWord, indexedText, wordSpans, wordsOf, type IndexedText } from '../../kernel/context/search-text.js';
+import { bm25, compareCodePoints, foldWord, indexedText, nameOf, SEARCH_WEIGHTS, wordsOf } from '../../kernel/context/index.js';
 import type { DocumentBody } from './cosmos-context-documents.js';
 
 /** UTF-8 bytes of `text` kept per document. */
 export const MAX_TEXT_BYTES = 256 * 1024;
 const SEPARATOR = ' | ';
-/** bm25 parameters, as FTS5 and the memory store use them. */
-const K1 = 1.2;
-const B = 0.75;
 const FIELDS = ['name', 'meta', 'body'] as const;
 
 type Field = (typeof FIELDS)[number];
@@ -82,12 +78,8 @@ export interface Candidate<T> {
 
 /** bm25 of each candidate for `words` (folded), best first, ties by path. */
 export function rank<T extends { path: string }>(candidates: ReadonlyArray<Candidate<T>>, words: readonly string[], stats: CorpusStats): Array<{ item: T; score: number }> {
-  const averageLength = stats.documents === 0 ? 1 : Math.max(stats.totalWords / stats.documents, 1e-9);
-  const idf = new Map(words.map((word) => {
-    const having = stats.having.get(word) ?? 0;
-    const value = Math.log((stats.documents - having + 0.5) / (having + 0.5));
-    return [word, value > 0 ? value : 1e-6];
-  }));
+  const averageLength = bm25.averageLength(stats.documents, stats.totalWords);
+  const idf = new Map(words.map((word) => [word, bm25.idf(stats.documents, stats.having.get(word) ?? 0)]));
   return candidates
     .map(({ item, text, words: length }) => {
       const sections = sectionsOf(text);
@@ -95,27 +87,9 @@ export function rank<T extends { path: string }>(candidates: ReadonlyArray<Candi
       for (const word of words) {
         let weighted = 0;
         for (const field of FIELDS) weighted += SEARCH_WEIGHTS[field] * sections[field].filter((each) => each === word).length;
-        score += (idf.get(word) ?? 0) * ((weighted * (K1 + 1)) / (weighted + K1 * (1 - B + (B * length) / averageLength)));
+        score += bm25.term(idf.get(word) ?? 0, weighted, length, averageLength);
       }
       return { item, score };
     })
     .sort((a, b) => b.score - a.score || compareCodePoints(a.item.path, b.item.path));
-}
-
-/** About SNIPPET_WORDS words of the field with the most search words, from just before the first match (as the memory store cuts it). */
-export function snippet(text: IndexedText, words: ReadonlySet<string>): string | undefined {
-  let best: keyof IndexedText | undefined;
-  let bestCount = 0;
-  for (const field of ['name', 'body', 'meta'] as const) {
-    const count = new Set(wordsOf(text[field]).filter((word) => words.has(word))).size;
-    if (count > bestCount) [best, bestCount] = [field, count];
-  }
-  if (best === undefined) return undefined;
-  const source = text[best];
-  const spans = wordSpans(source);
-  const first = Math.max(0, spans.findIndex((span) => words.has(span.word)) - 2);
-  const last = Math.min(spans.length, first + SNIPPET_WORDS) - 1;
-  const start = spans[first]?.start ?? 0;
-  const end = spans[last]?.end ?? source.length;
-  return `${first > 0 ? '…' : ''}${source.slice(start, end)}${last < spans.length - 1 ? '…' : ''}`;
 }

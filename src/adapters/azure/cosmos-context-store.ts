@@ -19,22 +19,8 @@
  * for what a crash in the middle leaves and how running the operation again converges.
  */
 import type { Container } from '@azure/cosmos';
-import { ROOT, checkLimit, checkPath, checkUser, checkWriteOptions, invalid, nameOf, prepareWrite, readContent, resolveLimits, rootEntry } from '../../kernel/context/entries.js';
-import { checkContextQuery } from '../../kernel/context/match.js';
-import { MAX_QUERY_LIMIT, type ContextQuery } from '../../kernel/context/query.js';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import {
-  DEFAULT_CONTEXT_LIMITS,
-  type ContextEntry,
-  type ContextLimits,
-  type ContextStore,
-  type ContextSummary,
-  type ContextVersion,
-  type ContextWrite,
-  type ContextWriteOptions,
-  type SearchHit,
-} from '../../kernel/ports/context.js';
+import { checkLimit, contextArguments, type ContextQuery, nameOf, prepareWrite, readContent, resolveLimits, ROOT, rootEntry } from '../../kernel/context/index.js';
+import { type Clock, type ContextEntry, type ContextLimits, type ContextStore, type ContextSummary, type ContextVersion, type ContextWrite, type ContextWriteOptions, DEFAULT_CONTEXT_LIMITS, isKernelError, KernelError, type SearchHit, systemClock } from '../../kernel/index.js';
 import {
   ENTRY_TYPE,
   SUMMARY_FIELDS,
@@ -84,24 +70,20 @@ export class CosmosContextStore implements ContextStore {
   }
 
   async get(userId: string, path: string): Promise<ContextEntry | undefined> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return rootEntry();
+    if (contextArguments.read(userId, path)) return rootEntry();
     const stored = await this.#items.read(userId, path);
     return stored && toEntry(stored);
   }
 
   async put(userId: string, path: string, write: ContextWrite, options?: ContextWriteOptions): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(path);
-    checkWriteOptions(options);
+    contextArguments.put(userId, path, options);
     const prepared = prepareWrite(write, this.#limits);
     const body: DocumentBody = { ...prepared, content: readContent(prepared.stored, prepared.contentType) };
     return this.#write(userId, path, options, true, () => body);
   }
 
   async makeFolder(userId: string, path: string): Promise<ContextEntry> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return rootEntry();
+    if (contextArguments.read(userId, path)) return rootEntry();
     for (let round = 1; round <= MAX_WRITE_ROUNDS; round += 1) {
       const current = await this.#items.read(userId, path);
       if (current?.kind === 'document') throw new KernelError('conflict', `${path} is a document`);
@@ -119,9 +101,7 @@ export class CosmosContextStore implements ContextStore {
   }
 
   async delete(userId: string, path: string, options: { ifMatch?: string; recursive?: boolean } = {}): Promise<number> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) invalid('the root folder cannot be deleted');
-    checkWriteOptions({ ...(options.ifMatch !== undefined && { ifMatch: options.ifMatch }) });
+    contextArguments.delete(userId, path, options);
     for (let round = 1; round <= MAX_WRITE_ROUNDS; round += 1) {
       const current = await this.#items.read(userId, path);
       if (!current) throw new KernelError('not_found', `${path} does not exist`);
@@ -141,9 +121,7 @@ export class CosmosContextStore implements ContextStore {
   }
 
   async list(userId: string, folder: string, options: { limit: number; cursor?: string }): Promise<{ entries: ContextSummary[]; next?: string }> {
-    checkUser(userId);
-    checkPath(folder);
-    const limit = checkLimit(options.limit, MAX_QUERY_LIMIT);
+    const limit = contextArguments.list(userId, folder, options);
     if (folder !== ROOT) {
       const current = await this.#items.read(userId, folder);
       if (!current) throw new KernelError('not_found', `${folder} does not exist`);
@@ -159,16 +137,12 @@ export class CosmosContextStore implements ContextStore {
   }
 
   async move(userId: string, from: string, to: string, options: { ifMatch?: string } = {}): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(from);
-    checkPath(to);
-    checkWriteOptions(options);
+    contextArguments.move(userId, from, to, options);
     return moveTree(this.#items, userId, from, to, options, () => this.#now());
   }
 
   async versions(userId: string, path: string): Promise<ContextVersion[]> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return [];
+    if (contextArguments.read(userId, path)) return [];
     const current = await this.#items.read(userId, path);
     if (!current) throw new KernelError('not_found', `${path} does not exist`);
     if (current.kind === 'folder' || this.#limits.versionsKept === 0) return [];
@@ -183,10 +157,7 @@ export class CosmosContextStore implements ContextStore {
   }
 
   async restore(userId: string, path: string, version: number, options: { ifMatch?: string } = {}): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(path);
-    checkWriteOptions(options);
-    if (!Number.isSafeInteger(version) || version < 1) invalid('version must be a positive integer');
+    contextArguments.restore(userId, path, version, options);
     return this.#write(userId, path, options, false, async (current) => {
       if (!current) throw new KernelError('not_found', `${path} does not exist`);
       if (current.version === version) return bodyOf(current.content, current);
@@ -199,17 +170,13 @@ export class CosmosContextStore implements ContextStore {
   }
 
   async query(userId: string, query: ContextQuery): Promise<ContextSummary[]> {
-    checkUser(userId);
-    const checked = checkContextQuery(query);
-    checkPath(checked.prefix);
+    const checked = contextArguments.query(userId, query);
     return queryEntries(this.#items, userId, checked);
   }
 
   async search(userId: string, text: string, options: { prefix?: string; limit: number }): Promise<SearchHit[]> {
-    checkUser(userId);
-    const prefix = checkPath(options.prefix ?? ROOT);
-    const limit = checkLimit(options.limit, MAX_QUERY_LIMIT);
-    return searchEntries(this.#items, userId, text, { prefix, limit, candidates: this.#searchCandidates });
+    const { words, prefix, limit } = contextArguments.search(userId, text, options);
+    return searchEntries(this.#items, userId, words, { prefix, limit, candidates: this.#searchCandidates });
   }
 
   /**

@@ -36,9 +36,7 @@
  * its deletion in step 4 is re-copied, but one after S was deleted creates S anew (the caller
  * wrote to a path that had been moved away).
  */
-import { ROOT, invalid, isWithin } from '../../kernel/context/entries.js';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
-import type { ContextEntry } from '../../kernel/ports/context.js';
+import { type ContextEntry, isKernelError, KernelError } from '../../kernel/index.js';
 import { ENTRY_TYPE, VERSION_TYPE, bodyOf, entryId, parseEntry, relocate, toEntry, type StoredEntry } from './cosmos-context-documents.js';
 import { checkPreconditions, withoutSystemProperties, type ContextItems, type RawItem } from './cosmos-context-items.js';
 import { documentSearchFields } from './cosmos-context-search.js';
@@ -80,9 +78,8 @@ export async function deleteVersions(items: ContextItems, userId: string, path: 
   await inParallel(found as Array<{ id: string }>, (item) => items.remove(userId, item.id));
 }
 
+/** `from` and `to` as contextArguments.move checked them. */
 export async function moveTree(items: ContextItems, userId: string, from: string, to: string, options: { ifMatch?: string }, now: () => string): Promise<ContextEntry> {
-  if (from === ROOT || to === ROOT) invalid('the root folder cannot be moved or replaced');
-  if (isWithin(to, from)) invalid(`cannot move ${from} into itself (${to})`);
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
     const sourceRaw = await items.readRaw(userId, entryId(from));
     const source = sourceRaw && parseEntry(sourceRaw, from);

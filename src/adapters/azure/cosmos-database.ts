@@ -29,7 +29,7 @@
  * but ignores them.
  */
 import type { Container, ContainerDefinition, ContainerResponse, CosmosClient, Database, IndexingPolicy } from '@azure/cosmos';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
+import { isKernelError, KernelError } from '../../kernel/index.js';
 import { CosmosAuditLog } from './cosmos-audit-log.js';
 import { CosmosContextStore, type CosmosContextStoreOptions } from './cosmos-context-store.js';
 import { cosmosCall } from './cosmos-errors.js';

@@ -9,9 +9,7 @@
  * fields are removed and the rest is parsed with the kernel's schema, so a document that no
  * longer matches is reported as corruption rather than passed on.
  */
-import { auditEntrySchema, type AuditEntry } from '../../kernel/audit.js';
-import { KernelError } from '../../kernel/errors.js';
-import { eventRecordSchema, type EventRecord } from '../../kernel/records.js';
+import { type AuditEntry, auditEntrySchema, type EventRecord, eventRecordSchema, KernelError } from '../../kernel/index.js';
 
 export type EventDocument = EventRecord & { changeKey: string };
 export type AuditDocument = Omit<AuditEntry, 'id'> & { id: string; entryId: string };

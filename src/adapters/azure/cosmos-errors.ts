@@ -7,7 +7,7 @@
  * this file is what was left after its retry policy gave up, so the retry decision here is for
  * the caller's caller (the bus redelivers a message whose handler threw a retryable error).
  */
-import { KernelError, type KernelErrorCode } from '../../kernel/errors.js';
+import { KernelError, type KernelErrorCode } from '../../kernel/index.js';
 
 /** The parts of the SDK's ErrorResponse (and core-rest-pipeline's RestError) we read. */
 interface CosmosErrorLike {

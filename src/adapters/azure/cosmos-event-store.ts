@@ -17,9 +17,7 @@
  * `insertAccepted` only creates (409 ignored), so an ingest never overwrites anything.
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
-import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
-import { FINAL_STATUSES, type EventRecord } from '../../kernel/records.js';
+import { type ChangePage, type EventQuery, type EventRecord, type EventStore, FINAL_STATUSES, isKernelError, KernelError } from '../../kernel/index.js';
 import { CHANGE_CURSOR, FIRST_KEY, OrderKeys, eventDocument, forEachLimited, parseEventDocument, type EventDocument } from './cosmos-documents.js';
 import { cosmosCall } from './cosmos-errors.js';
 

@@ -12,8 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { KernelError } from '../../kernel/errors.js';
-import type { StateItem } from '../../kernel/ports/state.js';
+import { KernelError, type StateItem } from '../../kernel/index.js';
 
 const MAX_ID_LENGTH = 255;
 

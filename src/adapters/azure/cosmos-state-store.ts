@@ -19,9 +19,7 @@
  * the TTL must be re-set (Cosmos counts it from the last write).
  */
 import type { Container, PatchOperation, SqlParameter } from '@azure/cosmos';
-import { KernelError, isKernelError } from '../../kernel/errors.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import type { PutOptions, StateItem, StateListOptions, StateStore } from '../../kernel/ports/state.js';
+import { type Clock, isKernelError, KernelError, type PutOptions, type StateItem, type StateListOptions, type StateStore, systemClock } from '../../kernel/index.js';
 import {
   applyDeltas,
   checkAddress,

@@ -10,9 +10,7 @@
  * DefaultAzureCredential); this class owns only its sender.
  */
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
-import type { Envelope } from '../../kernel/envelope.js';
-import { KernelError } from '../../kernel/errors.js';
-import type { EventBus, PublishOptions } from '../../kernel/ports/bus.js';
+import { type Envelope, type EventBus, KernelError, type PublishOptions } from '../../kernel/index.js';
 import { toKernelErrorFromServiceBus } from './service-bus-errors.js';
 import { toServiceBusMessage } from './service-bus-message.js';
 

@@ -16,11 +16,7 @@
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
 // The SDK takes sequence numbers as `Long`s of this package (its own dependency, declared here too).
 import Long from 'long';
-import { KernelError } from '../../kernel/errors.js';
-import type { Delivery, QueueConsumer } from '../../kernel/ports/bus.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import { applyOutcome, type OutcomeTargets } from '../../kernel/processor/apply.js';
-import type { Outcome } from '../../kernel/processor/outcome.js';
+import { applyOutcome, type Clock, type Delivery, KernelError, type Outcome, type OutcomeTargets, type QueueConsumer, systemClock } from '../../kernel/index.js';
 import { toKernelErrorFromServiceBus } from './service-bus-errors.js';
 import { RELEASES_PROPERTY, attemptOf, releasesOf, retryCopy } from './service-bus-message.js';
 

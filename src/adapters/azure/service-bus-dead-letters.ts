@@ -5,8 +5,7 @@
  */
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import Long from 'long';
-import { KernelError } from '../../kernel/errors.js';
-import type { DeadLetter, DeadLetterQueue } from '../../kernel/ports/bus.js';
+import { type DeadLetter, type DeadLetterQueue, KernelError } from '../../kernel/index.js';
 import { toKernelErrorFromServiceBus } from './service-bus-errors.js';
 import { ATTEMPT_PROPERTY, RELEASES_PROPERTY } from './service-bus-message.js';
 

@@ -6,7 +6,7 @@
  * as `ServiceBusy`, there is no separate code for it).
  */
 import { isServiceBusError, MessagingError, type ServiceBusErrorCode } from '@azure/service-bus';
-import { KernelError, type KernelErrorCode } from '../../kernel/errors.js';
+import { KernelError, type KernelErrorCode } from '../../kernel/index.js';
 
 /** Service Bus asks clients to back off for about 10 seconds when it reports ServiceBusy. */
 export const SERVICE_BUSY_BACKOFF_MS = 10_000;

@@ -10,9 +10,7 @@
  *   attempt = vextirAttempt (default 1) + earlier deliveries of this message - vextirReleases
  */
 import type { ServiceBusMessage } from '@azure/service-bus';
-import type { Envelope } from '../../kernel/envelope.js';
-import { deliveryKey } from '../../kernel/ids.js';
-import type { DeliveryInfo } from '../../kernel/processor/processor.js';
+import { type DeliveryInfo, deliveryKey, type Envelope } from '../../kernel/index.js';
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 /** Application property: the attempt number of the first delivery of this message. */

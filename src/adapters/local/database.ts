@@ -4,7 +4,7 @@
  * SQLite errors are translated to KernelError here, once.
  */
 import Database from 'better-sqlite3';
-import { KernelError } from '../../kernel/errors.js';
+import { KernelError } from '../../kernel/index.js';
 
 export type SqliteDatabase = Database.Database;
 export type SqliteStatement<Params extends unknown[] = unknown[], Row = unknown> = Database.Statement<Params, Row>;

@@ -3,8 +3,7 @@
  * the audit trail, so the queue's settle can write all three in one transaction; and the state
  * items and the Context Hub, whose writes join the same group commit.
  */
-import type { Clock } from '../../kernel/ports/clock.js';
-import type { ContextLimits } from '../../kernel/ports/context.js';
+import type { Clock, ContextLimits } from '../../kernel/index.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES, type SqliteDatabase } from './database.js';
 import { GroupCommit } from './group-commit.js';

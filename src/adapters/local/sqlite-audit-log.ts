@@ -11,9 +11,7 @@
  * Rows written before the chain existed have chain_seq NULL: `list` still shows them (after the
  * chained ones), `chain` does not.
  */
-import { chainEntryWithText, type ChainHead } from '../../kernel/audit-chain.js';
-import { auditEntrySchema, type AuditDraft, type AuditEntry, type AuditLog } from '../../kernel/audit.js';
-import { KernelError } from '../../kernel/errors.js';
+import { type AuditDraft, type AuditEntry, auditEntrySchema, type AuditLog, chainEntryWithText, type ChainHead, KernelError } from '../../kernel/index.js';
 import { guard, rowLimit, type SqliteDatabase } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 

@@ -9,9 +9,7 @@
  *
  * The same query shape always yields the same SQL text, so the store can cache its statements.
  */
-import type { Condition, ContextQuery, Scalar } from '../../kernel/context/query.js';
-import { ROOT } from '../../kernel/context/entries.js';
-import { jsonPathOf, metadataKeys } from '../../kernel/context/match.js';
+import { type Condition, type ContextQuery, jsonPathOf, metadataKeys, ROOT, type Scalar } from '../../kernel/context/index.js';
 import { prefixUpperBound } from '../state-items.js';
 import { SUBTREE_PATHS, subtreePaths } from './sqlite-context-statements.js';
 

@@ -11,9 +11,8 @@
  * narrows a search to its user. The join on context_entries.user_id checks it again.
  */
 import { createHash } from 'node:crypto';
-import { ROOT } from '../../kernel/context/entries.js';
-import { SEARCH_WEIGHTS, SNIPPET_WORDS, type IndexedText } from '../../kernel/context/search-text.js';
-import type { SearchHit } from '../../kernel/ports/context.js';
+import { type IndexedText, ROOT, SEARCH_WEIGHTS, SNIPPET_WORDS } from '../../kernel/context/index.js';
+import type { SearchHit } from '../../kernel/index.js';
 import type { SqliteDatabase } from './database.js';
 import { SUBTREE_PATHS, SUMMARY_COLUMNS, subtreePaths, toSummary, type SummaryRow } from './sqlite-context-statements.js';
 

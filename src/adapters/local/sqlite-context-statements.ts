@@ -3,8 +3,8 @@
  * and the conversion of its rows to port types. Queries built from a ContextQuery live in
  * sqlite-context-query.ts; the search index in sqlite-context-search.ts.
  */
-import type { ContextEntry, ContextSummary, ContextVersion } from '../../kernel/ports/context.js';
-import { parseMetadata, readContent, subtreeRange } from '../../kernel/context/entries.js';
+import type { ContextEntry, ContextSummary, ContextVersion } from '../../kernel/index.js';
+import { parseMetadata, readContent, subtreeRange } from '../../kernel/context/index.js';
 import type { SqliteDatabase } from './database.js';
 
 /** What a write needs to know about the entry it replaces. */

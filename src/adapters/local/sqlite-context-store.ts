@@ -9,43 +9,8 @@
  * lock from reading the current entry to writing the new one: ETag checks are atomic against
  * this process and any other connection to the file.
  */
-import { KernelError } from '../../kernel/errors.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import {
-  DEFAULT_CONTEXT_LIMITS,
-  type ContextEntry,
-  type ContextLimits,
-  type ContextStore,
-  type ContextSummary,
-  type ContextVersion,
-  type ContextWrite,
-  type ContextWriteOptions,
-  type SearchHit,
-} from '../../kernel/ports/context.js';
-import {
-  FOLDER_CONTENT_TYPE,
-  ROOT,
-  checkLimit,
-  checkPath,
-  checkPreconditions,
-  checkUser,
-  checkWriteOptions,
-  foldersAbove,
-  invalid,
-  isJsonContentType,
-  isWithin,
-  nameOf,
-  newEtag,
-  parentOf,
-  parseMetadata,
-  prepareWrite,
-  readContent,
-  resolveLimits,
-  rootEntry,
-} from '../../kernel/context/entries.js';
-import { checkContextQuery } from '../../kernel/context/match.js';
-import { MAX_QUERY_LIMIT, type ContextQuery } from '../../kernel/context/query.js';
-import { indexedText, searchWords } from '../../kernel/context/search-text.js';
+import { type Clock, type ContextEntry, type ContextLimits, type ContextStore, type ContextSummary, type ContextVersion, type ContextWrite, type ContextWriteOptions, DEFAULT_CONTEXT_LIMITS, KernelError, type SearchHit, systemClock } from '../../kernel/index.js';
+import { checkPreconditions, contextArguments, type ContextQuery, FOLDER_CONTENT_TYPE, foldersAbove, indexedText, isJsonContentType, nameOf, newEtag, parentOf, parseMetadata, prepareWrite, readContent, resolveLimits, ROOT, rootEntry } from '../../kernel/context/index.js';
 import { guard, type SqliteDatabase, type SqliteStatement } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 import { compileQuery } from './sqlite-context-query.js';
@@ -81,16 +46,13 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async get(userId: string, path: string): Promise<ContextEntry | undefined> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return rootEntry();
+    if (contextArguments.read(userId, path)) return rootEntry();
     const row = guard(this.#db, () => this.#s.entry.get(userId, path));
     return row && toEntry(row);
   }
 
   async put(userId: string, path: string, write: ContextWrite, options?: ContextWriteOptions): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(path);
-    checkWriteOptions(options);
+    contextArguments.put(userId, path, options);
     const prepared = prepareWrite(write, this.#limits);
     // Computed now: the caller may change its objects before the group commit runs.
     const text = indexedText(nameOf(path), prepared.json ? write.content : prepared.stored, prepared.json, prepared.metadata);
@@ -117,8 +79,7 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async makeFolder(userId: string, path: string): Promise<ContextEntry> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return rootEntry();
+    if (contextArguments.read(userId, path)) return rootEntry();
     return this.#commits.run(() => {
       const current = this.#s.entry.get(userId, path);
       if (current?.kind === 'document') throw new KernelError('conflict', `${path} is a document`);
@@ -132,9 +93,7 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async delete(userId: string, path: string, options: { ifMatch?: string; recursive?: boolean } = {}): Promise<number> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) invalid('the root folder cannot be deleted');
-    checkWriteOptions({ ...(options.ifMatch !== undefined && { ifMatch: options.ifMatch }) });
+    contextArguments.delete(userId, path, options);
     return this.#commits.run(() => {
       const current = this.#head(userId, path);
       if (!current) throw new KernelError('not_found', `${path} does not exist`);
@@ -150,10 +109,7 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async list(userId: string, folder: string, options: { limit: number; cursor?: string }): Promise<{ entries: ContextSummary[]; next?: string }> {
-    checkUser(userId);
-    checkPath(folder);
-    const limit = checkLimit(options.limit, MAX_QUERY_LIMIT);
-    if (options.cursor !== undefined && typeof options.cursor !== 'string') invalid('cursor must be a name');
+    const limit = contextArguments.list(userId, folder, options);
     const rows = guard(this.#db, () => {
       if (folder !== ROOT) {
         const current = this.#s.head.get(userId, folder);
@@ -169,12 +125,7 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async move(userId: string, from: string, to: string, options: { ifMatch?: string } = {}): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(from);
-    checkPath(to);
-    checkWriteOptions(options);
-    if (from === ROOT || to === ROOT) invalid('the root folder cannot be moved or replaced');
-    if (isWithin(to, from)) invalid(`cannot move ${from} into itself (${to})`);
+    contextArguments.move(userId, from, to, options);
     return this.#commits.run(() => {
       const source = this.#head(userId, from);
       if (!source) throw new KernelError('not_found', `${from} does not exist`);
@@ -196,8 +147,7 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async versions(userId: string, path: string): Promise<ContextVersion[]> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return [];
+    if (contextArguments.read(userId, path)) return [];
     const rows = guard(this.#db, () => {
       const current = this.#s.head.get(userId, path);
       if (!current) throw new KernelError('not_found', `${path} does not exist`);
@@ -207,10 +157,7 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async restore(userId: string, path: string, version: number, options: { ifMatch?: string } = {}): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(path);
-    checkWriteOptions(options);
-    if (!Number.isSafeInteger(version) || version < 1) invalid('version must be a positive integer');
+    contextArguments.restore(userId, path, version, options);
     return this.#commits.run(() => {
       const current = this.#head(userId, path);
       if (!current) throw new KernelError('not_found', `${path} does not exist`);
@@ -233,18 +180,13 @@ export class SqliteContextStore implements ContextStore {
   }
 
   async query(userId: string, query: ContextQuery): Promise<ContextSummary[]> {
-    checkUser(userId);
-    const checked = checkContextQuery(query);
-    checkPath(checked.prefix);
+    const checked = contextArguments.query(userId, query);
     const compiled = compileQuery({ sql: SUMMARY_COLUMNS, params: [] }, userId, checked);
     return guard(this.#db, () => this.#statement(compiled.sql).all(...compiled.params)).map(toSummary);
   }
 
   async search(userId: string, text: string, options: { prefix?: string; limit: number }): Promise<SearchHit[]> {
-    checkUser(userId);
-    const words = searchWords(text);
-    const prefix = checkPath(options.prefix ?? ROOT);
-    const limit = checkLimit(options.limit, MAX_QUERY_LIMIT);
+    const { words, prefix, limit } = contextArguments.search(userId, text, options);
     return guard(this.#db, () => this.#index.search(userId, words, prefix, limit));
   }
 

@@ -3,9 +3,7 @@
  * parsed through `eventRecordSchema` when read back. The row's AUTOINCREMENT `seq` doubles as
  * the change sequence: every write (insert or replace) gets a new, higher one.
  */
-import { KernelError } from '../../kernel/errors.js';
-import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
-import { eventRecordSchema, type EventRecord } from '../../kernel/records.js';
+import { type ChangePage, type EventQuery, type EventRecord, eventRecordSchema, type EventStore, KernelError } from '../../kernel/index.js';
 import { WorkSignal } from '../work-signal.js';
 import { guard, rowLimit, type SqliteDatabase, type SqliteStatement } from './database.js';
 import type { GroupCommit } from './group-commit.js';

@@ -4,9 +4,7 @@
  * value is a bound parameter. See the schema in database.ts for what the columns mean.
  */
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '../../kernel/envelope.js';
-import { KernelError } from '../../kernel/errors.js';
-import { deliveryKey } from '../../kernel/ids.js';
+import { deliveryKey, type Envelope, KernelError } from '../../kernel/index.js';
 import type { SqliteDatabase } from './database.js';
 
 export interface LeasedRow {

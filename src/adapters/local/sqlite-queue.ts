@@ -4,11 +4,7 @@
  * delivery, dead-lettering. It shares the database file with the event store, so `settle`
  * emits, records, audits and acknowledges in one transaction.
  */
-import type { Envelope } from '../../kernel/envelope.js';
-import { KernelError } from '../../kernel/errors.js';
-import type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
-import type { Clock } from '../../kernel/ports/clock.js';
-import type { Outcome } from '../../kernel/processor/outcome.js';
+import { type Clock, type DeadLetter, type DeadLetterQueue, type Delivery, type Envelope, type EventBus, KernelError, type Outcome, type PublishOptions, type QueueConsumer } from '../../kernel/index.js';
 import { WorkSignal } from '../work-signal.js';
 import { guard, type SqliteDatabase } from './database.js';
 import type { GroupCommit } from './group-commit.js';

@@ -10,9 +10,7 @@
  * Expired rows are never returned. They are deleted a few at a time during increments (the
  * writes that create expiring items), or by `purgeExpired`.
  */
-import { KernelError } from '../../kernel/errors.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import type { PutOptions, StateItem, StateListOptions, StateStore } from '../../kernel/ports/state.js';
+import { type Clock, KernelError, type PutOptions, type StateItem, type StateListOptions, type StateStore, systemClock } from '../../kernel/index.js';
 import {
   applyDeltas,
   checkAddress,

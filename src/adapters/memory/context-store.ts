@@ -4,44 +4,8 @@
  * method runs to completion without an `await` in between, which makes each one atomic.
  * Queries and search scan the user's entries; fine at test sizes, not meant for more.
  */
-import { KernelError } from '../../kernel/errors.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import {
-  DEFAULT_CONTEXT_LIMITS,
-  type ContextEntry,
-  type ContextLimits,
-  type ContextStore,
-  type ContextSummary,
-  type ContextVersion,
-  type ContextWrite,
-  type ContextWriteOptions,
-  type SearchHit,
-} from '../../kernel/ports/context.js';
-import {
-  FOLDER_CONTENT_TYPE,
-  ROOT,
-  checkLimit,
-  checkPath,
-  checkPreconditions,
-  checkUser,
-  checkWriteOptions,
-  compareCodePoints,
-  foldersAbove,
-  invalid,
-  isJsonContentType,
-  isWithin,
-  nameOf,
-  newEtag,
-  parentOf,
-  parseMetadata,
-  prepareWrite,
-  readContent,
-  resolveLimits,
-  rootEntry,
-} from '../../kernel/context/entries.js';
-import { checkContextQuery, entryComparator, matches } from '../../kernel/context/match.js';
-import { MAX_QUERY_LIMIT, type ContextQuery } from '../../kernel/context/query.js';
-import { searchWords } from '../../kernel/context/search-text.js';
+import { type Clock, type ContextEntry, type ContextLimits, type ContextStore, type ContextSummary, type ContextVersion, type ContextWrite, type ContextWriteOptions, DEFAULT_CONTEXT_LIMITS, KernelError, type SearchHit, systemClock } from '../../kernel/index.js';
+import { checkPreconditions, compareCodePoints, contextArguments, type ContextQuery, entryComparator, FOLDER_CONTENT_TYPE, foldersAbove, isJsonContentType, isWithin, matches, nameOf, newEtag, parentOf, parseMetadata, prepareWrite, readContent, resolveLimits, ROOT, rootEntry } from '../../kernel/context/index.js';
 import { scoreDocuments, type Searchable } from './context-search.js';
 
 interface StoredVersion {
@@ -78,16 +42,13 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async get(userId: string, path: string): Promise<ContextEntry | undefined> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return rootEntry();
+    if (contextArguments.read(userId, path)) return rootEntry();
     const stored = this.#entries(userId).get(path);
     return stored && toEntry(stored);
   }
 
   async put(userId: string, path: string, write: ContextWrite, options?: ContextWriteOptions): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(path);
-    checkWriteOptions(options);
+    contextArguments.put(userId, path, options);
     const prepared = prepareWrite(write, this.#limits);
     const entries = this.#entries(userId);
     const current = path === ROOT ? rootEntry() : entries.get(path);
@@ -102,8 +63,7 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async makeFolder(userId: string, path: string): Promise<ContextEntry> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return rootEntry();
+    if (contextArguments.read(userId, path)) return rootEntry();
     const entries = this.#entries(userId);
     const current = entries.get(path);
     if (current?.kind === 'document') throw new KernelError('conflict', `${path} is a document`);
@@ -116,9 +76,7 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async delete(userId: string, path: string, options: { ifMatch?: string; recursive?: boolean } = {}): Promise<number> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) invalid('the root folder cannot be deleted');
-    checkWriteOptions({ ...(options.ifMatch !== undefined && { ifMatch: options.ifMatch }) });
+    contextArguments.delete(userId, path, options);
     const entries = this.#entries(userId);
     const current = entries.get(path);
     if (!current) throw new KernelError('not_found', `${path} does not exist`);
@@ -130,10 +88,7 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async list(userId: string, folder: string, options: { limit: number; cursor?: string }): Promise<{ entries: ContextSummary[]; next?: string }> {
-    checkUser(userId);
-    checkPath(folder);
-    const limit = checkLimit(options.limit, MAX_QUERY_LIMIT);
-    if (options.cursor !== undefined && typeof options.cursor !== 'string') invalid('cursor must be a name');
+    const limit = contextArguments.list(userId, folder, options);
     const entries = this.#entries(userId);
     if (folder !== ROOT) {
       const current = entries.get(folder);
@@ -150,12 +105,7 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async move(userId: string, from: string, to: string, options: { ifMatch?: string } = {}): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(from);
-    checkPath(to);
-    checkWriteOptions(options);
-    if (from === ROOT || to === ROOT) invalid('the root folder cannot be moved or replaced');
-    if (isWithin(to, from)) invalid(`cannot move ${from} into itself (${to})`);
+    contextArguments.move(userId, from, to, options);
     const entries = this.#entries(userId);
     const source = entries.get(from);
     if (!source) throw new KernelError('not_found', `${from} does not exist`);
@@ -173,18 +123,14 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async versions(userId: string, path: string): Promise<ContextVersion[]> {
-    checkUser(userId);
-    if (checkPath(path) === ROOT) return [];
+    if (contextArguments.read(userId, path)) return [];
     const current = this.#entries(userId).get(path);
     if (!current) throw new KernelError('not_found', `${path} does not exist`);
     return current.history.map(toVersion);
   }
 
   async restore(userId: string, path: string, version: number, options: { ifMatch?: string } = {}): Promise<ContextEntry> {
-    checkUser(userId);
-    checkPath(path);
-    checkWriteOptions(options);
-    if (!Number.isSafeInteger(version) || version < 1) invalid('version must be a positive integer');
+    contextArguments.restore(userId, path, version, options);
     const entries = this.#entries(userId);
     const current = path === ROOT ? rootEntry() : entries.get(path);
     if (!current) throw new KernelError('not_found', `${path} does not exist`);
@@ -201,10 +147,8 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async query(userId: string, query: ContextQuery): Promise<ContextSummary[]> {
-    checkUser(userId);
-    const checked = checkContextQuery(query);
-    const prefix = checkPath(checked.prefix);
-    const { where } = checked;
+    const checked = contextArguments.query(userId, query);
+    const { prefix, where } = checked;
     return [...this.#entries(userId).values()]
       .map(toSummary)
       .filter((entry) => isWithin(entry.path, prefix) && checked.kinds.includes(entry.kind) && (where === undefined || matches(entry, where)))
@@ -213,10 +157,7 @@ export class MemoryContextStore implements ContextStore {
   }
 
   async search(userId: string, text: string, options: { prefix?: string; limit: number }): Promise<SearchHit[]> {
-    checkUser(userId);
-    const words = searchWords(text);
-    const prefix = checkPath(options.prefix ?? ROOT);
-    const limit = checkLimit(options.limit, MAX_QUERY_LIMIT);
+    const { words, prefix, limit } = contextArguments.search(userId, text, options);
     const documents: Searchable[] = [];
     for (const stored of this.#entries(userId).values()) {
       if (stored.kind !== 'document') continue;

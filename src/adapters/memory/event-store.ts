@@ -9,12 +9,7 @@
  * are measured where they run, in the embedded and Cosmos benches. Audit rows stay JSON text,
  * because tests tamper with them as a store's rows.
  */
-import { chainEntryWithText } from '../../kernel/audit-chain.js';
-import { auditEntrySchema, type AuditDraft, type AuditEntry, type AuditLog } from '../../kernel/audit.js';
-import { KernelError } from '../../kernel/errors.js';
-import type { ChangePage, EventQuery, EventStore } from '../../kernel/ports/store.js';
-import type { EventRecord } from '../../kernel/records.js';
-import { matchesAny } from '../../kernel/type-pattern.js';
+import { type AuditDraft, type AuditEntry, auditEntrySchema, type AuditLog, chainEntryWithText, type ChangePage, type EventQuery, type EventRecord, type EventStore, KernelError, matchesAny } from '../../kernel/index.js';
 
 export class MemoryEventStore implements EventStore {
   readonly #records = new Map<string, EventRecord>();

@@ -3,15 +3,7 @@
  * detection on the delivery key, peek-lock with expiry, delivery count, scheduled delivery,
  * dead-lettering. Not durable: for unit tests and the kernel benchmark.
  */
-import type { AuditLog } from '../../kernel/audit.js';
-import type { Envelope } from '../../kernel/envelope.js';
-import { deliveryKey } from '../../kernel/ids.js';
-import { KernelError } from '../../kernel/errors.js';
-import type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from '../../kernel/ports/bus.js';
-import type { Clock } from '../../kernel/ports/clock.js';
-import type { EventStore } from '../../kernel/ports/store.js';
-import { applyOutcome } from '../../kernel/processor/apply.js';
-import type { Outcome } from '../../kernel/processor/outcome.js';
+import { applyOutcome, type AuditLog, type Clock, type DeadLetter, type DeadLetterQueue, type Delivery, deliveryKey, type Envelope, type EventBus, type EventStore, KernelError, type Outcome, type PublishOptions, type QueueConsumer } from '../../kernel/index.js';
 import { WorkSignal } from '../work-signal.js';
 
 interface Message {

@@ -3,9 +3,7 @@
  * as JSON text, so a caller can never alias stored state. Every method runs to completion
  * without an `await` in between, which is what makes `increment` atomic here.
  */
-import { KernelError } from '../../kernel/errors.js';
-import { systemClock, type Clock } from '../../kernel/ports/clock.js';
-import type { PutOptions, StateItem, StateListOptions, StateStore } from '../../kernel/ports/state.js';
+import { type Clock, KernelError, type PutOptions, type StateItem, type StateListOptions, type StateStore, systemClock } from '../../kernel/index.js';
 import {
   applyDeltas,
   checkAddress,

@@ -10,7 +10,7 @@
  * `?user=<id>` reads another user's chain: admins only (403 otherwise).
  */
 import { z } from 'zod';
-import { userIdSchema, verifyChainPages, type AuditEntry } from '../../kernel/index.js';
+import { type AuditEntry, userIdSchema, verifyChainPages } from '../../kernel/index.js';
 import { requireAdmin } from '../auth.js';
 import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { KernelError } from '../../kernel/index.js';
-import { isJsonContentType } from '../../kernel/context/entries.js';
+import { isJsonContentType } from '../../kernel/context/index.js';
 import { readJsonBody } from '../json-body.js';
 import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';

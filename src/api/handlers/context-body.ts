@@ -4,8 +4,7 @@
  * names the field: `content-type`, `body`, `vextir-metadata`, or a JSON pointer into the envelope.
  */
 import { z } from 'zod';
-import { KernelError, isKernelError } from '../../kernel/index.js';
-import type { ContextWrite } from '../../kernel/ports/context.js';
+import { type ContextWrite, isKernelError, KernelError } from '../../kernel/index.js';
 import { decodeUtf8, isJsonMediaType, parseJson, parseMediaType, requireUtf8 } from '../body.js';
 import type { ApiRequest } from '../types.js';
 import { atPointer, describeIssue, invalidInput, issuesFrom } from '../validation.js';

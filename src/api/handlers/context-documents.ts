@@ -65,7 +65,7 @@
  */
 import { z } from 'zod';
 import { KernelError } from '../../kernel/index.js';
-import { writeDocument } from '../../kernel/context/write-document.js';
+import { writeDocument } from '../../kernel/context/index.js';
 import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';

@@ -3,8 +3,7 @@
  * whether the caller may), ETags in headers, and the JSON views of entries. The HTTP contract
  * itself is documented once, in context-documents.ts.
  */
-import { KernelError, isKernelError, userIdSchema } from '../../kernel/index.js';
-import type { ContextEntry, ContextSummary } from '../../kernel/ports/context.js';
+import { type ContextEntry, type ContextSummary, isKernelError, KernelError, userIdSchema } from '../../kernel/index.js';
 import { normalizeContextPath, type Access } from '../../security/acl/index.js';
 import { recordGrantedAccess } from '../audit-trail.js';
 import { invalidInput } from '../validation.js';

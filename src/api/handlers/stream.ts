@@ -7,7 +7,7 @@
  * client cut off mid-page therefore gets part of that page again (at-least-once), never a gap.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KernelError, matchesAny, type ChangePage, type EventRecord } from '../../kernel/index.js';
+import { type ChangePage, type EventRecord, KernelError, matchesAny } from '../../kernel/index.js';
 import { parseQuery, streamQuerySchema } from '../query.js';
 import { eventView } from '../record-view.js';
 import type { ApiResponse, ApiServices } from '../types.js';

@@ -8,7 +8,7 @@
  * that seq with that hash means entries were cut off or rewritten.
  */
 import { z } from 'zod';
-import { auditEntrySchema, verifyChainPages, type AuditEntry } from '../../kernel/index.js';
+import { type AuditEntry, auditEntrySchema, verifyChainPages } from '../../kernel/index.js';
 import { CliError } from '../cli-error.js';
 import type { Client } from '../client.js';
 

@@ -23,9 +23,8 @@
  * A read answers without `content` (with `contentOmitted` saying why) when the document is
  * larger than an event may carry; the HTTP API serves it whole.
  */
-import { KernelError, toKernelError, type Driver, type KernelErrorCode } from '../../kernel/index.js';
-import type { ContextStore } from '../../kernel/ports/context.js';
-import type { ContextWorkspace } from '../../kernel/context/workspace.js';
+import { type ContextStore, type Driver, KernelError, type KernelErrorCode, toKernelError } from '../../kernel/index.js';
+import type { ContextWorkspace } from '../../kernel/context/index.js';
 import type { GrantStore } from '../../security/acl/index.js';
 import { defineDriver } from '../define-driver.js';
 import { answer, list, move, read, remove, write, type Operation, type OperationDeps } from './operations.js';

@@ -12,9 +12,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { KernelError, type DriverContext, type EmittedEvent, type Envelope } from '../../kernel/index.js';
-import type { ContextEntry, ContextStore, ContextSummary } from '../../kernel/ports/context.js';
-import { writeDocument } from '../../kernel/context/write-document.js';
+import { type ContextEntry, type ContextStore, type ContextSummary, type DriverContext, type EmittedEvent, type Envelope, KernelError } from '../../kernel/index.js';
+import { writeDocument } from '../../kernel/context/index.js';
 import { deleteRequestSchema, listRequestSchema, moveRequestSchema, readRequestSchema, writeRequestSchema } from './requests.js';
 import { resolveTarget, type TargetDeps } from './target.js';
 

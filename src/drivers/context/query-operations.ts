@@ -4,7 +4,7 @@
  * both end as one ContextQuery, checked by contextQuerySchema.
  */
 import { KernelError } from '../../kernel/index.js';
-import { contextQuerySchema, parseContextRequest, type ContextQuery } from '../../kernel/context/index.js';
+import { type ContextQuery, contextQuerySchema, parseContextRequest } from '../../kernel/context/index.js';
 import { normalizeContextPath } from '../../security/acl/index.js';
 import { answer, parseData, summary, type Operation } from './operations.js';
 import { queryRequestSchema, searchRequestSchema, type QueryRequest } from './requests.js';

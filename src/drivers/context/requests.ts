@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { userIdSchema } from '../../kernel/index.js';
-import { conditionSchema, fieldSchema, MAX_QUERY_LIMIT } from '../../kernel/context/query.js';
+import { conditionSchema, fieldSchema, MAX_QUERY_LIMIT } from '../../kernel/context/index.js';
 
 const path = z.string().min(1).max(4096);
 const limit = z.number().int().min(1).max(MAX_QUERY_LIMIT);

@@ -5,8 +5,8 @@
  * covering grant to the event's user or to the driver that emitted it), so nothing depends on
  * which fields the stage happens to know.
  */
-import { KernelError, type Envelope } from '../../kernel/index.js';
-import type { ContextWorkspace } from '../../kernel/context/workspace.js';
+import { type Envelope, KernelError } from '../../kernel/index.js';
+import type { ContextWorkspace } from '../../kernel/context/index.js';
 import { DRIVER_ID, normalizeContextPath, type Access, type GrantStore, type Principal } from '../../security/acl/index.js';
 
 const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;

@@ -8,7 +8,7 @@ import type { CosmosClient } from '@azure/cosmos';
 import type { ServiceBusClient } from '@azure/service-bus';
 import { ServiceBusDeadLetterQueue, ServiceBusEventBus, TriggerRetries, openCosmosStore, type CopySource, type CosmosStore } from '../../adapters/azure/index.js';
 import type { AzureConfig, Config } from '../../config.js';
-import { handleTriggeredMessage, systemClock, type Clock, type DeliveryInfo, type Logger } from '../../kernel/index.js';
+import { type Clock, type DeliveryInfo, handleTriggeredMessage, type Logger, systemClock } from '../../kernel/index.js';
 import { createAzureAuthenticator, type Authenticator } from '../../security/index.js';
 import { composeCore, probeCheck, type Core } from '../../wiring/index.js';
 import { cosmosClient, serviceBusClient } from './clients.js';

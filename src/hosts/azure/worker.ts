@@ -6,7 +6,7 @@
  */
 import { ServiceBusQueueConsumer } from '../../adapters/azure/index.js';
 import type { Config } from '../../config.js';
-import { QueueWorker, type Logger } from '../../kernel/index.js';
+import { type Logger, QueueWorker } from '../../kernel/index.js';
 import { composeAzure, type AzureClients, type AzureSystem } from './compose.js';
 
 export interface RunningAzureWorker {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openLocalStorage, type LocalStorage } from '../../adapters/local/index.js';
 import { WorkSignal } from '../../adapters/work-signal.js';
 import type { Config } from '../../config.js';
-import { QueueWorker, systemClock, type Clock, type Logger } from '../../kernel/index.js';
+import { type Clock, type Logger, QueueWorker, systemClock } from '../../kernel/index.js';
 import { CachingAuthenticator, DevTokenAuthenticator, loadOrCreateDevSecret } from '../../security/index.js';
 import { composeCore, probeCheck, type Core } from '../../wiring/index.js';
 

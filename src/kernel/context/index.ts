@@ -26,7 +26,11 @@ export {
   type OrderBy,
 } from './query-request.js';
 export { conditionDepth, formatCondition, formatValue } from './query-format.js';
-export { BUILT_IN_FIELDS, BUILT_IN_TYPES, ENTRY_KINDS, type BuiltInField } from './query-fields.js';
+export { BUILT_IN_FIELDS, BUILT_IN_TYPES, ENTRY_KINDS, isBuiltInField, type BuiltInField } from './query-fields.js';
 export { checkContextQuery, entryComparator, fieldValue, matches, MAX_CONDITION_NODES, metadataKeys } from './match.js';
 export { ContextWorkspace, WELCOME_PATH, WORKSPACE_FOLDERS } from './workspace.js';
 export { writeDocument, type WrittenDocument } from './write-document.js';
+export { FOLDER_CONTENT_TYPE, ROOT, checkLimit, checkPath, checkPreconditions, checkUser, checkWriteOptions, compareCodePoints, foldersAbove, invalid, isJsonContentType, isWithin, nameOf, newEtag, parentOf, parseMetadata, prepareWrite, readContent, resolveLimits, rootEntry, subtreeRange } from './entries.js';
+export { bm25, type IndexedText, SEARCH_WEIGHTS, SNIPPET_WORDS, foldWord, indexedText, searchSnippet, searchWords, wordSpans, wordsOf } from './search-text.js';
+export { jsonPathOf } from './match.js';
+export { contextArguments } from './store-arguments.js';

@@ -73,3 +73,46 @@ export function indexedText(name: string, content: unknown, json: boolean, metad
 export const SEARCH_WEIGHTS: Readonly<Record<keyof IndexedText, number>> = { name: 5, body: 1, meta: 2 };
 /** Words in a search snippet. */
 export const SNIPPET_WORDS = 16;
+
+/**
+ * About SNIPPET_WORDS words of the field with the most search words (folded), from just before
+ * the first match. SQLite cuts its own with FTS5's snippet(); the memory and Cosmos stores cut
+ * theirs here.
+ */
+export function searchSnippet(text: IndexedText, words: ReadonlySet<string>): string | undefined {
+  let best: keyof IndexedText | undefined;
+  let bestCount = 0;
+  for (const field of ['name', 'body', 'meta'] as const) {
+    const count = new Set(wordsOf(text[field]).filter((word) => words.has(word))).size;
+    if (count > bestCount) [best, bestCount] = [field, count];
+  }
+  if (best === undefined) return undefined;
+  const source = text[best];
+  const spans = wordSpans(source);
+  const first = Math.max(0, spans.findIndex((span) => words.has(span.word)) - 2);
+  const last = Math.min(spans.length, first + SNIPPET_WORDS) - 1;
+  const start = spans[first]?.start ?? 0;
+  const end = spans[last]?.end ?? source.length;
+  return `${first > 0 ? '…' : ''}${source.slice(start, end)}${last < spans.length - 1 ? '…' : ''}`;
+}
+
+/**
+ * BM25 as SQLite FTS5's bm25() computes it (k1 = 1.2, b = 0.75, one length per document over
+ * all fields), so the memory and Cosmos stores rank hits as the SQLite store does.
+ */
+export const bm25 = {
+  /** A word's inverse document frequency; FTS5 floors it at 1e-6 so common words still count. */
+  idf(documents: number, having: number): number {
+    const value = Math.log((documents - having + 0.5) / (having + 0.5));
+    return value > 0 ? value : 1e-6;
+  },
+  averageLength(documents: number, totalWords: number): number {
+    return documents === 0 ? 1 : Math.max(totalWords / documents, 1e-9);
+  },
+  /** One word's share of a document's score: `weighted` is its SEARCH_WEIGHTS-weighted count there. */
+  term(idf: number, weighted: number, length: number, averageLength: number): number {
+    const k1 = 1.2;
+    const b = 0.75;
+    return idf * ((weighted * (k1 + 1)) / (weighted + k1 * (1 - b + (b * length) / averageLength)));
+  },
+};

@@ -79,7 +79,7 @@ export function parentPaths(path: string): string[] {
 }
 
 /** Whether a normalized path is the folder or below it (`/AB` is not within `/A`): the stores' rule. */
-export { isWithin } from '../../kernel/context/entries.js';
+export { isWithin } from '../../kernel/context/index.js';
 
 /** Accepts only paths already in canonical form (for stored records and other trusted shapes). */
 export const contextPathSchema = z.string().superRefine((value, context) => {

@@ -6,7 +6,7 @@
  * comes back.
  */
 import { z } from 'zod';
-import { KernelError, isKernelError, type StateItem, type StateStore } from '../../kernel/index.js';
+import { isKernelError, KernelError, type StateItem, type StateStore } from '../../kernel/index.js';
 
 const KIND = 'approval';
 

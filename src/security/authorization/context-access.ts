@@ -10,7 +10,7 @@
  * - The principal is the event's user, plus the driver when a driver emitted the event
  *   (source `/drivers/<id>`), so grants to `agent:<id>` apply to what that agent asks for.
  */
-import { isKernelError, type Envelope } from '../../kernel/index.js';
+import { type Envelope, isKernelError } from '../../kernel/index.js';
 import { DRIVER_ID, normalizeContextPath, type Access, type GrantStore, type Principal } from '../acl/index.js';
 
 const WRITES: ReadonlySet<string> = new Set(['context.write', 'context.delete', 'context.move', 'context.put', 'context.restore']);

@@ -6,7 +6,7 @@
  * this instance takes effect at once.
  */
 import { z } from 'zod';
-import { GLOBAL_PARTITION, KernelError, isKernelError, type Clock, type StateItem, type StateStore } from '../../kernel/index.js';
+import { type Clock, GLOBAL_PARTITION, isKernelError, KernelError, type StateItem, type StateStore } from '../../kernel/index.js';
 import { compilePolicies, policySchema, type CompiledPolicySet, type Policy, type PolicyEntry, type PolicyLimits } from '../policy/index.js';
 
 const KIND = 'policies';

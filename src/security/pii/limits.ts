@@ -3,7 +3,7 @@
  * anything over a limit, or of a type it cannot read, is refused with `invalid_input` before any
  * scanning starts (callers deny the event: fail closed).
  */
-import { KernelError } from '../../kernel/errors.js';
+import { KernelError } from '../../kernel/index.js';
 
 export const PII_SCAN_LIMITS = {
   /** Arrays/objects nested in each other (the root container is level 1). */

@@ -3,7 +3,7 @@
  * every string, and on every number whose decimal form has 9+ digits (or that a credential-named
  * property holds), and reports findings by JSON pointer; or returns a redacted deep copy.
  */
-import { KernelError } from '../../kernel/errors.js';
+import { KernelError } from '../../kernel/index.js';
 import { credentialStrength } from './credentials.js';
 import { assertScannable } from './limits.js';
 import { scanText } from './scan-text.js';

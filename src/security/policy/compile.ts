@@ -9,7 +9,7 @@
  * reason, so saving such a policy fails with 400 instead of denying events later.
  */
 import type { Environment } from '@marcbachmann/cel-js';
-import { KernelError } from '../../kernel/errors.js';
+import { KernelError } from '../../kernel/index.js';
 import { analyzeCondition, type ConditionAnalysis } from './analysis.js';
 import { createCelEnvironment } from './cel-types.js';
 import { EMPTY_SIZES, conditionCost } from './cost.js';

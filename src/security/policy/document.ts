@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { KernelError } from '../../kernel/errors.js';
+import { KernelError } from '../../kernel/index.js';
 import { policySchema, type Policy } from './schema.js';
 
 export type PolicyDocumentFormat = 'json' | 'yaml';

@@ -25,8 +25,7 @@
  * the caller something to compute, so it passes them only when the policy set needs them
  * (`CompiledPolicySet.needs`); a condition that references one that was not passed fails closed.
  */
-import { KernelError } from '../../kernel/errors.js';
-import type { UsageSnapshot } from '../../kernel/ports/usage.js';
+import { KernelError, type UsageSnapshot } from '../../kernel/index.js';
 import { ContextValue, EventValue, PiiValue, UsageValue, UserValue } from './cel-types.js';
 
 /** The environment's variables, as `CompiledPolicySet.needs` reports them. */

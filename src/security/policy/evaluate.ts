@@ -21,7 +21,7 @@
  *   that throws, and an environment that cannot be converted (then nothing is evaluated).
  *   `evaluatePolicies` never throws.
  */
-import { mergeRestrictions, type Restrictions } from '../../kernel/restrictions.js';
+import { mergeRestrictions, type Restrictions } from '../../kernel/index.js';
 import { describeCelError, type CompiledCondition } from './compile.js';
 import { conditionCost } from './cost.js';
 import { POLICY_VARIABLES, createPolicyEnv, PolicyEnv, type PolicyEnvInput } from './environment.js';

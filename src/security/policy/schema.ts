@@ -5,9 +5,7 @@
  * field (`config.restrictions.models.maxCostPer1kTokens`).
  */
 import { z } from 'zod';
-import { userIdSchema } from '../../kernel/envelope.js';
-import { policyActionSchema, type PolicyAction } from '../../kernel/records.js';
-import { restrictionsSchema } from '../../kernel/restrictions.js';
+import { type PolicyAction, policyActionSchema, restrictionsSchema, userIdSchema } from '../../kernel/index.js';
 import { EXPRESSION_LENGTH_CEILING } from './limits.js';
 
 export { policyActionSchema, type PolicyAction };

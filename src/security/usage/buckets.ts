@@ -4,7 +4,7 @@
  * `mo:2026-11`), so every instance that counts the same instant writes the same item, and a
  * reader can name the buckets it wants without listing.
  */
-import { KernelError } from '../../kernel/errors.js';
+import { KernelError } from '../../kernel/index.js';
 
 export type Granularity = 'minute' | 'hour' | 'day' | 'month';
 

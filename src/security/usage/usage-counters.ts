@@ -23,9 +23,7 @@
  * today and this month are calendar totals (UTC), not sliding.
  */
 import { z } from 'zod';
-import { KernelError } from '../../kernel/errors.js';
-import type { StateStore } from '../../kernel/ports/state.js';
-import type { UsageDelta, UsageRecorder, UsageSnapshot } from '../../kernel/ports/usage.js';
+import { KernelError, type StateStore, type UsageDelta, type UsageRecorder, type UsageSnapshot } from '../../kernel/index.js';
 import { BucketMemo, GRANULARITIES, type Bucket } from './buckets.js';
 import { PendingUsage, addInto } from './pending-usage.js';
 
@@ -33,7 +31,7 @@ export const USAGE_KIND = 'usage';
 
 const NANOS_PER_USD = 1e9;
 
-export type { UsageSnapshot } from '../../kernel/ports/usage.js';
+export type { UsageSnapshot } from '../../kernel/index.js';
 
 const deltaSchema = z.strictObject({
   events: z.number().int().nonnegative().optional(),

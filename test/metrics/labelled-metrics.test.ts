@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { LabelledCounter, LabelledHistogram } from '../../src/kernel/labelled-metrics.js';
+import { LabelledCounter, LabelledHistogram } from '../../src/metrics/index.js';
 
 const BUCKETS = [0.001, 0.01, 0.1, 1];
 const label = fc.constantFrom('demo.ping', 'email.received', 'quote"and\\back', 'new\nline');

@@ -1,15 +1,16 @@
 /**
- * Prometheus metrics for one process (`GET /api/metrics`). A registry per instance, never the
+ * Prometheus metrics for one process (`GET /api/metrics`): the kernel reports through its
+ * ProcessorObserver port, the API through ApiMetrics; prom-client stays out of both. A registry per instance, never the
  * global default, so tests and several hosts in one process do not share counters.
  */
 import { Gauge, Registry } from 'prom-client';
 import { LabelledCounter, LabelledHistogram } from './labelled-metrics.js';
-import type { ProcessorObserver } from './processor/processor.js';
+import type { ProcessorObserver } from '../kernel/index.js';
 
 /** Event types are user-defined; past this many distinct ones, new types count as `other`. */
 const MAX_TYPE_LABELS = 500;
 
-export class KernelMetrics implements ProcessorObserver {
+export class PrometheusMetrics implements ProcessorObserver {
   readonly registry = new Registry();
   readonly #types = new Set<string>();
   // Counters and histograms updated per event are this project's own (labelled-metrics.ts says
