@@ -107,6 +107,7 @@ export {
   type UsageDelta,
   type UsageRecorder,
   type UsageSnapshot,
+  type ContextAccessControl,
 } from './ports/index.js';
 export {
   applyOutcome,

@@ -6,7 +6,7 @@ export { CLOCK_SKEW_SECONDS, EntraAuthenticator, type EntraOptions } from './ent
 export type { Authenticator, HeaderLookup, Identity } from './identity.js';
 export { DEFAULT_ADMIN_ROLE } from './roles.js';
 export { CachingAuthenticator, type TokenCacheOptions } from './token-cache.js';
-export { GrantStore, grantRequestSchema, granteeSchema, normalizeContextPath, type Grant } from './acl/index.js';
+export { createContextAccessControl, GrantStore, grantRequestSchema, granteeSchema, normalizeContextPath, type Grant } from './acl/index.js';
 export {
   ApprovalStore,
   POLICY_AUTHORIZER,

@@ -3,7 +3,7 @@ import { createContextDriver } from '../drivers/context/index.js';
 import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from '../drivers/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ContextStore, Driver } from '../kernel/index.js';
-import type { GrantStore } from '../security/index.js';
+import { createContextAccessControl, type GrantStore } from '../security/index.js';
 
 /** What the built-in drivers need from the deployment's stores. */
 export interface BuiltInDriverDeps {
@@ -14,7 +14,7 @@ export interface BuiltInDriverDeps {
 
 /** The built-in drivers every deployment has. */
 export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
-  return [createPingDriver(), createContextDriver({ store: deps.context, grants: deps.grants, workspace: deps.workspace })];
+  return [createPingDriver(), createContextDriver({ store: deps.context, access: createContextAccessControl(deps.grants), workspace: deps.workspace })];
 }
 
 /** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`). */

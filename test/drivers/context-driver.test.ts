@@ -6,13 +6,13 @@ import { createContextDriver } from '../../src/drivers/context/index.js';
 import { ContextWorkspace } from '../../src/kernel/context/workspace.js';
 import { KernelError, type DriverContext, type EmittedEvent, type Envelope } from '../../src/kernel/index.js';
 import type { ContextStore } from '../../src/kernel/ports/context.js';
-import { GrantStore } from '../../src/security/index.js';
+import { createContextAccessControl, GrantStore } from '../../src/security/index.js';
 import { kernelFixture, makeEvent, silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
 function setup(store: ContextStore = new MemoryContextStore()) {
   const state = new MemoryStateStore();
   const grants = new GrantStore(state);
-  const driver = createContextDriver({ store, grants, workspace: new ContextWorkspace(store, state), maxEventContentBytes: 1024 });
+  const driver = createContextDriver({ store, access: createContextAccessControl(grants), workspace: new ContextWorkspace(store, state), maxEventContentBytes: 1024 });
   let sequence = 0;
   const run = async (type: string, data: unknown, options: { attempt?: number; user?: string; id?: string; source?: string } = {}): Promise<EmittedEvent & { data: Record<string, unknown> }> => {
     const event: Envelope = makeEvent({ id: options.id ?? `req-${(sequence += 1)}`, type, data, userid: options.user ?? 'alice', ...(options.source !== undefined && { source: options.source }) });

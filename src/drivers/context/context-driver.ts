@@ -23,16 +23,16 @@
  * A read answers without `content` (with `contentOmitted` saying why) when the document is
  * larger than an event may carry; the HTTP API serves it whole.
  */
-import { type ContextStore, type Driver, KernelError, type KernelErrorCode, toKernelError } from '../../kernel/index.js';
+import { type ContextAccessControl, type ContextStore, type Driver, KernelError, type KernelErrorCode, toKernelError } from '../../kernel/index.js';
 import type { ContextWorkspace } from '../../kernel/context/index.js';
-import type { GrantStore } from '../../security/acl/index.js';
 import { defineDriver } from '../define-driver.js';
 import { answer, list, move, read, remove, write, type Operation, type OperationDeps } from './operations.js';
 import { query, search } from './query-operations.js';
 
 export interface ContextDriverDeps {
   store: ContextStore;
-  grants: GrantStore;
+  /** Who may touch which path (the security module implements it; see the kernel's port). */
+  access: ContextAccessControl;
   workspace: ContextWorkspace;
   /** Default 192 KiB: under Service Bus's 256 KB message limit with room for the envelope. */
   maxEventContentBytes?: number;

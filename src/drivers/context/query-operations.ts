@@ -3,16 +3,15 @@
  * docs/context-queries.md, as over HTTP) or as data (the AST of src/kernel/context/query.ts);
  * both end as one ContextQuery, checked by contextQuerySchema.
  */
-import { KernelError } from '../../kernel/index.js';
+import { type ContextAccessControl, KernelError } from '../../kernel/index.js';
 import { type ContextQuery, contextQuerySchema, parseContextRequest } from '../../kernel/context/index.js';
-import { normalizeContextPath } from '../../security/acl/index.js';
 import { answer, parseData, summary, type Operation } from './operations.js';
 import { queryRequestSchema, searchRequestSchema, type QueryRequest } from './requests.js';
 import { resolveTarget } from './target.js';
 
 export const query: Operation = async (deps, event) => {
   const request = parseData(queryRequestSchema, event);
-  const parsed = toContextQuery(request);
+  const parsed = toContextQuery(request, deps.access);
   const target = await resolveTarget(deps, event, parsed.prefix, 'prefix', request.owner, 'read');
   const entries = await deps.store.query(target.owner, parsed);
   return answer(event, 'context.query.result', target.path, { owner: target.owner, prefix: target.path, entries: entries.map(summary) });
@@ -31,7 +30,7 @@ export const search: Operation = async (deps, event) => {
 };
 
 /** Text parts through the query language, data parts through the AST's schema. */
-function toContextQuery(request: QueryRequest): ContextQuery {
+function toContextQuery(request: QueryRequest, access: ContextAccessControl): ContextQuery {
   const textual = parseContextRequest(
     {
       prefix: request.prefix,
@@ -40,7 +39,7 @@ function toContextQuery(request: QueryRequest): ContextQuery {
       ...(typeof request.orderBy === 'string' && { orderBy: request.orderBy }),
       ...(typeof request.kinds === 'string' && { kinds: request.kinds }),
     },
-    { normalizePrefix: (raw) => normalizeContextPath(raw) },
+    { normalizePrefix: (raw) => access.normalizePath(raw) },
   );
   const checked = contextQuerySchema.safeParse({
     ...textual,

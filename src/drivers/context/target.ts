@@ -5,11 +5,8 @@
  * covering grant to the event's user or to the driver that emitted it), so nothing depends on
  * which fields the stage happens to know.
  */
-import { type Envelope, KernelError } from '../../kernel/index.js';
 import type { ContextWorkspace } from '../../kernel/context/index.js';
-import { DRIVER_ID, normalizeContextPath, type Access, type GrantStore, type Principal } from '../../security/acl/index.js';
-
-const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;
+import { type ContextAccessControl, type Envelope, KernelError } from '../../kernel/index.js';
 
 export interface Target {
   owner: string;
@@ -17,15 +14,15 @@ export interface Target {
 }
 
 export interface TargetDeps {
-  grants: GrantStore;
+  access: ContextAccessControl;
   workspace: ContextWorkspace;
 }
 
 /** `field` names the data field in errors (`path`, `to`, `prefix`). */
-export async function resolveTarget(deps: TargetDeps, event: Envelope, raw: string, field: string, owner: string | undefined, access: Access): Promise<Target> {
+export async function resolveTarget(deps: TargetDeps, event: Envelope, raw: string, field: string, owner: string | undefined, access: 'read' | 'write'): Promise<Target> {
   let path: string;
   try {
-    path = normalizeContextPath(raw);
+    path = deps.access.normalizePath(raw);
   } catch (error) {
     throw new KernelError('invalid_input', `data.${field}: ${(error as Error).message}`, { cause: error });
   }
@@ -33,12 +30,7 @@ export async function resolveTarget(deps: TargetDeps, event: Envelope, raw: stri
     await deps.workspace.ensure(event.userid);
     return { owner: event.userid, path };
   }
-  const decision = await deps.grants.check({ principal: principalOf(event), owner, path, access });
+  const decision = await deps.access.check(event, owner, path, access);
   if (!decision.allowed) throw new KernelError('forbidden', `${owner} has not granted ${access} access to ${path}: ${decision.reason}`);
   return { owner, path };
-}
-
-function principalOf(event: Envelope): Principal {
-  const driver = DRIVER_SOURCE.exec(event.source)?.[1];
-  return driver !== undefined && DRIVER_ID.test(driver) ? { userId: event.userid, agentId: driver } : { userId: event.userid };
 }

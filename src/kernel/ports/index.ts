@@ -17,3 +17,4 @@ export {
 } from './context.js';
 export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateListOptions, type StateStore } from './state.js';
 export type { UsageDelta, UsageRecorder, UsageSnapshot } from './usage.js';
+export type { ContextAccessControl } from './context-access.js';

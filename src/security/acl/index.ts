@@ -23,3 +23,4 @@ export {
   type PathLimits,
 } from './context-path.js';
 export { GRANT_KIND, GrantStore, grantKey, grantRequestSchema, type GrantRequest, type ListOptions } from './grant-store.js';
+export { createContextAccessControl, principalOf } from './context-access-control.js';

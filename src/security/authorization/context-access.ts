@@ -11,10 +11,9 @@
  *   (source `/drivers/<id>`), so grants to `agent:<id>` apply to what that agent asks for.
  */
 import { type Envelope, isKernelError } from '../../kernel/index.js';
-import { DRIVER_ID, normalizeContextPath, type Access, type GrantStore, type Principal } from '../acl/index.js';
+import { normalizeContextPath, principalOf, type Access, type GrantStore } from '../acl/index.js';
 
 const WRITES: ReadonlySet<string> = new Set(['context.write', 'context.delete', 'context.move', 'context.put', 'context.restore']);
-const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;
 
 export type ContextAccess =
   | { kind: 'none' }
@@ -50,11 +49,6 @@ export async function checkContextAccess(event: Envelope, grants: GrantStore): P
   const allowed: ContextAccess = { kind: 'allowed', path: paths[0] ?? '/', owner, access };
   if (grantPath !== undefined) allowed.grantPath = grantPath;
   return allowed;
-}
-
-function principalOf(event: Envelope): Principal {
-  const driver = DRIVER_SOURCE.exec(event.source)?.[1];
-  return driver !== undefined && DRIVER_ID.test(driver) ? { userId: event.userid, agentId: driver } : { userId: event.userid };
 }
 
 /** How many result paths an event's policies see; beyond that the event is treated as naming them all. */
