@@ -1,0 +1,64 @@
+// ESLint: the architecture of docs/architecture.md as import rules, plus the type-aware rules the
+// code follows (no floating or misused promises, no explicit any). `npm run lint`; CI runs it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Imports matching these, from the files of a layer, are refused with the reason. */
+function forbid(files, rules) {
+  return {
+    files,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: rules.map(({ regex, message }) => ({ regex, message, allowTypeImports: false })) },
+      ],
+    },
+  };
+}
+
+const AZURE_SDK = { regex: '^@azure/', message: 'only src/adapters/azure, src/hosts/azure and src/functions use the Azure SDKs' };
+const ADAPTERS = { regex: '(^|/)adapters/', message: 'adapters implement the kernel ports; only the hosts (src/hosts) choose and import them' };
+const LOCAL_ADAPTERS = { regex: '(^|/)adapters/local/', message: 'the Azure path must not load the embedded default (SQLite)' };
+const EMBEDDED_HOST = { regex: '(^|/)hosts/embedded/', message: 'the Azure path must not load the embedded default' };
+const HOSTS = { regex: '(^|/)(hosts|functions|cli)/', message: 'hosts depend on this layer, not the other way round' };
+const WIRING = { regex: '(^|/)wiring/', message: 'only hosts compose the system' };
+const SECURITY = { regex: '(^|/)security/', message: 'reach security through a kernel port (e.g. ContextAccessControl)' };
+const API = { regex: '(^|/)api/', message: 'the API is a client of this layer' };
+const DRIVERS = { regex: '(^|/)drivers/', message: 'drivers are registered by the wiring, never imported here' };
+const METRICS = { regex: '(^|/)metrics/|^prom-client$', message: 'the kernel reports through its ProcessorObserver port' };
+const KERNEL_DEEP = {
+  // Code outside the kernel sees its one face: src/kernel/index.ts and the sub-folders' index.ts.
+  regex: '(^|/)kernel/(?!index\\.js$|(ports|processor|context)/index\\.js$)',
+  message: 'import the kernel through src/kernel/index.ts (or kernel/ports, kernel/processor, kernel/context index.ts)',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', '.vextir/**', 'coverage/**', '**/*.mjs', 'bin/**', 'examples/**/*.js', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+
+  // The arrows: functions -> hosts -> wiring -> (api, drivers, security, metrics, adapters) -> kernel.
+  forbid(['src/kernel/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS]),
+  forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/metrics/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/adapters/memory/**', 'src/adapters/*.ts'], [AZURE_SDK, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/adapters/local/**'], [AZURE_SDK, DRIVERS, SECURITY, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/adapters/azure/**'], [LOCAL_ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP]),
+  forbid(['src/wiring/**'], [AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP]),
+  forbid(['src/hosts/azure/**', 'src/functions/**'], [LOCAL_ADAPTERS, EMBEDDED_HOST, KERNEL_DEEP]),
+  forbid(['src/hosts/embedded/**'], [AZURE_SDK, { regex: '(^|/)adapters/azure/', message: 'the embedded default does not load the Azure SDKs' }, KERNEL_DEEP]),
+  forbid(['src/cli/**', 'src/*.ts'], [AZURE_SDK, ADAPTERS, KERNEL_DEEP]),
+);
