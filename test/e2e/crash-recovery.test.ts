@@ -3,6 +3,12 @@
  * 2,000 events, is killed with SIGKILL mid-stream, restarts on the same data folder, and every
  * accepted event is processed once. The "external system" is an HTTP peer in this test that
  * applies each idempotency key once and counts every attempt.
+ *
+ * A SIGKILL alone never makes a parent commit twice here (emit, record and acknowledge are one
+ * SQLite transaction), so nothing in it would notice child ids that change between runs. The
+ * peer therefore refuses the first attempt of every 10th event: that parent's retry is committed
+ * (with the notification a policy emits for it) and the parent runs again. Afterwards every
+ * parent must have exactly one child of each kind, counted in the database file itself.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,16 +18,26 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { DEFAULT_POLICIES, signDevToken, loadOrCreateDevSecret } from '../../src/security/index.js';
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
+import { childCounts, childrenInDatabase } from '../helpers/sqlite-children.js';
 
 const TOTAL = 2000;
 const KILL_AFTER = 700;
+const REFUSE_EVERY = 10;
+const USER = 'crash-tester';
 
 const applied = new Map<string, number>(); // idempotency key -> attempts
+const refused = new Set<string>(); // keys whose first attempt the peer refused
 const peer = createServer((req, res) => {
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string') return void res.writeHead(400).end();
   applied.set(key, (applied.get(key) ?? 0) + 1);
   req.resume();
+  // `user:crash-<n>:driver`: briefly unavailable for every 10th event, a retryable failure.
+  const n = Number(key.split(':')[1]?.split('-')[1]);
+  if (n % REFUSE_EVERY === 0 && !refused.has(key)) {
+    refused.add(key);
+    return void res.writeHead(503).end();
+  }
   res.writeHead(200).end('{}');
 });
 
@@ -55,12 +71,14 @@ it('loses no accepted event and duplicates no side effect across a SIGKILL', asy
   const configFile = join(dataDir, 'vextir.config.yaml');
   writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/side-effect-driver.js'), options: { peerUrl } }] }));
   // One user sends 2,000 events in seconds: far above the default per-minute rate limit, which
-  // this test is not about. Every other default policy stays in force.
+  // this test is not about. Every other default policy stays in force, plus one that notifies:
+  // its `policy.notify` is emitted again on every run of a parent, deduplicated only by its id.
   const policyFile = join(dataDir, 'policies.json');
-  writeFileSync(policyFile, JSON.stringify({ policies: DEFAULT_POLICIES.filter((policy) => !policy.id.startsWith('rate-limit')) }));
+  const notify = { id: 'tell-me', name: 'Tell me', condition: "event.type == 'crash.test'", action: 'notify' };
+  writeFileSync(policyFile, JSON.stringify({ policies: [...DEFAULT_POLICIES.filter((policy) => !policy.id.startsWith('rate-limit')), notify] }));
   const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50', VEXTIR_POLICY_FILE: policyFile };
   const port = await freePort();
-  const token = await signDevToken(loadOrCreateDevSecret(dataDir), 'crash-tester');
+  const token = await signDevToken(loadOrCreateDevSecret(dataDir), USER);
   const ids = Array.from({ length: TOTAL }, (_, i) => `crash-${i}`);
   const accepted = new Set<string>();
 
@@ -124,4 +142,11 @@ it('loses no accepted event and duplicates no side effect across a SIGKILL', asy
     host.child.kill('SIGTERM');
     assert.equal(await host.exited, 0, 'graceful shutdown exits 0');
   }
+
+  // Every parent, not a sample: read from the file once the host is gone, so nothing is in flight.
+  assert.equal(refused.size, TOTAL / REFUSE_EVERY, 'every 10th event was refused once, then retried');
+  const children = childrenInDatabase(join(dataDir, 'vextir.db'));
+  const wrong = ids.map((id) => ({ id, children: childCounts(children, USER, id) })).filter(({ children: c }) => c['crash.done'] !== 1 || c['policy.notify'] !== 1 || Object.keys(c).length !== 2);
+  assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} of ${TOTAL} parents do not have exactly one crash.done and one policy.notify`);
+  assert.equal(children.size, TOTAL, 'no other event has children');
 });

@@ -37,6 +37,39 @@ const condition: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(atom, atom, atom).map(([a, b, c]) => `!(${a}) && (${b} || ${c})`) },
 );
 
+/**
+ * Conditions that compile (they read `event.data`, which the checker types `dyn`, or divide by a
+ * value it cannot know is zero) and then fail at run time on `failingData`: a string plus an
+ * int, size() of a number, division and modulo by zero, missing keys, comparisons across types,
+ * a non-bool result, bad conversions, an index out of range. Wrapped only in ways that keep the
+ * error (CEL's `error || true` is true, so never next to a condition that could decide alone).
+ */
+const missingKey = fc.constantFrom('zz', 'missing', 'amount_x', 'q1');
+const failingAtom: fc.Arbitrary<string> = fc.oneof(
+  intLit.map((n) => `event.data.s + ${n} > 0`),
+  intLit.map((n) => `event.data.n + ${n} > 0`),
+  intLit.map((n) => `size(event.data.n) > ${n}`),
+  intLit.map((n) => `${n} / (event.depth - event.depth) > 0`),
+  fc.constantFrom('event.depth % (event.depth - event.depth) == 0', 'size(event.data.s) / 0 > 1', 'event.data.l.all(x, x / 0 > 0)'),
+  fc.tuple(missingKey, text).map(([key, t]) => `event.data.${key} == ${lit(t)}`),
+  fc.tuple(fc.constantFrom('s', 'n', 'l', 'm'), missingKey).map(([field, key]) => `event.data.${field}.${key} == 1`),
+  fc.tuple(fc.constantFrom('s', 'l', 'm'), fc.constantFrom('<', '<=', '>', '>='), intLit).map(([field, o, n]) => `event.data.${field} ${o} ${n}`),
+  fc.constantFrom('event.data.s', 'event.data.n', 'event.data.l', 'event.data.m', '!event.data.s', 'event.data.l.exists(x, x.y == 1)'),
+  fc.integer({ min: 100, max: 10_000 }).map((i) => `event.data.l[${i}] == 1`),
+  fc.constantFrom('int(event.data.s) > 0', 'double(event.data.s) > 0.0', 'timestamp(event.data.s) > event.time', 'duration(event.data.s) > duration("1s")'),
+  intLit.map((n) => `event.data.s.startsWith(${n})`),
+);
+const failingCondition = fc
+  .tuple(failingAtom, fc.constantFrom('A', '!(A)', '(A) && true', 'true && (A)', 'false || (A)', '(A) || false', 'event.depth >= 0 && (A)'))
+  .map(([atom, wrapper]) => wrapper.replace('A', atom));
+/** Data the failing conditions fail on: `s` never parses as a number, time or duration; `l` is never empty. */
+const failingData = fc.record({
+  s: fc.string({ maxLength: 6 }).map((s) => `x${s}`),
+  n: fc.oneof(fc.integer({ min: -100, max: 100 }), fc.double({ min: -100, max: 100, noNaN: true })),
+  l: fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 3 }),
+  m: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.string({ maxLength: 3 })),
+});
+
 const restrictions = fc.constantFrom({ external: false }, { redactPii: true }, { models: { maxCostPer1kTokens: 0.001 } }, { drivers: { deny: ['web'] } });
 const policyArb = (id: string): fc.Arbitrary<Policy> =>
   fc
@@ -122,19 +155,36 @@ describe('policy engine properties', () => {
   it('fails closed for any condition text: refused at compile, or never allowed because of an error', () => {
     const tokens = fc.constantFrom('event', '.', 'data', 'type', '(', ')', '[', ']', '"x"', '1', '0', '/', '+', '&&', '||', '!', '==', '>', 'true', 'null', 'has', 'size', ',', ' ', 'exists', 'x', 'usage', 'cost_month', '?', ':');
     const anyText = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.array(tokens, { minLength: 1, maxLength: 14 }).map((t) => t.join('')));
+    // Random text almost never compiles *and* errs, so half the runs are conditions built to do both.
+    const cases = fc.oneof(
+      fc.record({ source: anyText, env: envArb, failsAtRunTime: fc.constant(false) }),
+      fc.record({
+        source: failingCondition,
+        env: fc.tuple(envArb, failingData).map(([env, data]): PolicyEnvInput => ({ ...env, event: { ...env.event, data } })),
+        failsAtRunTime: fc.constant(true),
+      }),
+    );
+    const RUNS = 400;
+    let reachedError = 0;
     fc.assert(
-      fc.property(anyText, envArb, (source, env) => {
+      fc.property(cases, ({ source, env, failsAtRunTime }) => {
         const set = tryCompile([global({ ...policy({ id: 'fuzz', condition: 'true', action: 'allow' }), condition: source })]);
+        if (failsAtRunTime) assert.ok(set, `${source} compiles`);
         if (!set) return;
         const result = evaluatePolicies(set, env, { userId: 'alice' });
         const error = result.matched.find((m) => m.error !== undefined);
+        if (failsAtRunTime) assert.ok(error, `${source} failed at run time and says so`);
         if (error) {
+          reachedError += 1;
           assert.equal(result.verdict, 'deny');
           assert.equal(result.decidedBy, 'fuzz');
         }
       }),
-      { numRuns: 400 },
+      { numRuns: RUNS },
     );
+    // Counted outside the property: a generator that stops producing failing conditions, or an
+    // engine that swallows the error, must not pass by never reaching the assertions above.
+    assert.ok(reachedError >= RUNS / 3, `only ${reachedError} of ${RUNS} runs reached the error branch`);
   });
 
   it('never throws, whatever the event data', () => {
