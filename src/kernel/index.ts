@@ -78,6 +78,7 @@ export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from 
 export { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './processor/options.js';
 export { EventProcessor, type DeliveryInfo, type ProcessorDeps, type ProcessorObserver } from './processor/processor.js';
 export type { DriverStats } from './processor/run-driver.js';
+export { DENIED_EVENT_TYPE } from './processor/system-events.js';
 export {
   FINAL_STATUSES,
   decisionSchema,
