@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Client } from '../client.js';
-import { failOnProblem } from '../client.js';
 import { CliError } from '../cli-error.js';
 
 export interface ContextCliOptions {
@@ -52,7 +51,7 @@ type Command = (client: Client, args: readonly string[], options: ContextCliOpti
 const COMMANDS: Readonly<Record<string, Command>> = {
   get: async (client, [path], options) => {
     const response = await client.request('GET', entryUrl(required(path, 'get <path>'), options, options.json ? { view: 'entry' } : {}));
-    await failOnProblem(response);
+    await client.failOnProblem(response);
     const type = response.headers.get('content-type') ?? '';
     const text = await response.text();
     if (options.json || !type.includes('json')) return print(text.endsWith('\n') ? text.slice(0, -1) : text);
@@ -66,7 +65,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     if (options['if-match']) headers['if-match'] = options['if-match'];
     const body = { ...documentBody(options), ...(options.metadata !== undefined && { metadata: parseJsonOption('--metadata', options.metadata) }) };
     const response = await client.request('PUT', entryUrl(target, options), { body: JSON.stringify(body), headers });
-    await failOnProblem(response);
+    await client.failOnProblem(response);
     const entry = (await response.json()) as Summary;
     if (options.json) return print(JSON.stringify(entry, null, 2));
     print(`${response.status === 201 ? 'created' : 'updated'} ${entry.path} (version ${entry.version}, etag ${response.headers.get('etag') ?? entry.etag})`);
@@ -76,7 +75,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     let cursor: string | undefined;
     do {
       const response = await client.request('GET', entryUrl(path, options, { ...(cursor !== undefined && { cursor }), limit: options.limit ?? '1000' }));
-      await failOnProblem(response);
+      await client.failOnProblem(response);
       if (response.headers.get('vextir-kind') === 'document') throw new CliError(`${absolute(path)} is a document; use vextir context get`, 1);
       const page = (await response.json()) as { entries: Summary[]; next?: string };
       entries.push(...page.entries);

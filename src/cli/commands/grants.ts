@@ -1,6 +1,5 @@
 /** `vextir grants ls [--path]`, `vextir grants add <path> <grantee> <read|write>`, `vextir grants rm <path> <grantee>`. */
 import type { Client } from '../client.js';
-import { failOnProblem } from '../client.js';
 import { CliError } from '../cli-error.js';
 
 interface GrantView {
@@ -28,6 +27,6 @@ export async function grantAddCommand(client: Client, [path, grantee, access]: r
 export async function grantRemoveCommand(client: Client, [path, grantee]: readonly (string | undefined)[]): Promise<void> {
   if (!path || !grantee) throw new CliError('usage: vextir grants rm <path> <user:id|agent:id>', 2);
   const response = await client.request('DELETE', `/api/grants?${new URLSearchParams({ path, grantee })}`);
-  await failOnProblem(response);
+  await client.failOnProblem(response);
   process.stdout.write(`revoked ${grantee} on ${path}\n`);
 }
