@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { contextPathArg } from '../paths.js';
 
 export interface ContextCliOptions {
   data?: string | undefined;
@@ -76,7 +77,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     do {
       const response = await client.request('GET', entryUrl(path, options, { ...(cursor !== undefined && { cursor }), limit: options.limit ?? '1000' }));
       await client.failOnProblem(response);
-      if (response.headers.get('vextir-kind') === 'document') throw new CliError(`${absolute(path)} is a document; use vextir context get`, 1);
+      if (response.headers.get('vextir-kind') === 'document') throw new CliError(`${contextPathArg(path)} is a document; use vextir context get`, 1);
       const page = (await response.json()) as { entries: Summary[]; next?: string };
       entries.push(...page.entries);
       cursor = options.limit === undefined ? page.next : undefined;
@@ -85,14 +86,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     printEntries(entries);
   },
   query: async (client, [prefix, where], options) => {
-    const params = { prefix: required(prefix, 'query <prefix> [<where>]'), ...(where !== undefined && { where }), ...(options['order-by'] !== undefined && { orderBy: options['order-by'] }), ...(options.limit !== undefined && { limit: options.limit }) };
+    const params = { prefix: contextPathArg(required(prefix, 'query <prefix> [<where>]')), ...(where !== undefined && { where }), ...(options['order-by'] !== undefined && { orderBy: options['order-by'] }), ...(options.limit !== undefined && { limit: options.limit }) };
     const { entries } = await client.json<{ entries: Summary[] }>('GET', collectionUrl(params, options));
     if (options.json) return print(JSON.stringify(entries, null, 2));
     if (entries.length === 0) return print('no matches');
     for (const entry of entries) print(`${entry.path}  v${entry.version}  ${entry.updatedAt}  ${JSON.stringify(entry.metadata)}`);
   },
   search: async (client, [text], options) => {
-    const params = { search: required(text, 'search <text>'), ...(options.prefix !== undefined && { prefix: options.prefix }), ...(options.limit !== undefined && { limit: options.limit }) };
+    const params = { search: required(text, 'search <text>'), ...(options.prefix !== undefined && { prefix: contextPathArg(options.prefix) }), ...(options.limit !== undefined && { limit: options.limit }) };
     const { hits } = await client.json<{ hits: Array<{ entry: Summary; score: number; snippet?: string }> }>('GET', collectionUrl(params, options));
     if (options.json) return print(JSON.stringify(hits, null, 2));
     if (hits.length === 0) return print('no matches');
@@ -106,8 +107,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   mv: async (client, [from, to], options) => {
     if (!from || !to) throw new CliError(`usage: vextir context mv <from> <to>`, 2);
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(options['if-match'] && { 'if-match': options['if-match'] }) };
-    const moved = await client.json<Summary>('POST', entryUrl(from, options, { action: 'move' }), { body: JSON.stringify({ to: absolute(to) }), headers });
-    print(options.json ? JSON.stringify(moved, null, 2) : `moved ${absolute(from)} to ${moved.path}`);
+    const target = contextPathArg(to);
+    const moved = await client.json<Summary>('POST', entryUrl(from, options, { action: 'move' }), { body: JSON.stringify({ to: target }), headers });
+    print(options.json ? JSON.stringify(moved, null, 2) : `moved ${contextPathArg(from)} to ${moved.path}`);
   },
   mkdir: async (client, [path], options) => {
     const folder = await client.json<Summary>('POST', entryUrl(required(path, 'mkdir <path>'), options, { action: 'mkdir' }));
@@ -155,18 +157,13 @@ function documentBody(options: ContextCliOptions): { content: unknown; contentTy
 const FILE_TYPES: Readonly<Record<string, string>> = { '.json': 'application/json', '.md': 'text/markdown', '.markdown': 'text/markdown', '.html': 'text/html', '.csv': 'text/csv', '.yaml': 'text/yaml', '.yml': 'text/yaml' };
 
 function entryUrl(path: string, options: ContextCliOptions, params: Record<string, string> = {}): string {
-  const encoded = absolute(path).split('/').map(encodeURIComponent).join('/');
+  const encoded = contextPathArg(path).split('/').map(encodeURIComponent).join('/');
   const query = new URLSearchParams({ ...params, ...(options.owner !== undefined && { owner: options.owner }) }).toString();
   return `/api/context${encoded === '/' ? '' : encoded}${query ? `?${query}` : ''}`;
 }
 
 function collectionUrl(params: Record<string, string>, options: ContextCliOptions): string {
   return `/api/context?${new URLSearchParams({ ...params, ...(options.owner !== undefined && { owner: options.owner }) })}`;
-}
-
-/** Paths are absolute; `Projects/Alpha` is taken to mean `/Projects/Alpha`. */
-function absolute(path: string): string {
-  return path.startsWith('/') ? path : `/${path}`;
 }
 
 function required(value: string | undefined, usage: string): string {
