@@ -53,7 +53,7 @@ it('`vextir token` without a user mints for VEXTIR_USER (else the OS user) and s
   assert.equal(explicit.stderr, '', 'an explicit user needs no comment');
 });
 
-it('an empty `events ls` says so, naming the filter and the user', async () => {
+it('an empty `events ls` says so, naming the filter and the user; a denied event says why', async () => {
   const [all, typed] = await Promise.all([
     vextir(['events', 'ls', '--url', system.url], { VEXTIR_USER: 'nobody' }),
     vextir(['events', 'ls', '--type', 'demo.*', '--url', system.url], { VEXTIR_USER: 'nobody' }),
@@ -61,8 +61,12 @@ it('an empty `events ls` says so, naming the filter and the user', async () => {
   assert.equal(all.stdout, 'no events for nobody\n', all.stderr);
   assert.equal(typed.stdout, 'no events of type demo.* for nobody\n', typed.stderr);
   await system.settled('somebody', await system.emit('somebody', 'demo.ping', {}));
+  const denied = await system.settled('somebody', await system.emit('somebody', 'context.read', { path: '/Notes/x', owner: 'nobody' }));
+  await system.settled('somebody', denied.children[0]!);
   const some = await vextir(['events', 'ls', '--url', system.url], { VEXTIR_USER: 'somebody' });
   assert.match(some.stdout, /processed +demo\.ping/);
+  assert.match(some.stdout, new RegExp(`denied +context\\.read +${denied.id} emitted=1 by acl: no grant gives user:somebody read access to /Notes/x of nobody`));
+  assert.match(some.stdout, /processed +event\.denied/);
   assert.doesNotMatch(some.stdout, /no events/);
 });
 
