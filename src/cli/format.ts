@@ -8,6 +8,7 @@ export interface RecordView {
   drivers?: Array<{ driver: string; status: string }>;
   children?: string[];
   error?: { code: string; message: string };
+  decision?: { authorizer: string; reason: string };
 }
 
 /** One line per event: time, status, type, id, and what happened. */
@@ -16,5 +17,7 @@ export function formatRecordLine(record: RecordView): string {
   const drivers = record.drivers?.length ? ` drivers=${record.drivers.map((run) => `${run.driver}:${run.status}`).join(',')}` : '';
   const children = record.children?.length ? ` emitted=${record.children.length}` : '';
   const error = record.error ? ` error=${record.error.code}: ${record.error.message}` : '';
-  return `${time} ${record.status.padEnd(13)} ${record.type.padEnd(24)} ${record.id}${drivers}${children}${error}`;
+  // A denial's why is in its decision (the loop guard also sets `error`, shown above instead).
+  const denied = record.status === 'denied' && !record.error && record.decision ? ` by ${record.decision.authorizer}: ${record.decision.reason}` : '';
+  return `${time} ${record.status.padEnd(13)} ${record.type.padEnd(24)} ${record.id}${drivers}${children}${error}${denied}`;
 }

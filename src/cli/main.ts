@@ -26,8 +26,9 @@ Usage:
   vextir start                              run the whole system locally (SQLite, port 7071)
   vextir worker                             VEXTIR_MODE=azure: process the Service Bus queue outside
                                             Functions (a container, a VM); serves no HTTP
-  vextir token <user> [--admin] [--role r] [--expires 30d]
-                                            print a local dev token (--admin: with VEXTIR_ADMIN_ROLE)
+  vextir token [<user>] [--admin] [--role r] [--expires 30d]
+                                            print a local dev token (--admin: with VEXTIR_ADMIN_ROLE);
+                                            without <user>: for the CLI's user (see --user below)
   vextir emit <type> [--data <json>] [--id <id>] [--source <uri>] [--subject <s>]
   vextir tail [--filter 'task.*,plan.*'] [--json]  follow your events live
   vextir events show <id>                   status, drivers run, emitted ids, errors
@@ -54,7 +55,9 @@ Usage:
 Options for commands that talk to a server:
   --url <url>      server (default VEXTIR_URL or http://127.0.0.1:7071)
   --token <jwt>    bearer token (default VEXTIR_TOKEN, else a local dev token)
-  --user <id>      the user to mint a local dev token for (default VEXTIR_USER or your OS user)
+  --user <id>      the user to mint a local dev token for (default VEXTIR_USER, else your OS user);
+                   the dev token is signed with the secret in VEXTIR_DATA_DIR (default ./.vextir),
+                   so run the CLI where \`vextir start\` runs
 `;
 
 const OPTIONS = {
@@ -112,7 +115,7 @@ async function main(argv: string[]): Promise<void> {
     case 'worker':
       return workerCommand(config);
     case 'token':
-      return tokenCommand(config, rest[0], { roles: values.role ?? [], admin: values.admin ?? false, expiresIn: values.expires });
+      return tokenCommand(config, rest[0], { roles: values.role ?? [], admin: values.admin ?? false, expiresIn: values.expires, user: values.user });
     case 'emit':
       return emitCommand(await client(), rest[0], { data: values.data, id: values.id, source: values.source, subject: values.subject });
     case 'tail':

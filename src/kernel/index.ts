@@ -114,6 +114,7 @@ export {
   publishEmissions,
   handleTriggeredMessage,
   DEFAULT_PROCESSOR_OPTIONS,
+  DENIED_EVENT_TYPE,
   EventProcessor,
   type OutcomeTargets,
   type Authorization,

@@ -49,6 +49,10 @@ export class AppServiceAuthenticator implements Authenticator {
     this.#adminRole = options.adminRole ?? DEFAULT_ADMIN_ROLE;
   }
 
+  get tokenHint(): string | undefined {
+    return this.bearer.tokenHint;
+  }
+
   authenticate(token: string): Promise<Identity> {
     return this.bearer.authenticate(token);
   }

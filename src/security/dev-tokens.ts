@@ -55,7 +55,11 @@ export interface DevTokenOptions {
   adminRole?: string;
 }
 
+/** What a caller of the embedded default does to get a token (added to every 401). */
+export const DEV_TOKEN_HINT = 'get a local dev token with `npx vextir token <user>`, run in the folder where `vextir start` runs (it signs with that data folder\'s secret)';
+
 export class DevTokenAuthenticator implements Authenticator {
+  readonly tokenHint = DEV_TOKEN_HINT;
   // Imported once: handing jose raw bytes makes it import a key on every verification.
   readonly #key: KeyObject;
   readonly #adminRole: string;

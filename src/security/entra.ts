@@ -44,6 +44,8 @@ export class EntraAuthenticator implements Authenticator {
   readonly #issuers: string[];
   readonly #audiences: string[];
   readonly #adminRole: string;
+  /** The audience is what a client asks Entra for; naming it is what makes the hint usable. */
+  readonly tokenHint: string;
 
   constructor(options: EntraOptions) {
     if (!GUID.test(options.tenantId)) throw new KernelError('invalid_input', `the Entra tenant id must be the directory's GUID, not "${options.tenantId}"`);
@@ -52,6 +54,7 @@ export class EntraAuthenticator implements Authenticator {
     this.#issuers = [`https://sts.windows.net/${this.#tenantId}/`, `https://login.microsoftonline.com/${this.#tenantId}/v2.0`];
     this.#audiences = acceptedAudiences(options.audience);
     this.#adminRole = options.adminRole ?? DEFAULT_ADMIN_ROLE;
+    this.tokenHint = `send an Entra ID access token for the API (audience "${options.audience}")`;
     const jwksUrl = new URL(options.jwksUrl ?? `https://login.microsoftonline.com/${this.#tenantId}/discovery/v2.0/keys`);
     this.#keys = keyResolver(createRemoteJWKSet(jwksUrl, { cooldownDuration: 30_000 }));
   }

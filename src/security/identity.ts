@@ -22,4 +22,9 @@ export interface Authenticator {
    * but unusable. Authenticators without it never look at any header but Authorization.
    */
   authenticateHeaders?(headers: HeaderLookup): Promise<Identity | undefined>;
+  /**
+   * How a caller obtains a token this authenticator accepts, in a few words; the API adds it to
+   * every 401, so a refusal says what to do next (and it differs between local and Azure mode).
+   */
+  readonly tokenHint?: string | undefined;
 }

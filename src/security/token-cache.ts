@@ -18,6 +18,10 @@ export class CachingAuthenticator implements Authenticator {
   readonly #maxAgeMs: number;
   readonly #now: () => number;
 
+  get tokenHint(): string | undefined {
+    return this.inner.tokenHint;
+  }
+
   constructor(private readonly inner: Authenticator, options: TokenCacheOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#maxAgeMs = options.maxAgeMs ?? 5 * 60_000;

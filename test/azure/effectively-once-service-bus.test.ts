@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
 import type { CosmosClientOptions, PluginConfig } from '@azure/cosmos';
 import { ServiceBusClient, type ServiceBusReceiver } from '@azure/service-bus';
-import { composeAzure, type AzureSystem } from '../../src/composition-azure.js';
+import { composeAzure, type AzureSystem } from '../../src/hosts/azure/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createHttpHandler } from '../../src/functions/http-adapter.js';
 import { createQueueHandler } from '../../src/functions/queue-handler.js';

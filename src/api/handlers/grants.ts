@@ -28,7 +28,9 @@ export async function listGrants({ request, services, identity }: AuthenticatedC
 
 export async function putGrant({ request, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const body = await readJsonBody(request, 16 * 1024, grantRequestSchema, 'the grant');
-  const grant = await services.security.grants.grant(identity.userId, body, identity.userId, services.clock.now());
+  // Checked here too (the store normalizes again) so that a bad path is a 400 naming `/path`, as elsewhere.
+  const path = validPath(body.path, { pointer: '/path' });
+  const grant = await services.security.grants.grant(identity.userId, { ...body, path }, identity.userId, services.clock.now());
   await recordAdminChange(services, identity.userId, { action: 'grant.put', target: `${grant.path} ${grant.grantee}`, reason: `${grant.access} access`, by: identity.userId });
   return json(200, { grant });
 }
@@ -42,11 +44,12 @@ export async function deleteGrant({ request, services, identity }: Authenticated
   return { status: 204, headers: {} };
 }
 
-function validPath(raw: string): string {
+/** `where`: the query parameter (`field`) or the body member (`pointer`) the path came in. */
+function validPath(raw: string, where: { field: string } | { pointer: string } = { field: 'path' }): string {
   try {
     return normalizeContextPath(raw);
   } catch (error) {
-    if (error instanceof KernelError) throw new KernelError('invalid_input', error.message, { details: { errors: [{ field: 'path', reason: error.message }] } });
+    if (error instanceof KernelError) throw new KernelError('invalid_input', error.message, { details: { errors: [{ ...where, reason: error.message }] } });
     throw error;
   }
 }

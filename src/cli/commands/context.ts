@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Client } from '../client.js';
-import { failOnProblem } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { contextPathArg } from '../paths.js';
 
 export interface ContextCliOptions {
   data?: string | undefined;
@@ -52,7 +52,7 @@ type Command = (client: Client, args: readonly string[], options: ContextCliOpti
 const COMMANDS: Readonly<Record<string, Command>> = {
   get: async (client, [path], options) => {
     const response = await client.request('GET', entryUrl(required(path, 'get <path>'), options, options.json ? { view: 'entry' } : {}));
-    await failOnProblem(response);
+    await client.failOnProblem(response);
     const type = response.headers.get('content-type') ?? '';
     const text = await response.text();
     if (options.json || !type.includes('json')) return print(text.endsWith('\n') ? text.slice(0, -1) : text);
@@ -66,7 +66,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     if (options['if-match']) headers['if-match'] = options['if-match'];
     const body = { ...documentBody(options), ...(options.metadata !== undefined && { metadata: parseJsonOption('--metadata', options.metadata) }) };
     const response = await client.request('PUT', entryUrl(target, options), { body: JSON.stringify(body), headers });
-    await failOnProblem(response);
+    await client.failOnProblem(response);
     const entry = (await response.json()) as Summary;
     if (options.json) return print(JSON.stringify(entry, null, 2));
     print(`${response.status === 201 ? 'created' : 'updated'} ${entry.path} (version ${entry.version}, etag ${response.headers.get('etag') ?? entry.etag})`);
@@ -76,8 +76,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     let cursor: string | undefined;
     do {
       const response = await client.request('GET', entryUrl(path, options, { ...(cursor !== undefined && { cursor }), limit: options.limit ?? '1000' }));
-      await failOnProblem(response);
-      if (response.headers.get('vextir-kind') === 'document') throw new CliError(`${absolute(path)} is a document; use vextir context get`, 1);
+      await client.failOnProblem(response);
+      if (response.headers.get('vextir-kind') === 'document') throw new CliError(`${contextPathArg(path)} is a document; use vextir context get`, 1);
       const page = (await response.json()) as { entries: Summary[]; next?: string };
       entries.push(...page.entries);
       cursor = options.limit === undefined ? page.next : undefined;
@@ -86,14 +86,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     printEntries(entries);
   },
   query: async (client, [prefix, where], options) => {
-    const params = { prefix: required(prefix, 'query <prefix> [<where>]'), ...(where !== undefined && { where }), ...(options['order-by'] !== undefined && { orderBy: options['order-by'] }), ...(options.limit !== undefined && { limit: options.limit }) };
+    const params = { prefix: contextPathArg(required(prefix, 'query <prefix> [<where>]')), ...(where !== undefined && { where }), ...(options['order-by'] !== undefined && { orderBy: options['order-by'] }), ...(options.limit !== undefined && { limit: options.limit }) };
     const { entries } = await client.json<{ entries: Summary[] }>('GET', collectionUrl(params, options));
     if (options.json) return print(JSON.stringify(entries, null, 2));
     if (entries.length === 0) return print('no matches');
     for (const entry of entries) print(`${entry.path}  v${entry.version}  ${entry.updatedAt}  ${JSON.stringify(entry.metadata)}`);
   },
   search: async (client, [text], options) => {
-    const params = { search: required(text, 'search <text>'), ...(options.prefix !== undefined && { prefix: options.prefix }), ...(options.limit !== undefined && { limit: options.limit }) };
+    const params = { search: required(text, 'search <text>'), ...(options.prefix !== undefined && { prefix: contextPathArg(options.prefix) }), ...(options.limit !== undefined && { limit: options.limit }) };
     const { hits } = await client.json<{ hits: Array<{ entry: Summary; score: number; snippet?: string }> }>('GET', collectionUrl(params, options));
     if (options.json) return print(JSON.stringify(hits, null, 2));
     if (hits.length === 0) return print('no matches');
@@ -107,8 +107,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   mv: async (client, [from, to], options) => {
     if (!from || !to) throw new CliError(`usage: vextir context mv <from> <to>`, 2);
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(options['if-match'] && { 'if-match': options['if-match'] }) };
-    const moved = await client.json<Summary>('POST', entryUrl(from, options, { action: 'move' }), { body: JSON.stringify({ to: absolute(to) }), headers });
-    print(options.json ? JSON.stringify(moved, null, 2) : `moved ${absolute(from)} to ${moved.path}`);
+    const target = contextPathArg(to);
+    const moved = await client.json<Summary>('POST', entryUrl(from, options, { action: 'move' }), { body: JSON.stringify({ to: target }), headers });
+    print(options.json ? JSON.stringify(moved, null, 2) : `moved ${contextPathArg(from)} to ${moved.path}`);
   },
   mkdir: async (client, [path], options) => {
     const folder = await client.json<Summary>('POST', entryUrl(required(path, 'mkdir <path>'), options, { action: 'mkdir' }));
@@ -156,18 +157,13 @@ function documentBody(options: ContextCliOptions): { content: unknown; contentTy
 const FILE_TYPES: Readonly<Record<string, string>> = { '.json': 'application/json', '.md': 'text/markdown', '.markdown': 'text/markdown', '.html': 'text/html', '.csv': 'text/csv', '.yaml': 'text/yaml', '.yml': 'text/yaml' };
 
 function entryUrl(path: string, options: ContextCliOptions, params: Record<string, string> = {}): string {
-  const encoded = absolute(path).split('/').map(encodeURIComponent).join('/');
+  const encoded = contextPathArg(path).split('/').map(encodeURIComponent).join('/');
   const query = new URLSearchParams({ ...params, ...(options.owner !== undefined && { owner: options.owner }) }).toString();
   return `/api/context${encoded === '/' ? '' : encoded}${query ? `?${query}` : ''}`;
 }
 
 function collectionUrl(params: Record<string, string>, options: ContextCliOptions): string {
   return `/api/context?${new URLSearchParams({ ...params, ...(options.owner !== undefined && { owner: options.owner }) })}`;
-}
-
-/** Paths are absolute; `Projects/Alpha` is taken to mean `/Projects/Alpha`. */
-function absolute(path: string): string {
-  return path.startsWith('/') ? path : `/${path}`;
 }
 
 function required(value: string | undefined, usage: string): string {

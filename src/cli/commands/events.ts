@@ -14,5 +14,13 @@ export async function eventsListCommand(client: Client, options: { type?: string
   if (options.since) query.set('since', options.since);
   if (options.limit) query.set('limit', options.limit);
   const { events } = await client.json<{ events: RecordView[] }>('GET', `/api/events?${query}`);
+  if (events.length === 0) process.stdout.write(`${noEvents(options, client.user?.id)}\n`);
   for (const record of events) process.stdout.write(`${formatRecordLine(record)}\n`);
+}
+
+/** Says what was asked for, and for whom when the CLI chose the user: an empty list often means "not as that user". */
+function noEvents(options: { type?: string | undefined; since?: string | undefined }, user: string | undefined): string {
+  const type = options.type ? ` of type ${options.type}` : '';
+  const since = options.since ? ` since ${options.since}` : '';
+  return `no events${type}${since}${user === undefined ? '' : ` for ${user}`}`;
 }

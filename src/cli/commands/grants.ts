@@ -1,7 +1,7 @@
 /** `vextir grants ls [--path]`, `vextir grants add <path> <grantee> <read|write>`, `vextir grants rm <path> <grantee>`. */
 import type { Client } from '../client.js';
-import { failOnProblem } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { contextPathArg } from '../paths.js';
 
 interface GrantView {
   path: string;
@@ -11,7 +11,7 @@ interface GrantView {
 }
 
 export async function grantsListCommand(client: Client, path: string | undefined): Promise<void> {
-  const { grants } = await client.json<{ grants: GrantView[] }>('GET', `/api/grants${path ? `?path=${encodeURIComponent(path)}` : ''}`);
+  const { grants } = await client.json<{ grants: GrantView[] }>('GET', `/api/grants${path ? `?path=${encodeURIComponent(contextPathArg(path))}` : ''}`);
   if (grants.length === 0) process.stdout.write('no grants\n');
   for (const grant of grants) process.stdout.write(`${grant.access.padEnd(5)} ${grant.grantee.padEnd(24)} ${grant.path}\n`);
 }
@@ -19,7 +19,7 @@ export async function grantsListCommand(client: Client, path: string | undefined
 export async function grantAddCommand(client: Client, [path, grantee, access]: readonly (string | undefined)[]): Promise<void> {
   if (!path || !grantee || (access !== 'read' && access !== 'write')) throw new CliError('usage: vextir grants add <path> <user:id|agent:id> <read|write>', 2);
   const { grant } = await client.json<{ grant: GrantView }>('PUT', '/api/grants', {
-    body: JSON.stringify({ path, grantee, access }),
+    body: JSON.stringify({ path: contextPathArg(path), grantee, access }),
     headers: { 'content-type': 'application/json' },
   });
   process.stdout.write(`granted ${grant.access} on ${grant.path} to ${grant.grantee}\n`);
@@ -27,7 +27,8 @@ export async function grantAddCommand(client: Client, [path, grantee, access]: r
 
 export async function grantRemoveCommand(client: Client, [path, grantee]: readonly (string | undefined)[]): Promise<void> {
   if (!path || !grantee) throw new CliError('usage: vextir grants rm <path> <user:id|agent:id>', 2);
-  const response = await client.request('DELETE', `/api/grants?${new URLSearchParams({ path, grantee })}`);
-  await failOnProblem(response);
-  process.stdout.write(`revoked ${grantee} on ${path}\n`);
+  const canonical = contextPathArg(path);
+  const response = await client.request('DELETE', `/api/grants?${new URLSearchParams({ path: canonical, grantee })}`);
+  await client.failOnProblem(response);
+  process.stdout.write(`revoked ${grantee} on ${canonical}\n`);
 }

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Client } from '../client.js';
-import { failOnProblem } from '../client.js';
 import { CliError } from '../cli-error.js';
 
 interface PolicyView {
@@ -36,7 +35,7 @@ export async function policyListCommand(client: Client): Promise<void> {
 
 export async function policyGetCommand(client: Client, global: boolean, asJson: boolean): Promise<void> {
   const response = await client.request('GET', `/api/policies?scope=${global ? 'global' : 'user'}`, { headers: { accept: asJson ? 'application/json' : 'application/yaml' } });
-  await failOnProblem(response);
+  await client.failOnProblem(response);
   process.stdout.write(await response.text());
 }
 

@@ -1,6 +1,5 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { Client } from '../client.js';
-import { failOnProblem } from '../client.js';
 import { formatRecordLine, type RecordView } from '../format.js';
 
 /** Follows the caller's events live (Server-Sent Events from /api/stream) until interrupted. */
@@ -9,9 +8,10 @@ export async function tailCommand(client: Client, filter: string | undefined, js
   process.once('SIGINT', () => abort.abort());
   const query = filter ? `?filter=${encodeURIComponent(filter)}` : '';
   const response = await client.request('GET', `/api/stream${query}`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
-  await failOnProblem(response);
+  await client.failOnProblem(response);
   if (!response.body) return;
-  process.stderr.write(`following ${client.baseUrl}/api/stream${query} (Ctrl-C to stop)\n`);
+  const as = client.user === undefined ? '' : ` as ${client.user.id} (${client.user.source})`;
+  process.stderr.write(`following ${client.baseUrl}/api/stream${query}${as} (Ctrl-C to stop)\n`);
   const messages = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   try {
     for await (const message of messages) {

@@ -21,7 +21,7 @@ import type { UsageRecorder } from '../ports/usage.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
-import { errorEvent, policyEvents } from './system-events.js';
+import { deniedEvent, errorEvent, policyEvents } from './system-events.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
@@ -90,6 +90,8 @@ export class EventProcessor {
   /** `allowedBefore`: an earlier delivery was already allowed (and counted in the user's usage). */
   async #decide(event: Envelope, record: EventRecord, attempt: number, allowedBefore: boolean): Promise<Outcome> {
     if (event.depth > this.options.maxDepth) {
+      // Not answered with `event.denied`: the answer would be deeper still and denied in turn;
+      // the record (GET /api/events/{id}, the stream) says why.
       const decision: Decision = {
         allowed: false,
         authorizer: 'loop-guard',
@@ -119,7 +121,11 @@ export class EventProcessor {
     record.decision = decision;
     const fromPolicies = policyEvents(event, decision, this.deps.clock);
     if (decision.verdict === 'require_approval' && decision.approval) return this.#complete(record, 'awaiting_approval', fromPolicies, decision, undefined);
-    if (!decision.allowed) return this.#complete(record, 'denied', fromPolicies, decision, undefined);
+    if (!decision.allowed) {
+      // Answered, so that a caller waiting for an answer is not left waiting (see deniedEvent).
+      const answer = deniedEvent(this.deps.clock.now(), event, decision);
+      return this.#complete(record, 'denied', answer ? [...fromPolicies, answer] : fromPolicies, decision, undefined);
+    }
 
     const results = await this.#runDrivers(event, record, attempt, authorization);
     // One pass over the results (this runs for every event): record the runs, collect the

@@ -1,7 +1,8 @@
 /**
  * Events the kernel itself emits about an event: `error` for a failed driver, `policy.notify`
- * for a notifying policy, `approval.requested` for a parked event. Their ids are deterministic
- * like any child's: a redelivery re-emits the same ids and duplicate detection drops them.
+ * for a notifying policy, `approval.requested` for a parked event, `event.denied` for a denied
+ * one. Their ids are deterministic like any child's: a redelivery re-emits the same ids and
+ * duplicate detection drops them.
  */
 import type { Envelope } from '../envelope.js';
 import type { KernelError } from '../errors.js';
@@ -30,6 +31,31 @@ export function policyEvents(parent: Envelope, decision: Decision, clock: Clock)
     emissions.push({ event: child(parent, childEventId(parent.id, 'policy', `approval:${id}`), 'approval.requested', '/kernel/policy', 'output', now, data) });
   }
   return emissions;
+}
+
+/** The answer to an event the authorization stage denied (see deniedEvent). */
+export const DENIED_EVENT_TYPE = 'event.denied';
+
+/**
+ * The answer to a denied event, so that whoever waits for an answer (a caller on the stream, an
+ * agent, a plan) learns that no driver will run, and why: `{eventId, eventType, authorizer,
+ * reason, policy?, contextPath?}`, with the denied event as causation and its correlation id.
+ *
+ * One type for every denial rather than each request's own error type (`context.error`...): the
+ * denial happens before routing, so the kernel knows no driver's vocabulary, and an event may
+ * route to several drivers or none. It carries the decision, never the event's data: it is an
+ * event like any other and may be routed to drivers the data was not meant for (`contextPath`
+ * is there so the `/Personal` policy keeps such answers internal, see namedContextPaths).
+ *
+ * None for a denied `event.denied`, so answers never answer each other; and the loop guard's
+ * denials are not answered either (see the processor): an answer would be deeper still.
+ */
+export function deniedEvent(now: Date, parent: Envelope, decision: Decision): Emission | undefined {
+  if (parent.type === DENIED_EVENT_TYPE) return undefined;
+  const data: Record<string, unknown> = { eventId: parent.id, eventType: parent.type, authorizer: decision.authorizer, reason: decision.reason };
+  if (decision.decidedBy !== undefined) data['policy'] = decision.decidedBy;
+  if (decision.contextPath !== undefined) data['contextPath'] = decision.contextPath;
+  return { event: child(parent, childEventId(parent.id, 'processor', 'denied'), DENIED_EVENT_TYPE, '/kernel/processor', 'output', now, data) };
 }
 
 function child(parent: Envelope, id: string, type: string, source: string, category: Envelope['category'], now: Date, data: Record<string, unknown>): Envelope {

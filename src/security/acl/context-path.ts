@@ -4,7 +4,10 @@
  * store access, so that two spellings can never name one document or dodge one grant.
  *
  * The canonical form, and what normalizeContextPath decides:
- * - absolute: it starts with "/"; a relative path is rejected (guessing a base would hide bugs).
+ * - absolute: it starts with "/"; a relative path is rejected (guessing a base would hide bugs),
+ *   by every entry point alike (the CLI, the HTTP API, grants, `context.*` events), with the
+ *   absolute spelling suggested when there is one: `Notes/first` is refused everywhere, naming
+ *   `/Notes/first`, rather than accepted by some entry points and refused by others.
  * - the root is "/"; otherwise segments joined by "/", with no trailing slash. One trailing
  *   slash on input is tolerated and removed ("/A/" is the folder "/A").
  * - rejected, never repaired: empty segments ("//"), "." / ".." / any all-dots segment,
@@ -48,7 +51,7 @@ export function normalizeContextPath(raw: string, limits: PathLimits = DEFAULT_P
   if (raw === '') invalid('a context path must not be empty; the root is "/"');
   // Cheap bound before any Unicode work: UTF-8 never has fewer bytes than UTF-16 code units.
   if (raw.length > limits.maxLength + 1) invalid(`the context path is longer than ${limits.maxLength} bytes`);
-  if (!raw.startsWith('/')) invalid(`the context path ${quote(raw)} is relative; it must start with "/"`);
+  if (!raw.startsWith('/')) invalid(`the context path ${quote(raw)} is relative; it must start with "/"${suggestion(raw, limits)}`);
   if (raw === ROOT_PATH) return ROOT_PATH;
 
   const body = raw.endsWith('/') ? raw.slice(1, -1) : raw.slice(1);
@@ -89,6 +92,15 @@ export const contextPathSchema = z.string().superRefine((value, context) => {
     context.addIssue({ code: 'custom', message: error instanceof KernelError ? error.message : 'must be a context path' });
   }
 });
+
+/** ` (did you mean "/A/B"?)` when "/" + the relative path is a valid path, else nothing. */
+function suggestion(relative: string, limits: PathLimits): string {
+  try {
+    return ` (did you mean ${quote(normalizeContextPath(`/${relative}`, limits))}?)`;
+  } catch {
+    return '';
+  }
+}
 
 function invalid(message: string): never {
   throw new KernelError('invalid_input', message);

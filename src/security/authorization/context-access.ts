@@ -10,7 +10,7 @@
  * - The principal is the event's user, plus the driver when a driver emitted the event
  *   (source `/drivers/<id>`), so grants to `agent:<id>` apply to what that agent asks for.
  */
-import { type Envelope, isKernelError } from '../../kernel/index.js';
+import { DENIED_EVENT_TYPE, isKernelError, type Envelope } from '../../kernel/index.js';
 import { normalizeContextPath, principalOf, type Access, type GrantStore } from '../acl/index.js';
 
 const WRITES: ReadonlySet<string> = new Set(['context.write', 'context.delete', 'context.move', 'context.put', 'context.restore']);
@@ -59,8 +59,14 @@ const MAX_NAMED_PATHS = 1000;
  * paths (`path`, `to`, `prefix`) and, in answers, the paths of the entries they carry
  * (`entry`, `entries[]`, `hits[].entry`). Result paths come from the store and are canonical;
  * request paths that do not normalize are left out (the request is refused elsewhere).
+ * The kernel's `event.denied` answer to a context request names its path too (`contextPath`,
+ * canonical): the `/Personal` rule keeps such answers from external drivers like the request.
  */
 export function namedContextPaths(event: Envelope): string[] {
+  if (event.type === DENIED_EVENT_TYPE) {
+    const path = record(event.data)?.['contextPath'];
+    return typeof path === 'string' ? normalizedOrNone(path) : [];
+  }
   if (!event.type.startsWith('context.')) return [];
   const data = record(event.data);
   if (data === undefined) return [];
@@ -82,6 +88,15 @@ export function namedContextPaths(event: Envelope): string[] {
   if (Array.isArray(data['entries'])) for (const entry of data['entries']) add(entry);
   if (Array.isArray(data['hits'])) for (const hit of data['hits']) add(record(hit)?.['entry']);
   return [...paths];
+}
+
+/** Anyone may send an `event.denied`: its path is normalized like a request's, or names nothing. */
+function normalizedOrNone(raw: string): string[] {
+  try {
+    return [normalizeContextPath(raw)];
+  } catch {
+    return [];
+  }
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
