@@ -69,6 +69,7 @@ export async function runContextBench(log: (line: string) => void): Promise<Benc
       const prepared = prepareWrite(rewrite(i), DEFAULT_CONTEXT_LIMITS);
       return { path, prepared, text: indexedText(nameOf(path), rewrite(i).content, prepared.json, prepared.metadata) };
     });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
     const rawWrite = db.transaction((i: number) => {
       const { path, prepared, text } = rawParams[i]!;
       const head = s.head.get(USER, path)!;

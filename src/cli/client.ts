@@ -68,7 +68,7 @@ export async function createClient(config: Config, options: ClientOptions): Prom
       });
     } catch (error) {
       if (init.signal?.aborted) throw error;
-      throw new CliError(`cannot reach ${baseUrl} (${(error as Error).cause ?? (error as Error).message}); is \`vextir start\` running?`);
+      throw new CliError(`cannot reach ${baseUrl} (${describeFetchFailure(error)}); is \`vextir start\` running?`);
     }
   };
   const check = (response: Response) => failOnProblem(response, response.status === 401 ? unauthorized : []);
@@ -106,4 +106,11 @@ export async function failOnProblem(response: Response, hints: readonly string[]
   }
   const details = (problem.errors ?? []).map((error) => `  ${error.pointer ?? error.field ?? ''}: ${error.reason ?? ''}`);
   throw new CliError(`${response.status} ${problem.title ?? response.statusText}${problem.detail ? `: ${problem.detail}` : ''}`, 1, [...details, ...hints]);
+}
+
+/** fetch() fails with "fetch failed" and the reason (ECONNREFUSED, a DNS error) in `cause`. */
+function describeFetchFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? cause.message : error.message;
 }

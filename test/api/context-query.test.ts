@@ -26,7 +26,7 @@ describe('GET /api/context?prefix=&where=', () => {
   it('answers the seed query: everything under /Projects/ with priority high, newest first', async () => {
     const { fixture, token } = await seeded();
     const query = new URLSearchParams({ prefix: '/Projects/', where: 'priority = "high"', orderBy: 'updatedAt desc', limit: '20' });
-    const response = await send(fixture, 'GET', `/api/context?${query}`, { token });
+    const response = await send(fixture, 'GET', `/api/context?${query.toString()}`, { token });
     assert.equal(response.status, 200, response.text);
     const body = response.json() as { prefix: string; entries: Array<{ path: string; metadata: unknown; content?: unknown }> };
     assert.equal(body.prefix, '/Projects');
@@ -45,7 +45,7 @@ describe('GET /api/context?prefix=&where=', () => {
 
   it('refuses a bad query with 400 naming the parameter', async () => {
     const { fixture, token } = await seeded();
-    const problem = assertProblem(await send(fixture, 'GET', `/api/context?${new URLSearchParams({ where: 'priority = ' })}`, { token }), 400, { field: 'where' });
+    const problem = assertProblem(await send(fixture, 'GET', `/api/context?${new URLSearchParams({ where: 'priority = ' }).toString()}`, { token }), 400, { field: 'where' });
     assert.match(problem.detail, /column/);
     assertProblem(await send(fixture, 'GET', '/api/context?prefix=/Projects&limit=1001', { token }), 400, { field: 'limit' });
     assertProblem(await send(fixture, 'GET', '/api/context?prefix=/Projects&orderBy=colour%20sideways', { token }), 400, { field: 'orderBy' });
@@ -57,17 +57,17 @@ describe('GET /api/context?prefix=&where=', () => {
 describe('GET /api/context?search=', () => {
   it('ranks documents by relevance and stays under the prefix', async () => {
     const { fixture, token } = await seeded();
-    const all = (await send(fixture, 'GET', `/api/context?${new URLSearchParams({ search: 'quarterly report' })}`, { token })).json() as { hits: Array<{ entry: { path: string }; score: number }> };
+    const all = (await send(fixture, 'GET', `/api/context?${new URLSearchParams({ search: 'quarterly report' }).toString()}`, { token })).json() as { hits: Array<{ entry: { path: string }; score: number }> };
     assert.ok(all.hits.length >= 2, JSON.stringify(all));
     assert.equal(all.hits[0]?.entry.path, '/Notes/idea', 'the document that says it most often ranks first');
     for (let i = 1; i < all.hits.length; i += 1) assert.ok((all.hits[i - 1]?.score ?? 0) >= (all.hits[i]?.score ?? 0));
-    const projects = (await send(fixture, 'GET', `/api/context?${new URLSearchParams({ search: 'quarterly', prefix: '/Projects' })}`, { token })).json() as { hits: Array<{ entry: { path: string } }> };
+    const projects = (await send(fixture, 'GET', `/api/context?${new URLSearchParams({ search: 'quarterly', prefix: '/Projects' }).toString()}`, { token })).json() as { hits: Array<{ entry: { path: string } }> };
     assert.deepEqual(projects.hits.map((hit) => hit.entry.path).sort(), ['/Projects/Alpha/status', '/Projects/Gamma/brief']);
   });
 
   it('refuses query parameters mixed into a search', async () => {
     const { fixture, token } = await seeded();
-    assertProblem(await send(fixture, 'GET', `/api/context?${new URLSearchParams({ search: 'x', where: 'a = 1' })}`, { token }), 400, { field: 'where' });
+    assertProblem(await send(fixture, 'GET', `/api/context?${new URLSearchParams({ search: 'x', where: 'a = 1' }).toString()}`, { token }), 400, { field: 'where' });
     assertProblem(await send(fixture, 'GET', '/api/context?search=', { token }), 400, { field: 'search' });
   });
 });

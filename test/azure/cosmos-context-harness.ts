@@ -88,7 +88,7 @@ function crashingStore(container: Container, clock: TestClock, writes: number): 
     get(object, property, receiver) {
       if (property === 'items') return writing(object.items, ['create', 'upsert']);
       if (property === 'item') return (id: string, partitionKey: string) => writing(object.item(id, partitionKey), ['replace', 'delete', 'patch']);
-      return Reflect.get(object, property, receiver);
+      return Reflect.get(object, property, receiver) as unknown;
     },
   });
   return {

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
-import type { CosmosClientOptions, PluginConfig } from '@azure/cosmos';
+import { OperationType, ResourceType, type CosmosClientOptions, type PluginConfig } from '@azure/cosmos';
 import { ServiceBusClient, type ServiceBusReceiver } from '@azure/service-bus';
 import { composeAzure, type AzureSystem } from '../../src/hosts/azure/index.js';
 import { loadConfig } from '../../src/config.js';
@@ -50,8 +50,8 @@ class RecordWriteCrash {
     plugin: async (context, _diagnostics, next) => {
       const body = context.body as { id?: unknown; userId?: unknown } | undefined;
       const key = `${String(body?.userId)}\n${String(body?.id)}`;
-      const write = context.operationType === 'create' || context.operationType === 'upsert' || context.operationType === 'replace';
-      if (write && context.resourceType === 'docs' && this.#armed.delete(key)) {
+      const write = [OperationType.Create, OperationType.Upsert, OperationType.Replace].includes(context.operationType as OperationType);
+      if (write && context.resourceType === ResourceType.item && this.#armed.delete(key)) {
         this.crashes += 1;
         throw new Error(`simulated crash before writing the record of ${String(body?.id)}`);
       }

@@ -107,13 +107,20 @@ async function post(body: unknown, token: string) {
   );
 }
 
-async function record(id: string, token: string): Promise<{ status: string; children: string[]; drivers: Array<{ driver: string; attempt: number; status: string }>; audit: unknown[] }> {
+interface RecordBody {
+  status: string;
+  children: string[];
+  drivers: Array<{ driver: string; attempt: number; status: string }>;
+  audit: unknown[];
+}
+
+async function record(id: string, token: string): Promise<RecordBody> {
   const response = await http(
     new HttpRequest({ method: 'GET', url: `https://func.example/api/events/${id}`, headers: { authorization: `Bearer ${token}` } }),
     new InvocationContext({ functionName: 'api' }),
   );
   assert.equal(response.status, 200, `GET /api/events/${id}`);
-  return JSON.parse(String(response.body));
+  return JSON.parse(typeof response.body === 'string' ? response.body : '') as RecordBody;
 }
 
 describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () => {

@@ -24,14 +24,14 @@ describe('AMQP test broker', () => {
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     assert.equal(message?.lockedUntilUtc?.getTime(), now + 5000);
     now += 4000;
-    assert.equal((await receiver.renewMessageLock(message!)).getTime(), now + 5000);
+    assert.equal((await receiver.renewMessageLock(message)).getTime(), now + 5000);
     now += 4000;
     assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 100 }), []);
     now += 2000;
     const [again] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     assert.equal(again?.deliveryCount, 1, 'the JavaScript SDK counts earlier deliveries');
-    await assert.rejects(receiver.completeMessage(message!), (error) => toKernelErrorFromServiceBus(error, 'x').code === 'conflict');
-    await receiver.completeMessage(again!);
+    await assert.rejects(receiver.completeMessage(message), (error) => toKernelErrorFromServiceBus(error, 'x').code === 'conflict');
+    await receiver.completeMessage(again);
     await receiver.close();
   });
 
@@ -78,7 +78,7 @@ describe('AMQP test broker', () => {
     now += 10_000;
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     assert.equal(message?.body, 'later');
-    await receiver.completeMessage(message!);
+    await receiver.completeMessage(message);
     await Promise.all([sender.close(), receiver.close()]);
   });
 });

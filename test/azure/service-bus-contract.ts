@@ -137,7 +137,7 @@ export function serviceBusContract(name: string, target: ServiceBusTarget): void
       assert.equal(again?.deliveryCount, 2);
       assert.equal(again?.messageId, `${deliveryKey('alice', sent.id)}.r1`);
       assert.deepEqual(again?.body, sent);
-      await consumer.settle(again!, completeOutcome(sent));
+      await consumer.settle(again, completeOutcome(sent));
       assert.equal(await consumer.depth(), 0);
     }));
 
@@ -159,8 +159,8 @@ export function serviceBusContract(name: string, target: ServiceBusTarget): void
       await sleep(target.lockMs + 200);
       const [second] = await receiveAll(consumer, 1, target.lockMs + 5000);
       assert.equal(second?.deliveryCount, 2);
-      await assert.rejects(consumer.settle(first!, { kind: 'skip', reason: 'late' }), (error) => isKernelError(error, 'conflict'));
-      await consumer.settle(second!, { kind: 'skip', reason: 'test' });
+      await assert.rejects(consumer.settle(first, { kind: 'skip', reason: 'late' }), (error) => isKernelError(error, 'conflict'));
+      await consumer.settle(second, { kind: 'skip', reason: 'test' });
     }));
 
     it('release gives the message back at once, uncounted; abandon with a delay counts it', withQueue(async ({ bus, consumer }) => {
@@ -169,11 +169,11 @@ export function serviceBusContract(name: string, target: ServiceBusTarget): void
       await consumer.release(first!);
       const [again] = await receiveAll(consumer, 1);
       assert.equal(again?.deliveryCount, 1);
-      await consumer.abandon(again!, 800);
+      await consumer.abandon(again, 800);
       assert.deepEqual(await consumer.receive(1), [], 'not before the delay');
       const [later] = await receiveAll(consumer, 1, 10_000);
       assert.equal(later?.deliveryCount, 2);
-      await consumer.settle(later!, { kind: 'skip', reason: 'test' });
+      await consumer.settle(later, { kind: 'skip', reason: 'test' });
     }));
 
     it('a message abandoned max-delivery-count times is dead-lettered by the queue', withQueue(async ({ queueName, bus, consumer }) => {
@@ -182,7 +182,7 @@ export function serviceBusContract(name: string, target: ServiceBusTarget): void
       for (let i = 1; i <= target.maxDeliveryCount; i += 1) {
         const [delivery] = await receiveAll(consumer, 1);
         assert.equal(delivery?.deliveryCount, i);
-        await consumer.abandon(delivery!, 0);
+        await consumer.abandon(delivery, 0);
       }
       assert.deepEqual(await consumer.receive(1), []);
       const [letter] = await peekDeadLetters(target.client, queueName);

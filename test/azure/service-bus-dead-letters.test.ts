@@ -62,7 +62,7 @@ describe('ServiceBusDeadLetterQueue (AMQP test broker)', () => {
       assert.deepEqual(again?.body, makeEvent({ id: 'd2' }));
       assert.equal(again?.deliveryCount, 1);
       assert.match(again?.messageId ?? '', new RegExp(`^${keys[1]}\\.replay-\\d+$`));
-      await consumer.settle(again!, { kind: 'skip', reason: 'test' });
+      await consumer.settle(again, { kind: 'skip', reason: 'test' });
       assert.deepEqual((await deadLetters.list(10)).map((l) => l.messageId), [keys[0], keys[2]], 'the others were given back');
 
       await assert.rejects(deadLetters.replay('no-such-message'), (error) => isKernelError(error, 'not_found'));
@@ -92,7 +92,7 @@ describe('ServiceBusDeadLetterQueue (AMQP test broker)', () => {
       await sender.sendMessages(message);
       const [delivery] = await receiveAll(consumer, 1);
       assert.equal(delivery?.deliveryCount, 3);
-      await consumer.settle(delivery!, { kind: 'poison', reason: 'invalid_event', description: 'test' });
+      await consumer.settle(delivery, { kind: 'poison', reason: 'invalid_event', description: 'test' });
 
       await deadLetters.replay(message.messageId as string);
       const peeker = client.createReceiver(queueName);
@@ -103,7 +103,7 @@ describe('ServiceBusDeadLetterQueue (AMQP test broker)', () => {
       assert.deepEqual(copy?.applicationProperties, { userid: 'alice', eventId: 'tired', custom: 'kept' });
       const [again] = await receiveAll(consumer, 1);
       assert.equal(again?.deliveryCount, 1, 'attempts count from 1 again');
-      await consumer.settle(again!, { kind: 'skip', reason: 'test' });
+      await consumer.settle(again, { kind: 'skip', reason: 'test' });
     } finally {
       await sender.close();
       await close();

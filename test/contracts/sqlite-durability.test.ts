@@ -79,7 +79,7 @@ describe('SQLite adapters: durability and atomicity', () => {
 
       const outcome = completeOutcome(event, [{ event: childOf(event, 'c1') }]);
       await assert.rejects(storage.queue.settle(stale!, outcome), (error) => isKernelError(error, 'conflict'));
-      const foreign: Delivery = { messageId: current!.messageId, body: current!.body, deliveryCount: 2, enqueuedAt: current!.enqueuedAt };
+      const foreign: Delivery = { messageId: current.messageId, body: current.body, deliveryCount: 2, enqueuedAt: current.enqueuedAt };
       await assert.rejects(storage.queue.settle(foreign, outcome), (error) => isKernelError(error, 'conflict'));
       assert.equal(await storage.store.get('alice', 'e1'), undefined);
       assert.deepEqual(await storage.audit.list('alice', { limit: 10 }), []);
@@ -89,7 +89,7 @@ describe('SQLite adapters: durability and atomicity', () => {
       await storage.queue.abandon(stale!, 0);
       assert.deepEqual(await storage.queue.receive(10), [], 'the current lease is untouched');
 
-      await storage.queue.settle(current!, outcome);
+      await storage.queue.settle(current, outcome);
       assert.equal((await storage.store.get('alice', 'e1'))?.status, 'processed');
     } finally {
       storage.dispose();

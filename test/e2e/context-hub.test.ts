@@ -78,8 +78,8 @@ describe('the Context Hub over HTTP', () => {
     await put('cat', '/Projects/C/brief', { title: 'launch' }, { priority: 'high' });
     await put('cat', '/Notes/report', 'quarterly report: the quarterly report is due; report early', { priority: 'high' });
     const query = new URLSearchParams({ prefix: '/Projects/', where: 'priority = "high"', orderBy: 'path', limit: '20' });
-    assert.deepEqual(await paths(await system.request('cat', 'GET', `/api/context?${query}`)), ['/Projects/A/status', '/Projects/C/brief']);
-    const hits = await paths(await system.request('cat', 'GET', `/api/context?${new URLSearchParams({ search: 'quarterly report' })}`), 'hits');
+    assert.deepEqual(await paths(await system.request('cat', 'GET', `/api/context?${query.toString()}`)), ['/Projects/A/status', '/Projects/C/brief']);
+    const hits = await paths(await system.request('cat', 'GET', `/api/context?${new URLSearchParams({ search: 'quarterly report' }).toString()}`), 'hits');
     assert.deepEqual(hits.slice(0, 2), ['/Notes/report', '/Projects/A/status']);
   });
 

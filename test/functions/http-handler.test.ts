@@ -47,7 +47,7 @@ describe('Azure Functions HTTP handler', () => {
       context(),
     );
     assert.equal(get.status, 200);
-    assert.equal(JSON.parse(await text(get.body)).status, 'accepted');
+    assert.equal((JSON.parse(await text(get.body)) as { status: string }).status, 'accepted');
   });
 
   it('serves the Context Hub on its catch-all path: PUT then GET with the ETag, encoded segments decoded once', async () => {
@@ -60,7 +60,7 @@ describe('Azure Functions HTTP handler', () => {
       context(),
     );
     assert.equal(put.status, 201);
-    const etag = new Headers(put.headers as ConstructorParameters<typeof Headers>[0]).get('etag');
+    const etag = new Headers(put.headers).get('etag');
     assert.ok(etag);
     const get = await handler(new HttpRequest({ method: 'GET', url, headers: auth }), context());
     assert.equal(get.status, 200);

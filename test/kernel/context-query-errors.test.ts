@@ -148,7 +148,7 @@ describe('parseContextQuery: errors name the column and what was expected', () =
 
   it('refuses what is not a string', () => {
     for (const value of [undefined, null, 42, {}, ['a = 1']]) {
-      assert.throws(() => parse(value as unknown as string), (error: unknown) => isKernelError(error, 'invalid_input') && /where: must be a string/.test(error.message));
+      assert.throws(() => parse(value as string), (error: unknown) => isKernelError(error, 'invalid_input') && /where: must be a string/.test(error.message));
     }
   });
 });

@@ -70,7 +70,7 @@ const condition = tree(4);
 const deepCondition = fc
   .tuple(fc.array(fc.tuple(fc.constantFrom('and', 'or', 'not'), leaf), { minLength: 1, maxLength: MAX_CONDITION_DEPTH }), leaf)
   .map(([levels, bottom]) =>
-    levels.reduce<Condition>((inner, [op, other]) => (op === 'not' ? { op: 'not', condition: inner } : { op: op as 'and' | 'or', conditions: [other, inner] }), bottom),
+    levels.reduce<Condition>((inner, [op, other]) => (op === 'not' ? { op: 'not', condition: inner } : { op: op, conditions: [other, inner] }), bottom),
   );
 
 // ---- text, mostly made of the language's own pieces so that much of it gets deep into the parser ----

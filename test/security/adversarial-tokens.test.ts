@@ -51,7 +51,7 @@ async function post(fixture: ApiFixture, token: string | undefined, headers: Rec
     }),
     new InvocationContext({ functionName: 'api' }),
   );
-  return { id, status: response.status ?? 200, headers: response.headers as Record<string, string>, body: String(response.body ?? '') };
+  return { id, status: response.status ?? 200, headers: response.headers as Record<string, string>, body: typeof response.body === 'string' ? response.body : '' };
 }
 
 /** A 401 problem with WWW-Authenticate whose detail says why (`reason`), and nothing stored. */

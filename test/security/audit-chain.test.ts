@@ -48,7 +48,7 @@ describe('chainEntry', () => {
     for (let i = 1; i < chain.length; i += 1) assert.equal(chain[i]!.prevHash, chain[i - 1]!.hash);
     const { hash, ...content } = chain[0]!;
     assert.equal(hash, createHash('sha256').update(canonicalize(content)!).digest('hex'));
-    assert.match(hash!, /^[0-9a-f]{64}$/);
+    assert.match(hash, /^[0-9a-f]{64}$/);
   });
 
   it('applies the schema defaults before hashing, so a read-back entry hashes the same', () => {
@@ -176,7 +176,7 @@ describe('verifyAuditChain', () => {
   it('names entries without chain fields, and entries of another user', () => {
     const chain = intact();
     const { seq: _seq, ...unchained } = chain[1]!;
-    const missing = verifyAuditChain([chain[0]!, unchained as AuditEntry]);
+    const missing = verifyAuditChain([chain[0]!, unchained]);
     assert.deepEqual(!missing.ok && [missing.broken.id, missing.broken.code, 'seq' in missing.broken], ['a1', 'missing_chain_fields', false]);
 
     const bobs = readBack(chainOf(drafts('bob')));

@@ -58,7 +58,7 @@ function classify(status: number): { code: KernelErrorCode; retryable: boolean }
 /** Convert anything an SDK call threw. `operation` says what was attempted, for the message. */
 export function translateCosmosError(error: unknown, operation: string): KernelError {
   if (error instanceof KernelError) return error;
-  const failure: CosmosErrorLike = typeof error === 'object' && error !== null ? (error as CosmosErrorLike) : {};
+  const failure: CosmosErrorLike = typeof error === 'object' && error !== null ? (error) : {};
   const status = httpStatus(failure);
   const text = firstLine(typeof failure.message === 'string' ? failure.message : String(error));
   const details: Record<string, unknown> = { operation };

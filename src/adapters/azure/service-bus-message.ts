@@ -10,7 +10,7 @@
  *   attempt = vextirAttempt (default 1) + earlier deliveries of this message - vextirReleases
  */
 import type { ServiceBusMessage } from '@azure/service-bus';
-import { type DeliveryInfo, deliveryKey, type Envelope } from '../../kernel/index.js';
+import { deliveryKey, type Envelope } from '../../kernel/index.js';
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 /** Application property: the attempt number of the first delivery of this message. */
@@ -80,7 +80,7 @@ export function retryCopy(source: CopySource, attempt: number): ServiceBusMessag
 
 /** The delivery key a message id was derived from: copies append `.r<n>` (delivery keys have no dots). */
 export function baseMessageId(messageId: unknown): string {
-  return String(messageId ?? '').replace(/\.r\d+$/, '');
+  return (typeof messageId === 'string' ? messageId : '').replace(/\.r\d+$/, '');
 }
 
 function positiveInteger(value: unknown): number | undefined {

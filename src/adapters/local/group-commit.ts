@@ -32,6 +32,7 @@ export class GroupCommit {
     this.#db = db;
     // Called inside the batch's transaction, better-sqlite3 runs a nested transaction as a savepoint.
     this.#inSavepoint = db.transaction((work: () => unknown) => work());
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
     this.#commitBatch = db.transaction((batch: readonly PendingWrite[]): Result[] =>
       batch.map((write): Result => {
         try {
@@ -41,6 +42,7 @@ export class GroupCommit {
         }
       }),
     ).immediate;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
     this.#commitAll = db.transaction((batch: readonly PendingWrite[]): unknown[] => batch.map((write) => write.work())).immediate;
   }
 

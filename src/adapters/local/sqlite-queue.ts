@@ -65,6 +65,7 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
     this.#audit = targets.audit;
     this.#pruneEveryMs = positive('pruneEveryMs', options.pruneEveryMs ?? 60_000);
     this.#lastPrune = this.#clock.now().getTime();
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
     this.#replay = db.transaction((messageId: string, now: number) => this.#tables.replay(messageId, now)).immediate;
   }
 

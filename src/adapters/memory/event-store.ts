@@ -84,7 +84,7 @@ export class MemoryAuditLog implements AuditLog {
   readonly #rows: Map<string, MemoryAuditRow[]>;
 
   constructor(options: MemoryAuditLogOptions = {}) {
-    this.#rows = options.rows ?? new Map();
+    this.#rows = options.rows ?? new Map<string, MemoryAuditRow[]>();
   }
 
   // Synchronous from start to end: appends never interleave, so each chain stays linear, also

@@ -72,7 +72,7 @@ import type { ApiResponse } from '../types.js';
 import { readContextWrite } from './context-body.js';
 import type { AuthenticatedContext } from './context.js';
 import { contentResponse, getVersion, listFolder, listVersions } from './context-actions.js';
-import { entryHeaders, entryLocation, ifMatchHeader, noneMatchHits, notFound, ownerParam, resolveIfMatch, resolveTarget, routePath, summaryView, type ContextTarget } from './context-shared.js';
+import { entryHeaders, entryLocation, noneMatchHits, notFound, ownerParam, resolveIfMatch, resolveTarget, routePath, summaryView, type ContextTarget } from './context-shared.js';
 
 const getSchema = z.strictObject({
   owner: ownerParam,

@@ -53,7 +53,7 @@ export async function auditVerifyCommand(client: Client, options: AuditOptions):
 async function fetchPage(client: Client, user: string | undefined, after: string, limit: string): Promise<Page> {
   const query = new URLSearchParams({ after, limit });
   if (user !== undefined) query.set('user', user);
-  const body = await client.json<unknown>('GET', `/api/audit?${query}`);
+  const body = await client.json<unknown>('GET', `/api/audit?${query.toString()}`);
   const parsed = pageSchema.safeParse(body);
   if (!parsed.success) throw new CliError(`the server's audit page is not in the expected form: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;

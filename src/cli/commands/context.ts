@@ -163,7 +163,7 @@ function entryUrl(path: string, options: ContextCliOptions, params: Record<strin
 }
 
 function collectionUrl(params: Record<string, string>, options: ContextCliOptions): string {
-  return `/api/context?${new URLSearchParams({ ...params, ...(options.owner !== undefined && { owner: options.owner }) })}`;
+  return `/api/context?${new URLSearchParams({ ...params, ...(options.owner !== undefined && { owner: options.owner }) }).toString()}`;
 }
 
 function required(value: string | undefined, usage: string): string {

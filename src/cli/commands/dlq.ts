@@ -32,7 +32,7 @@ export async function dlqReplayCommand(client: Client, messageId: string | undef
 function summary(body: unknown): string {
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     const { type, id, userid } = body as Record<string, unknown>;
-    const parts = [type, id, userid === undefined ? undefined : `user=${String(userid)}`].filter((part) => part !== undefined).map(String);
+    const parts = [type, id, userid === undefined ? undefined : `user=${JSON.stringify(userid)}`].filter((part) => part !== undefined).map((part) => (typeof part === 'string' ? part : JSON.stringify(part)));
     if (parts.length > 0) return parts.join(' ');
   }
   const text = JSON.stringify(body) ?? String(body);

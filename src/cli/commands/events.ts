@@ -13,7 +13,7 @@ export async function eventsListCommand(client: Client, options: { type?: string
   if (options.type) query.set('type', options.type);
   if (options.since) query.set('since', options.since);
   if (options.limit) query.set('limit', options.limit);
-  const { events } = await client.json<{ events: RecordView[] }>('GET', `/api/events?${query}`);
+  const { events } = await client.json<{ events: RecordView[] }>('GET', `/api/events?${query.toString()}`);
   if (events.length === 0) process.stdout.write(`${noEvents(options, client.user?.id)}\n`);
   for (const record of events) process.stdout.write(`${formatRecordLine(record)}\n`);
 }

@@ -28,7 +28,7 @@ export async function grantAddCommand(client: Client, [path, grantee, access]: r
 export async function grantRemoveCommand(client: Client, [path, grantee]: readonly (string | undefined)[]): Promise<void> {
   if (!path || !grantee) throw new CliError('usage: vextir grants rm <path> <user:id|agent:id>', 2);
   const canonical = contextPathArg(path);
-  const response = await client.request('DELETE', `/api/grants?${new URLSearchParams({ path: canonical, grantee })}`);
+  const response = await client.request('DELETE', `/api/grants?${new URLSearchParams({ path: canonical, grantee }).toString()}`);
   await client.failOnProblem(response);
   process.stdout.write(`revoked ${grantee} on ${canonical}\n`);
 }

@@ -11,7 +11,7 @@
  * failing on their own earlier success). A first delivery never takes these shortcuts.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { type ContextEntry, type ContextStore, type ContextSummary, type DriverContext, type EmittedEvent, type Envelope, KernelError } from '../../kernel/index.js';
 import { writeDocument } from '../../kernel/context/index.js';
 import { deleteRequestSchema, listRequestSchema, moveRequestSchema, readRequestSchema, writeRequestSchema } from './requests.js';

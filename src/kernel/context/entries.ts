@@ -23,6 +23,7 @@ const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0
 // Control characters and the segment shapes normalization rejects: the cheap structural part of
 // normalizeContextPath, so that a caller that forgot to normalize fails loudly instead of
 // storing a second spelling of a path. The full check (allowed characters, NFC) is the caller's.
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const BAD_PATH = /[\u0000-\u001f\u007f\\]|\/\/|\/\.+(?:\/|$)|\/$/;
 
 export function invalid(message: string): never {

@@ -54,7 +54,10 @@ export function parameterError(field: string, reason: string): KernelError {
 export function issuesOf(error: KernelError): QueryIssue[] {
   const errors = error.details?.['errors'];
   if (!Array.isArray(errors)) return [{ field: 'query', reason: error.message }];
-  return errors.filter((issue): issue is QueryIssue => typeof issue?.field === 'string' && typeof issue?.reason === 'string');
+  return errors.filter((issue: unknown): issue is QueryIssue => {
+    const candidate = issue as Partial<Record<keyof QueryIssue, unknown>> | null | undefined;
+    return typeof candidate?.field === 'string' && typeof candidate.reason === 'string';
+  });
 }
 
 /** A short, quoted rendering of user text for messages (long strings are cut). */

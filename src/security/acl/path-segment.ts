@@ -14,6 +14,7 @@
 export const SAFE_PUNCTUATION = "-_.~@+,()'!&=:;";
 
 // C0 controls, DEL and C1 controls.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 // Bidirectional overrides, embeddings and isolates, and the LRM/RLM/ALM marks: they make a path
 // display differently from what it is.

@@ -23,7 +23,7 @@ export class PendingUsage {
 
   add(userId: string, key: string, fields: Readonly<Fields>, expiresAt: Date): void {
     let buckets = this.#byUser.get(userId);
-    if (!buckets) this.#byUser.set(userId, (buckets = new Map()));
+    if (!buckets) this.#byUser.set(userId, (buckets = new Map<string, PendingBucket>()));
     const bucket = buckets.get(key);
     if (bucket) addInto(bucket.fields, fields);
     else buckets.set(key, { fields: { ...fields }, expiresAt });
