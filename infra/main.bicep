@@ -185,7 +185,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
-      runtime: { name: 'node', version: '20' }
+      // Node 22 (Node 20 reached its end of life in April 2026). .ci/run tests on this major too,
+      // and package.json's engines allows it: test/infra/settings.test.ts keeps the three in step.
+      runtime: { name: 'node', version: '22' }
     }
     siteConfig: {
       minTlsVersion: '1.2'

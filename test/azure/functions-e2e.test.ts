@@ -207,4 +207,13 @@ describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () =
     while (broker.deadLetters('poison').length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
     assert.equal(broker.deadLetters('poison')[0]?.messageId, 'p1');
   });
+
+  // The Function App runs on Azure's Node (infra/main.bicep), while the package's node_modules may
+  // have been installed on another (a Node 20 machine): better-sqlite3's addon, compiled for one
+  // Node ABI only, must then never be loaded on the Azure path. (vitest runs each file in a
+  // process of its own, so nothing else here could have loaded it.)
+  it('never loads the SQLite addon, which is built for one Node version only', () => {
+    const report = process.report.getReport() as { sharedObjects: string[] };
+    assert.deepEqual(report.sharedObjects.filter((file) => file.endsWith('better_sqlite3.node')), []);
+  });
 });

