@@ -32,7 +32,9 @@ export async function dlqReplayCommand(client: Client, messageId: string | undef
 function summary(body: unknown): string {
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     const { type, id, userid } = body as Record<string, unknown>;
-    const parts = [type, id, userid === undefined ? undefined : `user=${JSON.stringify(userid)}`].filter((part) => part !== undefined).map((part) => (typeof part === 'string' ? part : JSON.stringify(part)));
+    // Whatever the body holds, as text: strings as they are, anything else as JSON.
+    const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+    const parts = [type, id, userid === undefined ? undefined : `user=${text(userid)}`].filter((part) => part !== undefined).map(text);
     if (parts.length > 0) return parts.join(' ');
   }
   const text = JSON.stringify(body) ?? String(body);
