@@ -1,7 +1,8 @@
 /**
- * A Cosmos DB protocol server (@vercel/cosmosdb-server) on a free loopback port, in HTTP mode,
- * for tests and the bench. The real @azure/cosmos SDK talks to it; see
- * /work/shared/notes/azure-without-azure.md for what it can and cannot do.
+ * A Cosmos DB protocol server (@vercel/cosmosdb-server) on a free loopback port, in HTTP mode
+ * (or HTTPS, see startCosmosServer), for tests and the bench. The real @azure/cosmos SDK talks to
+ * it. It cannot prove OFFSET/LIMIT, GROUP BY, TTL, atomic transactional batches or the change
+ * feed: tests that depend on those say so and run only in the live suite (live-cosmos.test.ts).
  */
 import type { AddressInfo } from 'node:net';
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';

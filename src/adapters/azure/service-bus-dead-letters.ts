@@ -148,7 +148,7 @@ export function replayCopy(letter: ServiceBusReceivedMessage): ServiceBusMessage
     if (!NOT_REPLAYED.has(key) && isPropertyValue(value)) properties[key] = value;
   }
   const copy: ServiceBusMessage = {
-    body: letter.body as unknown, // the SDK types a body as any
+    body: letter.body as unknown, // the SDK leaves a body untyped
     messageId: `${String(letter.messageId ?? '')}.replay-${sequenceOf(letter)}`,
     applicationProperties: properties,
   };
