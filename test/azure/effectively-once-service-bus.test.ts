@@ -12,28 +12,14 @@
  * or dies without settling it (the lock expires and the broker delivers it again).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import functions from '@azure/functions';
 import { OperationType, ResourceType, type CosmosClientOptions, type PluginConfig } from '@azure/cosmos';
-import { ServiceBusClient, type ServiceBusReceiver } from '@azure/service-bus';
-import { composeAzure, type AzureSystem } from '../../src/hosts/azure/index.js';
-import { loadConfig } from '../../src/config.js';
-import { createHttpHandler } from '../../src/functions/http-adapter.js';
-import { createQueueHandler } from '../../src/functions/queue-handler.js';
-import { DEFAULT_POLICIES, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
-import { startAmqpBroker, type AmqpBroker } from '../helpers/amqp-broker/index.js';
-import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
-import { silentLogger } from '../helpers/kernel-fixture.js';
+import { DEFAULT_POLICIES } from '../../src/security/index.js';
+import { DATABASE, QUEUE, startFunctionApp, type FunctionApp } from '../helpers/function-app.js';
 
-const { HttpRequest, InvocationContext } = functions;
-const QUEUE = 'events';
 const PARENTS = 4;
 const LOCK_MS = 1_500;
-const sample = (await import('../../local.settings.sample.json', { with: { type: 'json' } })).default as { Values: Record<string, string> };
 
 /**
  * Refuses the first write of an armed event's record, as if the host died right there. A plugin
@@ -61,50 +47,25 @@ class RecordWriteCrash {
 }
 
 const crash = new RecordWriteCrash();
-let broker: AmqpBroker;
-let cosmos: CosmosTestServer;
-let serviceBus: ServiceBusClient;
-let receiver: ServiceBusReceiver;
-let system: AzureSystem;
-let dir: string;
-const secret = new Uint8Array(randomBytes(32));
-const http = createHttpHandler(async () => system.api);
-const processorHandler = createQueueHandler(async () => system);
+let app: FunctionApp;
 
 beforeAll(async () => {
-  broker = await startAmqpBroker({ lockDurationMs: LOCK_MS });
-  cosmos = await startCosmosServer();
-  dir = mkdtempSync(join(tmpdir(), 'vextir-once-'));
-  const configFile = join(dir, 'vextir.config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      drivers: [
-        { module: resolve('test/fixtures/drivers/flaky-driver.js') },
-        { module: resolve('test/fixtures/drivers/probe-driver.js'), options: { id: 'sibling', capabilities: ['flaky.run'], external: false } },
-      ],
-    }),
-  );
   // A notifying policy gives every parent a child the kernel emits, besides the drivers' ones.
-  const policyFile = join(dir, 'policies.json');
   const notify = { id: 'tell-me', name: 'Tell me', condition: "event.type in ['demo.ping', 'flaky.run']", action: 'notify' };
-  writeFileSync(policyFile, JSON.stringify({ policies: [...DEFAULT_POLICIES, notify] }));
-  const config = loadConfig({ ...sample.Values, COSMOS_ENDPOINT: cosmos.endpoint, VEXTIR_CONFIG: configFile, VEXTIR_POLICY_FILE: policyFile, VEXTIR_RETRY_BASE_MS: '50' });
-  serviceBus = new ServiceBusClient(broker.connectionString);
-  // No automatic lock renewal: a message the "dead" host holds must come back when its lock expires.
-  receiver = serviceBus.createReceiver(QUEUE, { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: 0 });
-  const options: Partial<CosmosClientOptions> & { plugins: PluginConfig[] } = { plugins: [crash.plugin] };
-  system = await composeAzure(config, silentLogger, { serviceBus, cosmos: cosmos.client(options), authenticator: new DevTokenAuthenticator(secret) });
+  app = await startFunctionApp({
+    lockMs: LOCK_MS,
+    drivers: [
+      { module: resolve('test/fixtures/drivers/flaky-driver.js') },
+      { module: resolve('test/fixtures/drivers/probe-driver.js'), options: { id: 'sibling', capabilities: ['flaky.run'], external: false } },
+    ],
+    policies: [...DEFAULT_POLICIES, notify],
+    // No automatic lock renewal: a message the "dead" host holds must come back when its lock expires.
+    renewLocks: false,
+    cosmosOptions: { plugins: [crash.plugin] } as Partial<CosmosClientOptions> & { plugins: PluginConfig[] },
+  });
 });
 
-afterAll(async () => {
-  await system.close();
-  await receiver.close();
-  await serviceBus.close();
-  await broker.close();
-  await cosmos.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app.close());
 
 /**
  * Plays the Functions host until the queue is empty: the handler returns -> complete. It throws
@@ -115,42 +76,26 @@ async function drain(onCrash: 'abandon' | 'die'): Promise<Map<string, number>> {
   const deliveries = new Map<string, number>();
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 });
+    const [message] = await app.receiver.receiveMessages(1, { maxWaitTimeInMs: 200 });
     if (!message) {
-      if (broker.queueDepth(QUEUE) === 0) return deliveries;
+      if (app.broker.queueDepth(QUEUE) === 0) return deliveries;
       continue;
     }
     const eventId = String(message.applicationProperties?.['eventId']);
     deliveries.set(eventId, (deliveries.get(eventId) ?? 0) + 1);
-    const triggerMetadata = {
-      deliveryCount: (message.deliveryCount ?? 0) + 1,
-      messageId: message.messageId,
-      contentType: message.contentType,
-      subject: message.subject,
-      correlationId: message.correlationId,
-      applicationProperties: message.applicationProperties,
-    };
     try {
-      await processorHandler(message.body, new InvocationContext({ functionName: 'UniversalEventProcessor', triggerMetadata }));
+      await app.invoke(message);
     } catch {
-      if (onCrash === 'abandon') await receiver.abandonMessage(message);
+      if (onCrash === 'abandon') await app.receiver.abandonMessage(message);
       continue;
     }
-    await receiver.completeMessage(message);
+    await app.receiver.completeMessage(message);
   }
-  throw new Error(`the queue was not drained within 30 s (depth ${broker.queueDepth(QUEUE)})`);
+  throw new Error(`the queue was not drained within 30 s (depth ${app.broker.queueDepth(QUEUE)})`);
 }
 
 async function send(user: string, id: string, type: string): Promise<void> {
-  const response = await http(
-    new HttpRequest({
-      method: 'POST',
-      url: 'https://func.example/api/events',
-      headers: { authorization: `Bearer ${await signDevToken(secret, user)}`, 'content-type': 'application/cloudevents+json' },
-      body: { string: JSON.stringify({ specversion: '1.0', id, source: '/test/once', type }) },
-    }),
-    new InvocationContext({ functionName: 'api' }),
-  );
+  const response = await app.post({ specversion: '1.0', id, source: '/test/once', type }, await app.token(user));
   assert.equal(response.status, 202);
   // Armed after ingest, so the crash hits the processor's write, not the ingest's `accepted` record.
   crash.arm(user, id);
@@ -166,7 +111,7 @@ interface ChildRecord {
 /** Every record in the events container, of every user, that has a parent. */
 async function childrenInCosmos(): Promise<ChildRecord[]> {
   const query = 'SELECT c.userId, c.id, c.type, c.event.causationid AS parent FROM c WHERE IS_DEFINED(c.event.causationid)';
-  const container = cosmos.client().database(sample.Values['COSMOS_DATABASE'] ?? 'vextir').container('events');
+  const container = app.cosmos.client().database(DATABASE).container('events');
   return (await container.items.query<ChildRecord>(query).fetchAll()).resources;
 }
 
@@ -192,7 +137,7 @@ describe('effectively-once on Service Bus: a crash after the outputs were sent, 
       const deliveries = await drain(scenario.onCrash);
       assert.equal(crash.crashes - crashesBefore, PARENTS, 'each parent crashed once');
       for (const id of ids) assert.ok((deliveries.get(id) ?? 0) >= 2, `${id} was delivered again after its crash`);
-      assert.deepEqual(broker.deadLetters(QUEUE), []);
+      assert.deepEqual(app.broker.deadLetters(QUEUE), []);
 
       const children = await childrenInCosmos();
       for (const id of ids) assert.deepEqual(countsOf(children, scenario.user, id), scenario.expected, `children of ${id}`);

@@ -2,78 +2,34 @@
  * The Azure path end to end, with real SDKs against real protocol peers started here:
  * HTTP handler -> Service Bus sender -> AMQP test broker -> UniversalEventProcessor handler ->
  * driver -> follow-up event on the bus, records and audit in Cosmos (protocol server).
- *
- * The Functions host itself cannot run here (its installer downloads the runtime), so a
- * peek-lock receiver plays its part: it hands each message's body and trigger metadata to the
- * registered handler, completes the message when the handler returns and abandons it when it throws.
+ * A peek-lock receiver plays the Functions host (test/helpers/function-app.ts): it completes the
+ * message when the handler returns and abandons it when it throws.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import functions from '@azure/functions';
-import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
-import { composeAzure, type AzureSystem } from '../../src/hosts/azure/index.js';
-import { loadConfig } from '../../src/config.js';
-import { createHttpHandler } from '../../src/functions/http-adapter.js';
-import { createQueueHandler } from '../../src/functions/queue-handler.js';
-import { DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
-import { startAmqpBroker, type AmqpBroker } from '../helpers/amqp-broker/index.js';
-import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
-import { silentLogger } from '../helpers/kernel-fixture.js';
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import type { AmqpBroker } from '../helpers/amqp-broker/index.js';
+import { QUEUE, startFunctionApp, type FunctionApp } from '../helpers/function-app.js';
 
 const { HttpRequest, InvocationContext } = functions;
-const QUEUE = 'events';
-const sample = (await import('../../local.settings.sample.json', { with: { type: 'json' } })).default as { Values: Record<string, string> };
 
+let app: FunctionApp;
 let broker: AmqpBroker;
-let cosmos: CosmosTestServer;
 let serviceBus: ServiceBusClient;
 let receiver: ServiceBusReceiver;
-let system: AzureSystem;
-let dir: string;
-const secret = new Uint8Array(randomBytes(32));
-const http = createHttpHandler(async () => system.api);
-const processorHandler = createQueueHandler(async () => system);
+let http: FunctionApp['http'];
+let post: FunctionApp['post'];
+let invoke: FunctionApp['invoke'];
+const tokenFor = (user: string) => app.token(user);
 
 beforeAll(async () => {
-  broker = await startAmqpBroker({ lockDurationMs: 5_000 });
-  cosmos = await startCosmosServer();
-  dir = mkdtempSync(join(tmpdir(), 'vextir-azure-'));
-  const configFile = join(dir, 'vextir.config.yaml');
-  writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/flaky-driver.js') }] }));
-  const config = loadConfig({ ...sample.Values, COSMOS_ENDPOINT: cosmos.endpoint, VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50' });
-  serviceBus = new ServiceBusClient(broker.connectionString);
-  receiver = serviceBus.createReceiver(QUEUE, { receiveMode: 'peekLock' });
-  system = await composeAzure(config, silentLogger, { serviceBus, cosmos: cosmos.client(), authenticator: new DevTokenAuthenticator(secret) });
+  app = await startFunctionApp({ lockMs: 5_000, drivers: [{ module: resolve('test/fixtures/drivers/flaky-driver.js') }] });
+  ({ broker, serviceBus, receiver, http, post, invoke } = app);
 });
 
-afterAll(async () => {
-  await system.close();
-  await receiver.close();
-  await serviceBus.close();
-  await broker.close();
-  await cosmos.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function triggerMetadata(message: ServiceBusReceivedMessage): Record<string, unknown> {
-  // What the Functions host passes: deliveryCount counts this delivery (starts at 1).
-  return {
-    deliveryCount: (message.deliveryCount ?? 0) + 1,
-    messageId: message.messageId,
-    contentType: message.contentType,
-    subject: message.subject,
-    correlationId: message.correlationId,
-    applicationProperties: message.applicationProperties,
-  };
-}
-
-async function invoke(message: ServiceBusReceivedMessage): Promise<void> {
-  await processorHandler(message.body, new InvocationContext({ functionName: 'UniversalEventProcessor', triggerMetadata: triggerMetadata(message) }));
-}
+afterAll(() => app.close());
 
 /** Plays the Functions host until the queue is empty: handler returns -> complete, throws -> abandon. */
 async function drain(timeoutMs = 15_000): Promise<ServiceBusReceivedMessage[]> {
@@ -95,18 +51,6 @@ async function drain(timeoutMs = 15_000): Promise<ServiceBusReceivedMessage[]> {
   throw new Error(`the queue was not drained within ${timeoutMs} ms (depth ${broker.queueDepth(QUEUE)})`);
 }
 
-async function post(body: unknown, token: string) {
-  return http(
-    new HttpRequest({
-      method: 'POST',
-      url: 'https://func.example/api/events',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
-      body: { string: JSON.stringify(body) },
-    }),
-    new InvocationContext({ functionName: 'api' }),
-  );
-}
-
 interface RecordBody {
   status: string;
   children: string[];
@@ -125,7 +69,7 @@ async function record(id: string, token: string): Promise<RecordBody> {
 
 describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () => {
   it('processes an event sent over HTTP, emits the follow-up on the bus, and records both in Cosmos', async () => {
-    const token = await signDevToken(secret, 'alice');
+    const token = await tokenFor('alice');
     const accepted = await post({ specversion: '1.0', id: 'az1', source: '/test', type: 'demo.ping', data: { n: 1 } }, token);
     assert.equal(accepted.status, 202);
     const handled = await drain();
@@ -138,7 +82,7 @@ describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () =
   });
 
   it('a redelivered message produces no duplicate records or events', async () => {
-    const token = await signDevToken(secret, 'alice');
+    const token = await tokenFor('alice');
     await post({ specversion: '1.0', id: 'az2', source: '/test', type: 'demo.ping' }, token);
     const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     assert.ok(first);
@@ -155,7 +99,7 @@ describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () =
   });
 
   it('retries with backoff through a scheduled copy carrying the next attempt', async () => {
-    const token = await signDevToken(secret, 'bob');
+    const token = await tokenFor('bob');
     await post({ specversion: '1.0', id: 'az3', source: '/test', type: 'flaky.run' }, token);
     const handled = await drain();
     assert.deepEqual(handled.map((message) => message.subject), ['flaky.run', 'flaky.run', 'flaky.done']);
@@ -166,7 +110,7 @@ describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () =
   });
 
   it('processes an event published straight to the queue by any Service Bus client, as if sent over HTTP', async () => {
-    const token = await signDevToken(secret, 'carol');
+    const token = await tokenFor('carol');
     const sender = serviceBus.createSender(QUEUE);
     const event = {
       specversion: '1.0', id: 'direct-1', source: '/billing', type: 'demo.ping', time: new Date().toISOString(),
@@ -182,7 +126,7 @@ describe('Azure: HTTP -> Service Bus -> UniversalEventProcessor -> Cosmos', () =
   });
 
   it("keeps one user's events out of another's reach", async () => {
-    const mallory = await signDevToken(secret, 'mallory');
+    const mallory = await tokenFor('mallory');
     const response = await http(
       new HttpRequest({ method: 'GET', url: 'https://func.example/api/events/az1', headers: { authorization: `Bearer ${mallory}` } }),
       new InvocationContext({ functionName: 'api' }),
