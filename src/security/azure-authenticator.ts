@@ -1,5 +1,5 @@
 /**
- * The one authenticator the Azure composition builds: Entra ID bearer tokens (cached per token),
+ * The one authenticator the Azure host builds: Entra ID bearer tokens (cached per token),
  * plus App Service principal headers only when trusted by configuration. Dev tokens have no
  * place here: HS256 is outside Entra's allow-list, so a local dev token is refused with 401.
  */

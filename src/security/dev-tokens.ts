@@ -1,6 +1,6 @@
 /**
  * Local development tokens: HS256 JWTs signed with a secret created on first start in the data
- * folder. Accepted only in local mode: the Azure composition never builds this authenticator
+ * folder. Accepted only in local mode: the Azure host never builds this authenticator
  * (and Entra's RS256-only allow-list refuses HS256 anyway). `npx vextir token <user>` prints one.
  */
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';

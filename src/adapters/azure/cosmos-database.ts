@@ -63,7 +63,7 @@ const CONTEXT_INDEXING: IndexingPolicy = {
 };
 
 export interface OpenCosmosStoreOptions {
-  /** Built by the composition from a connection string or `{ endpoint, aadCredentials }`. Not closed here. */
+  /** Built by the Azure host (src/hosts/azure/clients.ts) from a connection string or `{ endpoint, aadCredentials }`. Not closed here. */
   client: CosmosClient;
   databaseId: string;
   /** Create the database and containers when missing (embedded tests, first deploys without infra/). */

@@ -6,7 +6,7 @@
  *
  * Events are sent in batches built by the SDK, which knows the link's size limit (256 KiB on
  * Standard, up to 100 MiB on Premium): a publish larger than one batch becomes several, sent in
- * order. The client is the composition's (from a connection string, or a namespace and
+ * order. The client is the Azure host's (src/hosts/azure/clients.ts: from a connection string, or a namespace and
  * DefaultAzureCredential); this class owns only its sender.
  */
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
