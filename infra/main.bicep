@@ -217,7 +217,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'VEXTIR_POLICY_FILE', value: policyFile }
         { name: 'VEXTIR_POLICY_CACHE_MS', value: '2000' }
         { name: 'VEXTIR_MAX_DELIVERY_COUNT', value: string(maxDeliveryCount) }
-        { name: 'VEXTIR_MAX_DEPTH', value: '16' }
+        { name: 'VEXTIR_MAX_DEPTH', value: '64' }
         { name: 'VEXTIR_RETRY_BASE_MS', value: '1000' }
         { name: 'VEXTIR_RETRY_MAX_MS', value: '300000' }
         { name: 'VEXTIR_MAX_BODY_BYTES', value: '262144' }

@@ -24,7 +24,7 @@ const envSchema = z.object({
   /** SQLite durability: NORMAL survives a process crash; FULL also survives power loss (slower). */
   VEXTIR_SQLITE_SYNC: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   VEXTIR_MAX_DELIVERY_COUNT: int(1, 1000).default(10),
-  VEXTIR_MAX_DEPTH: int(1, 1000).default(16),
+  VEXTIR_MAX_DEPTH: int(1, 1000).default(64),
   VEXTIR_RETRY_BASE_MS: int(0, 3_600_000).default(1000),
   VEXTIR_RETRY_MAX_MS: int(0, 86_400_000).default(300_000),
   /** Embedded queue: how long a leased message stays invisible to other consumers. */

@@ -16,6 +16,9 @@ const systemAttributes = {
   userid: z.never({ error: 'must not be sent: the user is taken from the bearer token' }).optional(),
   depth: z.never({ error: 'must not be sent: the system sets the depth of an event chain' }).optional(),
   causationid: z.never({ error: 'must not be sent: only events emitted by drivers have a parent' }).optional(),
+  replyto: z.never({ error: 'must not be sent: the kernel addresses answers to the driver that asked for them' }).optional(),
+  recipient: z.never({ error: 'must not be sent: the kernel addresses answers to the driver that asked for them' }).optional(),
+  approval: z.never({ error: 'must not be sent: approvals are required by policies (require_approval), not by the caller' }).optional(),
 };
 const category = z.literal('input', { error: 'must be "input": internal and output events are emitted by drivers' }).optional();
 

@@ -6,7 +6,7 @@
  * handles one event at a time and returns the events that follow from it.
  */
 import { z } from 'zod';
-import type { EmittedEvent, Envelope } from './envelope.js';
+import { DRIVER_ID, type EmittedEvent, type Envelope } from './envelope.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
 import type { Restrictions } from './restrictions.js';
@@ -27,7 +27,7 @@ export const driverKindSchema = z.enum(['agent', 'tool', 'io', 'ui']);
 export type DriverKind = z.infer<typeof driverKindSchema>;
 
 export const driverManifestSchema = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, "_" or "-", starting with a letter'),
+  id: z.string().regex(DRIVER_ID, 'must be lower-case letters, digits, "_" or "-", starting with a letter'),
   name: z.string().min(1).max(200),
   version: z.string().regex(/^\d+\.\d+\.\d+([-+].*)?$/, 'must be a semantic version such as "1.0.0"'),
   type: driverKindSchema,
@@ -93,6 +93,12 @@ export interface Driver {
 }
 
 /** The kernel's view of the driver registry: who handles a type. */
+/** Routes that depend on more than an event's type, e.g. the agents a user defined for themselves. */
+export interface DynamicRoutes {
+  /** Ids of registered drivers that should also handle `event`; sync when the answer is cached. */
+  driversFor(event: Envelope): readonly string[] | Promise<readonly string[]>;
+}
+
 export interface DriverDirectory {
   /** Drivers whose capabilities match `type`, in registration order. */
   route(type: string): readonly Driver[];

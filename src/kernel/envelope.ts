@@ -20,6 +20,9 @@ export const eventIdSchema = z
   .regex(EVENT_ID, 'must be 1-128 characters of letters, digits and ._~:@-');
 export const userIdSchema = z.string().regex(USER_ID, 'must be 1-128 characters of letters, digits and ._@-');
 export const categorySchema = z.enum(['input', 'internal', 'output']);
+/** A driver's id, as its manifest spells it (replies are addressed to drivers). */
+export const DRIVER_ID = /^[a-z][a-z0-9_-]{0,63}$/;
+const driverIdSchema = z.string().regex(DRIVER_ID, 'must be a driver id');
 export type EventCategory = z.infer<typeof categorySchema>;
 
 const sourceSchema = z.string().min(1, 'must not be empty').max(512, 'must be at most 512 characters');
@@ -44,6 +47,18 @@ export const envelopeSchema = z.strictObject({
   causationid: eventIdSchema.optional(),
   /** Hops from the root; the processor denies events deeper than its limit (loop guard). */
   depth: z.number().int().min(0),
+  /**
+   * Set by the kernel on an event a driver emitted with `awaitReply`: the driver that waits for
+   * its answers. Every event emitted while handling this one is addressed to it (`recipient`).
+   */
+  replyto: driverIdSchema.optional(),
+  /** Set by the kernel on the answers to a `replyto` event: that driver gets it too, whatever its capabilities. */
+  recipient: driverIdSchema.optional(),
+  /**
+   * Set by the kernel on an event a driver emitted with `requireApproval`: a person must approve
+   * it before any driver runs (the authorizer parks it as a policy's require_approval would).
+   */
+  approval: z.string().min(1).max(500).optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -60,6 +75,10 @@ export const emittedEventSchema = z.strictObject({
   datacontenttype: z.string().max(200).optional(),
   /** Deliver no earlier than this (scheduled delivery). */
   deliverAt: timeSchema.optional(),
+  /** Send this driver the events that answer this one (see `replyto` on the envelope). */
+  awaitReply: z.boolean().optional(),
+  /** Park this event until a person approves it; the text says why (see `approval` on the envelope). */
+  requireApproval: z.string().min(1).max(500).optional(),
 });
 export type EmittedEvent = z.infer<typeof emittedEventSchema>;
 

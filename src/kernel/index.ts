@@ -34,11 +34,13 @@ export {
   type Driver,
   type DriverContext,
   type DriverDirectory,
+  type DynamicRoutes,
   type DriverKind,
   type DriverManifest,
   type DriverManifestInput,
 } from './driver.js';
 export {
+  DRIVER_ID,
   EVENT_ID,
   EVENT_TYPE,
   USER_ID,

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { signDevToken } from '../../src/security/index.js';
+import { DEFAULT_PROCESSOR_OPTIONS } from '../../src/kernel/index.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 
 const relay = resolve('test/fixtures/drivers/relay-driver.js');
@@ -175,12 +176,13 @@ describe('replays and loops', () => {
   it('stops an endless loop between two drivers at the depth limit', async () => {
     let record = await system.settled('hugo', await system.emit('hugo', 'loop.ping', {}));
     let hops = 0;
-    while (record.status === 'processed' && hops < 40) {
+    const { maxDepth } = DEFAULT_PROCESSOR_OPTIONS;
+    while (record.status === 'processed' && hops < maxDepth + 10) {
       record = await system.settled('hugo', record.children[0]!);
       hops += 1;
     }
     assert.equal(record.status, 'denied');
     assert.equal(record.decision?.authorizer, 'loop-guard');
-    assert.equal(hops, 17, 'depth 0..16 ran, depth 17 was denied');
+    assert.equal(hops, maxDepth + 1, `depth 0..${maxDepth} ran, depth ${maxDepth + 1} was denied`);
   });
 });

@@ -10,7 +10,9 @@ export interface ProcessorOptions {
 }
 
 export const DEFAULT_PROCESSOR_OPTIONS: ProcessorOptions = {
-  maxDepth: 16,
+  // An agent's step is up to four hops (model request, response, tool call, result): 64 leaves
+  // room for a 15-step run and still stops a loop between drivers within milliseconds.
+  maxDepth: 64,
   maxDeliveryCount: 10,
   retryBaseMs: 1000,
   retryMaxMs: 300_000,

@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { eventAuditDraft, type AuditDraft } from '../audit.js';
-import type { Driver, DriverDirectory } from '../driver.js';
 import { envelopeSchema, type Envelope } from '../envelope.js';
 import { KernelError, toKernelError } from '../errors.js';
 import { isoNow, type Clock } from '../ports/clock.js';
@@ -18,6 +17,7 @@ import type { EventStore } from '../ports/store.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
 import type { UsageRecorder } from '../ports/usage.js';
+import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
@@ -39,6 +39,8 @@ export interface ProcessorDeps {
   observer?: ProcessorObserver;
   /** Receives what drivers reported spending (tokens, cost), for budgets. */
   usage?: UsageRecorder;
+  /** Routes that depend on more than the event's type (a user's own agents). */
+  dynamicRoutes?: DynamicRoutes;
   options?: Partial<ProcessorOptions>;
 }
 
@@ -154,6 +156,7 @@ export class EventProcessor {
   /** Runs the drivers the event routes to, except those that succeeded on an earlier delivery. */
   async #runDrivers(event: Envelope, record: EventRecord, attempt: number, authorization: Authorization): Promise<DriverResult[]> {
     let runners = this.#route(event.type);
+    if (event.recipient !== undefined || this.deps.dynamicRoutes !== undefined) runners = await this.#addressed(event, runners);
     if (record.drivers.length > 0) {
       const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
       runners = runners.filter((runner) => !alreadyDone.has(runner.id));
@@ -199,6 +202,23 @@ export class EventProcessor {
     } catch (error) {
       this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
     }
+  }
+
+  /**
+   * Beyond the type's capabilities: the driver an answer is addressed to (`recipient`), and the
+   * drivers dynamic routes name. Unknown ids are ignored (a driver removed since the request).
+   */
+  async #addressed(event: Envelope, byType: DriverRunner[]): Promise<DriverRunner[]> {
+    const ids = event.recipient === undefined ? [] : [event.recipient];
+    const dynamic = this.deps.dynamicRoutes?.driversFor(event);
+    if (dynamic !== undefined) ids.push(...(dynamic instanceof Promise ? await dynamic : dynamic));
+    if (ids.length === 0) return byType;
+    const runners = [...byType];
+    for (const id of ids) {
+      const runner = this.runners.get(id);
+      if (runner !== undefined && !runners.includes(runner)) runners.push(runner);
+    }
+    return runners;
   }
 
   #route(type: string): DriverRunner[] {

@@ -180,6 +180,9 @@ export class DriverRunner {
       if (output.data !== undefined) event.data = output.data;
       if (output.subject !== undefined) event.subject = output.subject;
       if (output.datacontenttype !== undefined) event.datacontenttype = output.datacontenttype;
+      if (output.awaitReply === true) event.replyto = this.id;
+      if (parent.replyto !== undefined) event.recipient = parent.replyto;
+      if (output.requireApproval !== undefined) event.approval = output.requireApproval;
       return output.deliverAt === undefined ? { event } : { event, notBefore: new Date(output.deliverAt) };
     });
   }

@@ -59,7 +59,7 @@ export function deniedEvent(now: Date, parent: Envelope, decision: Decision): Em
 }
 
 function child(parent: Envelope, id: string, type: string, source: string, category: Envelope['category'], now: Date, data: Record<string, unknown>): Envelope {
-  return {
+  const event: Envelope = {
     specversion: '1.0',
     id,
     type,
@@ -72,4 +72,8 @@ function child(parent: Envelope, id: string, type: string, source: string, categ
     depth: parent.depth + 1,
     data,
   };
+  // The kernel's own answers reach a driver waiting for replies like any driver's (a denied or
+  // failed tool call, an approval it waits for).
+  if (parent.replyto !== undefined) event.recipient = parent.replyto;
+  return event;
 }

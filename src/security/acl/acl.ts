@@ -13,14 +13,14 @@
  * job (restrictions), not the ACL's.
  */
 import { z } from 'zod';
-import { KernelError, USER_ID, userIdSchema } from '../../kernel/index.js';
+import { DRIVER_ID, KernelError, USER_ID, userIdSchema } from '../../kernel/index.js';
 import { contextPathSchema, isWithin, normalizeContextPath } from './context-path.js';
 
 export type Access = 'read' | 'write';
 export const accessSchema = z.enum(['read', 'write']);
 
 /** Same rule as a driver manifest's `id`. */
-export const DRIVER_ID = /^[a-z][a-z0-9_-]{0,63}$/;
+export { DRIVER_ID };
 
 export type Grantee = `user:${string}` | `agent:${string}`;
 

@@ -109,8 +109,10 @@ export class PolicyAuthorizer implements Authorizer {
     const plan = set.forUser(event.userid);
     const usage = plan.needs.usage ? (options.usage ?? roundCounts(await this.deps.usage.snapshot(event.userid, this.deps.clock.now()))) : undefined;
     const pii = plan.needs.pii ? findings() : undefined;
-    const approvals = await this.#approvals(event, plan.policies.filter((entry) => entry.policy.action === 'require_approval').map((entry) => entry.policy.id));
-    const evaluation = evaluatePolicies(
+    const asked = plan.policies.filter((entry) => entry.policy.action === 'require_approval').map((entry) => entry.policy.id);
+    const requested = requestedApprovalOf(event);
+    const approvals = await this.#approvals(event, requested === undefined ? asked : [...asked, requested.policy]);
+    const evaluated = evaluatePolicies(
       set,
       {
         event: { id: event.id, type: event.type, category: event.category, source: event.source, subject: event.subject, depth: event.depth, data: event.data ?? null, time: event.time },
@@ -122,6 +124,7 @@ export class PolicyAuthorizer implements Authorizer {
       },
       { userId: event.userid, approvals: (policy) => settled(approvals.get(policy)) },
     );
+    const evaluation = requested === undefined ? evaluated : withRequestedApproval(evaluated, requested, settled(approvals.get(requested.policy)));
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
     const decision = toDecision(event, evaluation, contextPath, pii);
     return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
@@ -134,6 +137,34 @@ export class PolicyAuthorizer implements Authorizer {
     const statuses = await this.deps.approvals.statuses(event.userid, [...ids.keys()]);
     return new Map([...statuses].map(([id, status]) => [ids.get(id) ?? id, status]));
   }
+}
+
+/**
+ * A driver may ask that an event it emits be approved by a person (`requireApproval`, the
+ * envelope's `approval`): an agent's tool that needs sign-off. It is decided like a policy of
+ * its own, `driver:<id>`, after the policies: a deny still wins, and once the person approved,
+ * the released event runs.
+ */
+function requestedApprovalOf(event: Envelope): { policy: string; reason: string } | undefined {
+  if (event.approval === undefined) return undefined;
+  const driver = /^\/drivers\/([^/]+)$/.exec(event.source)?.[1] ?? 'unknown';
+  return { policy: `driver:${driver}`, reason: event.approval };
+}
+
+function withRequestedApproval(evaluation: Evaluation, requested: { policy: string; reason: string }, state: 'approved' | 'rejected' | undefined): Evaluation {
+  if (evaluation.verdict !== 'allow' || state === 'approved') return evaluation;
+  const evaluated = [...evaluation.evaluated, requested.policy];
+  if (state === 'rejected') {
+    return { ...evaluation, evaluated, verdict: 'deny', decidedBy: requested.policy, reason: `Denied: the approval ${requested.policy} asked for (${requested.reason}) was rejected` };
+  }
+  return {
+    ...evaluation,
+    evaluated,
+    verdict: 'require_approval',
+    decidedBy: requested.policy,
+    reason: `Approval required by ${requested.policy}: ${requested.reason}`,
+    approval: requested,
+  };
 }
 
 function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, pii: PiiFinding[] | undefined): Decision {
