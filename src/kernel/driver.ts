@@ -92,13 +92,13 @@ export interface Driver {
   shutdown?(): Promise<void>;
 }
 
-/** The kernel's view of the driver registry: who handles a type. */
 /** Routes that depend on more than an event's type, e.g. the agents a user defined for themselves. */
 export interface DynamicRoutes {
   /** Ids of registered drivers that should also handle `event`; sync when the answer is cached. */
   driversFor(event: Envelope): readonly string[] | Promise<readonly string[]>;
 }
 
+/** The kernel's view of the driver registry: who handles a type. */
 export interface DriverDirectory {
   /** Drivers whose capabilities match `type`, in registration order. */
   route(type: string): readonly Driver[];
