@@ -1,0 +1,59 @@
+/**
+ * The events a run emits, rebuilt from its outbox items: a `model.request` for a step (the
+ * run's first `messageCount` messages, which only grow), a tool call's event, the final answer
+ * or failure. Rebuilt rather than stored, so a redelivered event re-emits the same events (same
+ * ids, dropped by duplicate detection if they were already sent) without the run storing them twice.
+ */
+import type { EmittedEvent } from '../../kernel/index.js';
+import type { OutboxItem, Run } from './run-state.js';
+import type { ToolSource } from './tools.js';
+
+export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: ToolSource): EmittedEvent[] {
+  return items.map((item) => {
+    switch (item.kind) {
+      case 'model':
+        return modelRequest(run, item.step, tools);
+      case 'tool':
+        return toolEvent(run, item.step, item.call, tools);
+      case 'final':
+        return finalEvent(run);
+    }
+  });
+}
+
+function modelRequest(run: Run, index: number, tools: ToolSource): EmittedEvent {
+  const step = run.steps[index];
+  if (!step) throw new Error(`run ${run.id} has no step ${index}`);
+  const { agent } = run;
+  const offered = tools.forScope(step.tools).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
+  const data: Record<string, unknown> = { model: agent.model, messages: run.messages.slice(0, step.messageCount) };
+  if (offered.length > 0) data['tools'] = offered;
+  if (agent.requires !== undefined) data['requires'] = agent.requires;
+  if (agent.maxOutputTokens !== undefined) data['maxOutputTokens'] = agent.maxOutputTokens;
+  if (agent.outputSchema !== undefined) data['outputSchema'] = agent.outputSchema;
+  if (agent.temperature !== undefined) data['temperature'] = agent.temperature;
+  return { type: 'model.request', data, awaitReply: true };
+}
+
+function toolEvent(run: Run, stepIndex: number, callIndex: number, tools: ToolSource): EmittedEvent {
+  const call = run.steps[stepIndex]?.toolCalls[callIndex];
+  const tool = call && tools.get(call.name);
+  if (!call || !tool) throw new Error(`run ${run.id} has no tool call ${stepIndex}/${callIndex}`);
+  const { type, data } = tool.toEvent(call.arguments as Record<string, unknown>);
+  const approval = tool.requiresApproval === true || run.agent.approvalTools.includes(call.name);
+  return {
+    type,
+    data,
+    ...(call.awaitsReply && { awaitReply: true }),
+    ...(approval && { requireApproval: `${run.agent.id} wants to call ${call.name}` }),
+  };
+}
+
+function finalEvent(run: Run): EmittedEvent {
+  const base = { runId: run.id, agent: run.agent.id, ...(run.conversationId !== undefined && { conversationId: run.conversationId }) };
+  const usage = { ...run.totals, steps: run.steps.length, models: [...new Set(run.steps.flatMap((step) => (step.model ? [step.model] : [])))] };
+  if (run.status === 'failed') {
+    return { type: run.agent.emits.error, category: 'output', data: { ...base, error: run.error, usage } };
+  }
+  return { type: run.agent.emits.response, category: 'output', data: { ...base, text: run.text ?? '', ...(run.output !== undefined && { output: run.output }), usage } };
+}
