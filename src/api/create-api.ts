@@ -5,6 +5,7 @@
 import { KernelError, toKernelError } from '../kernel/index.js';
 import { recordRefusal } from './audit-trail.js';
 import { authenticate } from './auth.js';
+import { getAgentRun } from './handlers/agent-runs.js';
 import { decideApproval, listApprovals } from './handlers/approvals.js';
 import { listAudit, verifyAudit } from './handlers/audit.js';
 import type { Endpoint } from './handlers/context.js';
@@ -42,6 +43,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'PUT', path: '/api/grants', handler: { handle: putGrant } },
   { method: 'DELETE', path: '/api/grants', handler: { handle: deleteGrant } },
   { method: 'GET', path: '/api/usage', handler: { handle: getUsage } },
+  { method: 'GET', path: '/api/agents/runs/:id', handler: { handle: getAgentRun } },
   { method: 'GET', path: '/api/context', handler: { handle: getContextCollection } },
   { method: 'GET', path: '/api/context/*path', handler: { handle: getContext } },
   { method: 'HEAD', path: '/api/context/*path', handler: { handle: headContext } },

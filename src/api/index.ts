@@ -6,6 +6,8 @@ export { PROBLEM_CONTENT_TYPE, problemResponse, validationIssueSchema, type Prob
 export { auditView, eventView, type AuditView, type EventView } from './record-view.js';
 export {
   DEFAULT_API_LIMITS,
+  type AgentRunReader,
+  type AgentRunView,
   type Api,
   type ApiLimits,
   type ApiMetrics,

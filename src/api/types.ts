@@ -50,6 +50,17 @@ export interface ApiMetrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
+/** An agent run as GET /api/agents/runs/{id} shows it; the runtime (src/drivers/agent-runtime) owns the full shape. */
+export interface AgentRunView {
+  id: string;
+  steps: Array<{ requestId: string; toolCalls: Array<{ eventId?: string | undefined }> }>;
+}
+
+/** Reads the caller's agent runs. */
+export interface AgentRunReader {
+  get(userId: string, runId: string): Promise<AgentRunView | undefined>;
+}
+
 /** Everything the handlers need, provided by the core every host composes (src/wiring/core.ts). */
 export interface ApiServices {
   bus: EventBus;
@@ -73,6 +84,7 @@ export interface ApiServices {
   context: ContextStore;
   /** Gives a user their starting folders and welcome document on their first use of the hub. */
   contextWorkspace: ContextWorkspace;
+  agentRuns: AgentRunReader;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */

@@ -6,6 +6,7 @@
 import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from '../api/index.js';
 import type { Config } from '../config.js';
 import type { DriverRegistry } from '../drivers/index.js';
+import { RunStore } from '../drivers/agent-runtime/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
 import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
@@ -91,6 +92,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     security,
     context: host.context,
     contextWorkspace: workspace,
+    agentRuns: new RunStore(host.state),
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {

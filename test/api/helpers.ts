@@ -7,6 +7,7 @@ import { ContextWorkspace } from '../../src/kernel/context/workspace.js';
 import type { ContextLimits } from '../../src/kernel/ports/context.js';
 import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
+import { RunStore } from '../../src/drivers/agent-runtime/index.js';
 import { EventProcessor, KernelError, type Driver } from '../../src/kernel/index.js';
 import { PrometheusMetrics } from '../../src/metrics/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
@@ -31,6 +32,7 @@ export function apiFixture(options: FixtureOptions = {}) {
   const metrics = new PrometheusMetrics();
   const changes = new WorkSignal();
   const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
+  const state = new MemoryStateStore({ clock });
   const services: ApiServices = {
     bus: queue,
     deadLetters: queue,
@@ -46,7 +48,8 @@ export function apiFixture(options: FixtureOptions = {}) {
     limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },
     security: createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger),
     context,
-    contextWorkspace: new ContextWorkspace(context, new MemoryStateStore({ clock }), () => clock.now()),
+    contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
+    agentRuns: new RunStore(state),
     ...options.services,
   };
   const api = createApi(services);
