@@ -37,6 +37,7 @@ export {
   type DriverKind,
   type DriverManifest,
   type DriverManifestInput,
+  type UsageReport,
 } from './driver.js';
 export {
   EVENT_ID,
@@ -64,6 +65,8 @@ export {
   type PolicyAction,
   driverRunSchema,
   errorInfoSchema,
+  modelUsageSchema,
+  type ModelUsage,
   eventRecordSchema,
   eventStatusSchema,
   type Decision,
