@@ -150,7 +150,7 @@ export interface ModelsConfig {
    * The value of a setting a model entry names as its `apiKeySetting` (only `*_API_KEY` names;
    * anything else is undefined). Read here so nothing outside this module touches the environment.
    */
-  setting(name: string): string | undefined;
+  setting: (name: string) => string | undefined;
 }
 
 export interface AzureConfig {

@@ -22,7 +22,7 @@ export interface ModelProviderSettings {
     tokenProvider?: (() => Promise<string>) | undefined;
   };
   /** The value of an `apiKeySetting` (an environment setting named `*_API_KEY`), resolved by config. */
-  setting(name: string): string | undefined;
+  setting: (name: string) => string | undefined;
 }
 
 /** The settings that configure each provider, for messages that tell the operator what to set. */
