@@ -112,6 +112,15 @@ describe('model.request -> model.response', () => {
     assert.equal(servers.openai.requestsFor('llama3.1:8b')[0]?.headers['authorization'], 'Bearer local-key');
   });
 
+  it('signs in to Azure OpenAI with an Entra ID token when there is no key (the Azure host\'s managed identity)', async () => {
+    const settings = providerSettings(servers, { azureOpenAi: { endpoint: servers.azure.url, deployments: { 'gpt-4o-mini': 'mini-deployment' }, tokenProvider: async () => 'entra-token' } });
+    const { data } = await ask(servers, { ...hello, model: 'azure-gpt-4o-mini' }, { settings });
+    assert.equal(data['model'], 'azure-gpt-4o-mini');
+    const headers = servers.azure.requests[0]!.headers;
+    assert.equal(headers['authorization'], 'Bearer entra-token');
+    assert.equal(headers['api-key'], undefined);
+  });
+
   it('asks for structured output and answers with the parsed object (OpenAI response_format, Anthropic output_config)', async () => {
     const outputSchema = { type: 'object', properties: { sentiment: { type: 'string', enum: ['positive', 'negative'] } }, required: ['sentiment'], additionalProperties: false };
     servers.openai.script('gpt-4.1-mini', { json: { sentiment: 'positive' } });
@@ -125,6 +134,15 @@ describe('model.request -> model.response', () => {
     const anthropic = await ask(servers, { model: 'claude-sonnet-4-5', outputSchema, messages: [{ role: 'user', content: 'meh' }] });
     assert.deepEqual(anthropic.data['output'], { sentiment: 'negative' });
     assert.ok(servers.anthropic.requests[0]!.body['output_config'], 'native structured output for a model the SDK knows');
+  });
+
+  it('gets structured output from an Anthropic model without native structured output (Claude Sonnet 4), through a forced json tool', async () => {
+    const custom = { id: 'claude-custom', provider: 'anthropic' as const, model: 'claude-sonnet-4-0', capabilities: ['chat' as const, 'json' as const], contextWindow: 200_000, maxOutputTokens: 8192, price: { inputPerMTok: 1, outputPerMTok: 1 } };
+    servers.anthropic.script('claude-sonnet-4-0', { json: { answer: 42 } });
+    const { data } = await ask(servers, { model: 'claude-custom', outputSchema: { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'] }, messages: [{ role: 'user', content: '?' }] }, { overrides: [custom] });
+    assert.deepEqual(data['output'], { answer: 42 });
+    const tools = servers.anthropic.requests[0]!.body['tools'] as Array<{ name: string }>;
+    assert.deepEqual(tools.map((tool) => tool.name), ['json']);
   });
 
   it('moves on when an answer does not match the output schema, and meters the tokens it cost', async () => {
