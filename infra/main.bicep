@@ -20,6 +20,21 @@ param policyFile string = ''
 @minValue(1)
 @maxValue(100)
 param maxDeliveryCount int = 10
+// Model providers (the built-in `models` driver). Keys go to Key Vault and reach the app as Key
+// Vault references; an empty key leaves that provider unconfigured (its models are listed as unavailable).
+@secure()
+@description('OpenAI API key; empty: no OpenAI models')
+param openAiApiKey string = ''
+@secure()
+@description('Anthropic API key; empty: no Anthropic models')
+param anthropicApiKey string = ''
+@description('Azure OpenAI endpoint (https://<resource>.openai.azure.com); empty: no Azure OpenAI models. Without a key the app signs in with its identity, which then needs the Cognitive Services OpenAI User role on that resource')
+param azureOpenAiEndpoint string = ''
+@secure()
+@description('Azure OpenAI key; empty: Entra ID (the app identity)')
+param azureOpenAiApiKey string = ''
+@description('Built-in models deployed on Azure OpenAI: <model id>=<deployment>, comma-separated (each becomes model azure-<id>)')
+param azureOpenAiDeployments string = ''
 param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
 
@@ -159,6 +174,27 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+// One secret per configured provider key; the app settings below refer to them by name.
+resource openAiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(openAiApiKey)) {
+  parent: vault
+  name: 'openai-api-key'
+  properties: { value: openAiApiKey }
+}
+
+resource anthropicKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(anthropicApiKey)) {
+  parent: vault
+  name: 'anthropic-api-key'
+  properties: { value: anthropicApiKey }
+}
+
+resource azureOpenAiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(azureOpenAiApiKey)) {
+  parent: vault
+  name: 'azure-openai-api-key'
+  properties: { value: azureOpenAiApiKey }
+}
+
+func keyVaultReference(vaultName string, secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}-${suffix}'
   location: location
@@ -176,6 +212,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references (the model keys) resolve with the user-assigned identity.
+    keyVaultReferenceIdentity: identity.id
     functionAppConfig: {
       deployment: {
         storage: {
@@ -224,6 +262,16 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'VEXTIR_MAX_BATCH', value: '100' }
         { name: 'VEXTIR_CONTEXT_MAX_DOC_BYTES', value: '1048576' }
         { name: 'VEXTIR_CONTEXT_VERSIONS', value: '10' }
+        // Model providers: '' means not configured (a missing Key Vault secret would otherwise
+        // leave the reference text itself in the setting, which would look like a key).
+        { name: 'OPENAI_API_KEY', value: empty(openAiApiKey) ? '' : keyVaultReference(vault.name, 'openai-api-key') }
+        { name: 'OPENAI_BASE_URL', value: '' }
+        { name: 'ANTHROPIC_API_KEY', value: empty(anthropicApiKey) ? '' : keyVaultReference(vault.name, 'anthropic-api-key') }
+        { name: 'ANTHROPIC_BASE_URL', value: '' }
+        { name: 'AZURE_OPENAI_ENDPOINT', value: azureOpenAiEndpoint }
+        { name: 'AZURE_OPENAI_API_KEY', value: empty(azureOpenAiApiKey) ? '' : keyVaultReference(vault.name, 'azure-openai-api-key') }
+        { name: 'AZURE_OPENAI_DEPLOYMENTS', value: azureOpenAiDeployments }
+        { name: 'VEXTIR_MODEL_TIMEOUT_MS', value: '60000' }
       ]
     }
   }

@@ -8,6 +8,26 @@ import { DEFAULT_ADMIN_ROLE } from './security/roles.js';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** `true` or `false`, nothing else: z.coerce.boolean() would read "false" as true. */
 const flag = () => z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
+/** Optional text where empty means unset: the Bicep writes '' for a setting the deployment does not use. */
+const optionalText = () => z.string().optional().transform((value) => (value === '' ? undefined : value));
+const optionalUrl = () => optionalText().pipe(z.url({ protocol: /^https?$/ }).optional());
+
+/** `gpt-4.1-mini=prod-mini,gpt-4o=gpt-4o`: our model id -> the Azure OpenAI deployment name. */
+const deploymentsSchema = optionalText().transform((value, issues) => {
+  const deployments: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [id = '', deployment = id, ...extra] = pair.split('=').map((part) => part.trim());
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id) || deployment === '' || extra.length > 0) {
+      issues.addIssue({ code: 'custom', message: `"${pair}" is not <model id>=<deployment name>` });
+      return z.NEVER;
+    }
+    deployments[id] = deployment;
+  }
+  return deployments;
+});
+
+/** Names a model entry's `apiKeySetting` may have (src/registries/models/schema.ts says why). */
+const API_KEY_SETTING = /^[A-Z][A-Z0-9_]{0,100}_API_KEY$/;
 
 const envSchema = z.object({
   /** `local`: the embedded default (SQLite, dev tokens). `azure`: Service Bus + Cosmos DB + Entra ID. */
@@ -70,6 +90,22 @@ const envSchema = z.object({
   VEXTIR_POLICY_FILE: z.string().optional().transform((value) => (value === '' ? undefined : value)),
   /** How long an instance reuses a compiled policy set before reading the store again. */
   VEXTIR_POLICY_CACHE_MS: int(0, 3_600_000).default(2000),
+  /**
+   * Model providers (the built-in `models` driver). A provider's models are available once its
+   * key (or, for Azure OpenAI, its endpoint and a key or the host's managed identity) is set.
+   * The base URLs override the public endpoints (a proxy, a test server).
+   */
+  OPENAI_API_KEY: optionalText(),
+  OPENAI_BASE_URL: optionalUrl(),
+  ANTHROPIC_API_KEY: optionalText(),
+  ANTHROPIC_BASE_URL: optionalUrl(),
+  /** `https://<resource>.openai.azure.com`. Without AZURE_OPENAI_API_KEY the Azure host signs in with its managed identity. */
+  AZURE_OPENAI_ENDPOINT: optionalUrl(),
+  AZURE_OPENAI_API_KEY: optionalText(),
+  /** Which built-in models have an Azure deployment: `gpt-4.1-mini=my-deployment,...`; each becomes model `azure-<id>`. */
+  AZURE_OPENAI_DEPLOYMENTS: deploymentsSchema,
+  /** How long one call to a model provider may take before the next candidate model is tried. */
+  VEXTIR_MODEL_TIMEOUT_MS: int(100, 600_000).default(60_000),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -101,7 +137,20 @@ export interface Config {
   cli: { url: string | undefined; token: string | undefined; user: string | undefined };
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
+  models: ModelsConfig;
   azure: AzureConfig | undefined;
+}
+
+export interface ModelsConfig {
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  azureOpenAi: { endpoint: string | undefined; apiKey: string | undefined; deployments: Record<string, string> };
+  timeoutMs: number;
+  /**
+   * The value of a setting a model entry names as its `apiKeySetting` (only `*_API_KEY` names;
+   * anything else is undefined). Read here so nothing outside this module touches the environment.
+   */
+  setting: (name: string) => string | undefined;
 }
 
 export interface AzureConfig {
@@ -144,6 +193,13 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
     policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },
+    models: {
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      azureOpenAi: { endpoint: e.AZURE_OPENAI_ENDPOINT, apiKey: e.AZURE_OPENAI_API_KEY, deployments: e.AZURE_OPENAI_DEPLOYMENTS },
+      timeoutMs: e.VEXTIR_MODEL_TIMEOUT_MS,
+      setting: (name) => (API_KEY_SETTING.test(name) ? env[name] || undefined : undefined),
+    },
     azure,
   };
 }

@@ -13,6 +13,7 @@ import { postContext } from './handlers/context-actions.js';
 import { deleteContext, getContext, headContext, putContext } from './handlers/context-documents.js';
 import { getContextCollection } from './handlers/context-query.js';
 import { listDeadLetters, replayDeadLetter } from './handlers/dead-letters.js';
+import { getModels } from './handlers/models.js';
 import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
@@ -44,6 +45,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'DELETE', path: '/api/grants', handler: { handle: deleteGrant } },
   { method: 'GET', path: '/api/usage', handler: { handle: getUsage } },
   { method: 'GET', path: '/api/agents/runs/:id', handler: { handle: getAgentRun } },
+  { method: 'GET', path: '/api/models', handler: { handle: getModels } },
   { method: 'GET', path: '/api/context', handler: { handle: getContextCollection } },
   { method: 'GET', path: '/api/context/*path', handler: { handle: getContext } },
   { method: 'HEAD', path: '/api/context/*path', handler: { handle: headContext } },

@@ -5,6 +5,7 @@
  */
 import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStats, EventBus, EventStore, Logger } from '../kernel/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
+import type { ModelListing } from '../registries/models/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -73,6 +74,8 @@ export interface ApiServices {
   authenticator: Authenticator;
   metrics: ApiMetrics;
   drivers(): DriverStatus[];
+  /** The model registry as `GET /api/models` lists it (no keys). */
+  models(): ModelListing[];
   health(): Promise<HealthReport>;
   /** Resolves when stored events may have changed (wakes SSE streams early) or after `maxWaitMs`. */
   waitForChanges(maxWaitMs: number, signal: AbortSignal): Promise<void>;

@@ -14,6 +14,7 @@ import { dlqListCommand, dlqReplayCommand } from './commands/dlq.js';
 import { emitCommand } from './commands/emit.js';
 import { eventsListCommand, eventsShowCommand } from './commands/events.js';
 import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './commands/grants.js';
+import { modelsCommand, usageCommand } from './commands/models.js';
 import { policyGetCommand, policyListCommand, policyPutCommand, policyTestCommand } from './commands/policy.js';
 import { startCommand } from './commands/start.js';
 import { tailCommand } from './commands/tail.js';
@@ -49,6 +50,10 @@ Usage:
   vextir grants rm <path> <user:id|agent:id>
   vextir context get|put|ls|query|search|rm|mv|mkdir|versions|restore ...
                                             your Context Hub (vextir context help: every form)
+  vextir models [--json]                    the model registry: provider, prices per million tokens,
+                                            context, capabilities, and whether each can be called
+  vextir usage [--json]                     your counters as policies see them, and tokens and cost
+                                            per model today and this month
   vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
   vextir dlq replay <messageId>             put one back on the queue for a fresh round (admin token)
 
@@ -145,6 +150,10 @@ async function main(argv: string[]): Promise<void> {
       throw new CliError('usage: vextir dlq ls [--limit] | vextir dlq replay <messageId>', 2);
     case 'context':
       return contextCommand(await client(), rest, values);
+    case 'models':
+      return modelsCommand(await client(), values.json ?? false);
+    case 'usage':
+      return usageCommand(await client(), values.json ?? false);
     case 'audit':
       if (rest[0] === 'ls') return auditListCommand(await client(), { user: values.user, limit: values.limit, after: values.after });
       if (rest[0] === 'verify') return auditVerifyCommand(await client(), { user: values.user });

@@ -6,29 +6,41 @@
  *       options: { apiUrl: https://api.example.com }
  *
  * Module paths are relative to the file. A missing file means "no user drivers".
+ *
+ * `models:` adds models to the registry, or changes built-in ones by id (see
+ * src/registries/models/schema.ts, `modelOverrideSchema`):
+ *
+ *   models:
+ *     - { id: llama3, provider: openai-compatible, model: "llama3.1:8b", baseUrl: "http://127.0.0.1:11434/v1",
+ *         capabilities: [chat, tools], contextWindow: 131072, maxOutputTokens: 8192, price: { inputPerMTok: 0, outputPerMTok: 0 } }
+ *     - { id: gpt-4o, enabled: false }
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KernelError } from '../kernel/index.js';
+import { modelOverrideSchema, type ModelOverride } from '../registries/models/index.js';
 import type { DriverModuleSpec } from './loader.js';
 
 const projectFileSchema = z.strictObject({
   drivers: z
     .array(z.strictObject({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }))
     .default([]),
+  models: z.array(modelOverrideSchema).default([]),
 });
 
 export interface ProjectFile {
   /** The folder module paths are resolved against. */
   baseDir: string;
   drivers: DriverModuleSpec[];
+  /** Entries for the model registry. */
+  models: ModelOverride[];
 }
 
 export function readProjectFile(file: string): ProjectFile {
   const path = resolve(file);
-  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [] };
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [] };
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
@@ -40,5 +52,6 @@ export function readProjectFile(file: string): ProjectFile {
   return {
     baseDir: dirname(path),
     drivers: parsed.data.drivers.map((spec) => (spec.options === undefined ? { module: spec.module } : { module: spec.module, options: spec.options })),
+    models: parsed.data.models,
   };
 }

@@ -56,6 +56,20 @@ export const driverManifestSchema = z.strictObject({
 export type DriverManifestInput = z.input<typeof driverManifestSchema>;
 export type DriverManifest = z.output<typeof driverManifestSchema>;
 
+/**
+ * What a driver spent handling an event. `tokens` defaults to inputTokens + outputTokens. With
+ * `model` (a registry model id) the report is also counted per user, model and day (`GET
+ * /api/usage`); every call to `reportUsage` with a model counts as one call of that model.
+ */
+export interface UsageReport {
+  tokens?: number;
+  costUsd?: number;
+  model?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedInputTokens?: number;
+}
+
 /** What a driver gets besides the event. */
 export interface DriverContext {
   readonly logger: Logger;
@@ -75,7 +89,7 @@ export interface DriverContext {
    */
   readonly restrictions: Readonly<Restrictions>;
   /** Report what handling the event spent (LLM tokens, money): counted in the user's budget. */
-  reportUsage(usage: { tokens?: number; costUsd?: number }): void;
+  reportUsage(usage: UsageReport): void;
 }
 
 export interface Driver {

@@ -38,6 +38,7 @@ export {
   type DriverKind,
   type DriverManifest,
   type DriverManifestInput,
+  type UsageReport,
 } from './driver.js';
 export {
   DRIVER_ID,
@@ -66,6 +67,8 @@ export {
   type PolicyAction,
   driverRunSchema,
   errorInfoSchema,
+  modelUsageSchema,
+  type ModelUsage,
   eventRecordSchema,
   eventStatusSchema,
   type Decision,

@@ -23,6 +23,20 @@ export const errorInfoSchema = z.object({
 });
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
+/** What one driver run spent on one model (a registry id): counted per user, model and day. */
+export const modelUsageSchema = z.object({
+  model: z.string().min(1).max(128),
+  /** Calls to the model that reported usage. */
+  calls: z.number().int().nonnegative(),
+  /** Every input token, cached ones included. */
+  inputTokens: z.number().nonnegative(),
+  outputTokens: z.number().nonnegative(),
+  /** The part of inputTokens read from the provider's prompt cache. */
+  cachedInputTokens: z.number().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
+
 export const driverRunSchema = z.object({
   driver: z.string(),
   /** `skipped`: a `restrict` policy did not let this driver run (the error says which). */
@@ -34,7 +48,7 @@ export const driverRunSchema = z.object({
   attempt: z.number().int(),
   error: errorInfoSchema.optional(),
   /** What the driver reported spending (LLM tokens, money). */
-  usage: z.object({ tokens: z.number().nonnegative(), costUsd: z.number().nonnegative() }).optional(),
+  usage: z.object({ tokens: z.number().nonnegative(), costUsd: z.number().nonnegative(), models: z.array(modelUsageSchema).optional() }).optional(),
 });
 export type DriverRun = z.infer<typeof driverRunSchema>;
 

@@ -5,12 +5,13 @@
  */
 import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from '../api/index.js';
 import type { Config } from '../config.js';
-import type { DriverRegistry } from '../drivers/index.js';
+import { readProjectFile, type DriverRegistry } from '../drivers/index.js';
 import { RunStore } from '../drivers/agent-runtime/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
 import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
 import { createSecuritySystem, installGlobalPolicies, type Authenticator, type SecuritySystem } from '../security/index.js';
+import { createModelRegistry, type ModelRegistry } from '../registries/models/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
 import { loadPolicyFile } from './policy-file.js';
@@ -35,6 +36,12 @@ export interface HostPorts {
   queueDepth?: () => Promise<number>;
   /** Bus and store commit in one transaction (the embedded default): see IngressDeps.sharedCommit. */
   sharedCommit?: boolean;
+  /**
+   * Entra ID bearer tokens for Azure OpenAI (scope https://cognitiveservices.azure.com/.default)
+   * from the host's managed identity, used when AZURE_OPENAI_API_KEY is not set. Only the Azure
+   * host has one: the embedded default loads no Azure SDK.
+   */
+  azureOpenAiToken?: () => Promise<string>;
 }
 
 export interface Core {
@@ -44,6 +51,7 @@ export interface Core {
   security: SecuritySystem;
   metrics: PrometheusMetrics;
   workspace: ContextWorkspace;
+  models: ModelRegistry;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
   /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
@@ -56,7 +64,17 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const metrics = new PrometheusMetrics(host.queueDepth);
   const security = createSecuritySystem(host.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
   const workspace = new ContextWorkspace(host.context, host.state, () => clock.now());
-  const registry = await loadDrivers(config.configFile, { context: host.context, grants: security.grants, workspace });
+  const project = readProjectFile(config.configFile);
+  const models = createModelRegistry({
+    overrides: project.models,
+    providers: {
+      openai: config.models.openai,
+      anthropic: config.models.anthropic,
+      azureOpenAi: { ...config.models.azureOpenAi, tokenProvider: host.azureOpenAiToken },
+      setting: config.models.setting,
+    },
+  });
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs });
   const processor = new EventProcessor({
     store: host.store,
     drivers: registry,
@@ -82,6 +100,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
         manifest: driver.manifest,
         stats: { ...(processor.runners.get(driver.manifest.id)?.stats ?? { invocations: 0, failures: 0, timeouts: 0, inFlight: 0 }) },
       })),
+    models: () => models.listing(),
     health: async () => {
       const checks = await host.healthChecks();
       const ok = Object.values(checks).every((check) => check.ok);
@@ -102,6 +121,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     security,
     metrics,
     workspace,
+    models,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
       await registry.initAll();

@@ -43,6 +43,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     authenticator: new DevTokenAuthenticator(secret),
     metrics,
     drivers: () => [],
+    models: () => [],
     health: options.health ?? (async () => OK_HEALTH),
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
     limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },

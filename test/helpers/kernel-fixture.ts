@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
-import { EventProcessor, type Authorizer, type Clock, type Driver, type Envelope, type ProcessorOptions } from '../../src/kernel/index.js';
+import { EventProcessor, type Authorizer, type Clock, type Driver, type Envelope, type ProcessorOptions, type UsageRecorder } from '../../src/kernel/index.js';
 import { allowAllAuthorizer } from '../../src/security/index.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -17,7 +17,7 @@ export class TestClock implements Clock {
   }
 }
 
-export function kernelFixture(drivers: Driver[], options: { authorizer?: Authorizer; processor?: Partial<ProcessorOptions>; clock?: Clock } = {}) {
+export function kernelFixture(drivers: Driver[], options: { authorizer?: Authorizer; processor?: Partial<ProcessorOptions>; clock?: Clock; usage?: UsageRecorder } = {}) {
   const clock = options.clock ?? new TestClock();
   const store = new MemoryEventStore();
   const audit = new MemoryAuditLog();
@@ -30,6 +30,7 @@ export function kernelFixture(drivers: Driver[], options: { authorizer?: Authori
     authorizer: options.authorizer ?? allowAllAuthorizer,
     clock,
     logger: silentLogger,
+    ...(options.usage && { usage: options.usage }),
     options: { retryBaseMs: 10, retryMaxMs: 100, ...options.processor },
   });
   return { clock, store, audit, queue, registry, processor };

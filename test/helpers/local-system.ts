@@ -17,6 +17,8 @@ export interface TestSystemOptions {
   /** The global policy set (VEXTIR_POLICY_FILE); default: the built-in defaults. */
   globalPolicies?: readonly Policy[] | readonly Record<string, unknown>[];
   env?: Record<string, string>;
+  /** More of the project file besides `drivers` (e.g. `models:`). */
+  project?: Record<string, unknown>;
 }
 
 export interface RecordBody {
@@ -45,7 +47,7 @@ export interface TestSystem {
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-system-'));
   const configFile = join(dataDir, 'vextir.config.json');
-  writeFileSync(configFile, JSON.stringify({ drivers: options.drivers ?? [] }));
+  writeFileSync(configFile, JSON.stringify({ ...options.project, drivers: options.drivers ?? [] }));
   const env: Record<string, string> = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: configFile, PORT: '0', VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ...options.env };
   if (options.globalPolicies !== undefined) {
     env['VEXTIR_POLICY_FILE'] = join(dataDir, 'global-policies.json');

@@ -1,4 +1,7 @@
-/** GET /api/usage: the caller's counters as the policies see them (`usage.*` in conditions). */
+/**
+ * GET /api/usage: the caller's counters as the policies see them (`usage.*` in conditions), and
+ * `models`: tokens, calls and cost per model today, this month and per day of this month.
+ */
 import { z } from 'zod';
 import { KernelError, USER_ID } from '../../kernel/index.js';
 import { parseQuery } from '../query.js';
@@ -13,5 +16,6 @@ export async function getUsage({ request, services, identity }: AuthenticatedCon
   if (user !== undefined && user !== identity.userId && !identity.admin) throw new KernelError('forbidden', "only an admin may read another user's usage");
   const userId = user ?? identity.userId;
   const now = services.clock.now();
-  return json(200, { user: userId, at: now.toISOString(), usage: await services.security.usage.snapshot(userId, now) });
+  const [usage, models] = await Promise.all([services.security.usage.snapshot(userId, now), services.security.usage.modelUsage(userId, now)]);
+  return json(200, { user: userId, at: now.toISOString(), usage, models });
 }

@@ -11,7 +11,7 @@ import type { AzureConfig, Config } from '../../config.js';
 import { type Clock, type DeliveryInfo, handleTriggeredMessage, type Logger, systemClock } from '../../kernel/index.js';
 import { createAzureAuthenticator, type Authenticator } from '../../security/index.js';
 import { composeCore, probeCheck, type Core } from '../../wiring/index.js';
-import { cosmosClient, serviceBusClient } from './clients.js';
+import { azureOpenAiTokenProvider, cosmosClient, serviceBusClient } from './clients.js';
 
 /** One message as the Functions trigger hands it over, already parsed (src/functions/service-bus-trigger.ts). */
 export interface TriggeredMessage {
@@ -45,8 +45,10 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
   const stores = await openCosmosStore({ client: cosmos, databaseId: azure.cosmos.database, createIfNotExists: true, context: { clock, limits: config.context } });
   const bus = new ServiceBusEventBus(serviceBus, azure.serviceBus.queue);
   const retries = new TriggerRetries(serviceBus, azure.serviceBus.queue, clock);
+  const azureOpenAiToken = azureOpenAiTokenProvider(config.models);
   const core = await composeCore(config, {
     mode: 'azure',
+    ...(azureOpenAiToken && { azureOpenAiToken }),
     bus,
     deadLetters: new ServiceBusDeadLetterQueue(serviceBus, azure.serviceBus.queue),
     store: stores.store,

@@ -2,10 +2,14 @@
  * Where the processor reports what handling events spent, so budgets and rate limits can see it.
  * The security module implements it with counters in the store (shared by every instance).
  */
+import type { ModelUsage } from '../records.js';
+
 export interface UsageDelta {
   events?: number;
   tokens?: number;
   costUsd?: number;
+  /** The same tokens and cost broken down by model, counted per user, model and day as well. */
+  models?: readonly ModelUsage[];
 }
 
 export interface UsageRecorder {

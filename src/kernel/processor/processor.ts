@@ -14,7 +14,7 @@ import { KernelError, toKernelError } from '../errors.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
-import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus } from '../records.js';
+import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
 import type { UsageRecorder } from '../ports/usage.js';
 import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
@@ -192,13 +192,15 @@ export class EventProcessor {
   async #recordUsage(usage: UsageRecorder, event: Envelope, results: readonly DriverResult[], events: number): Promise<void> {
     let tokens = 0;
     let costUsd = 0;
+    let models: ModelUsage[] | undefined;
     for (const { run } of results) {
       tokens += run.usage?.tokens ?? 0;
       costUsd += run.usage?.costUsd ?? 0;
+      if (run.usage?.models) (models ??= []).push(...run.usage.models);
     }
-    if (events === 0 && tokens === 0 && costUsd === 0) return;
+    if (events === 0 && tokens === 0 && costUsd === 0 && models === undefined) return;
     try {
-      await usage.add(event.userid, this.deps.clock.now(), { events, tokens, costUsd });
+      await usage.add(event.userid, this.deps.clock.now(), models ? { events, tokens, costUsd, models } : { events, tokens, costUsd });
     } catch (error) {
       this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
     }

@@ -4,12 +4,12 @@
  */
 import { z } from 'zod';
 import { emittedEventSchema, type Envelope } from '../envelope.js';
-import type { Driver, DriverContext } from '../driver.js';
+import type { Driver, DriverContext, UsageReport } from '../driver.js';
 import { KernelError, toKernelError } from '../errors.js';
 import { childEventId } from '../ids.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { DriverRun } from '../records.js';
+import type { DriverRun, ModelUsage } from '../records.js';
 import type { Restrictions } from '../restrictions.js';
 import type { Emission } from './outcome.js';
 import { LazyAbort } from './lazy-abort.js';
@@ -23,6 +23,8 @@ interface UsageTally {
   tokens: number;
   costUsd: number;
   reported: boolean;
+  /** Per model, only when a report named one. */
+  models?: Map<string, ModelUsage>;
 }
 
 export interface DriverResult {
@@ -68,12 +70,12 @@ export class DriverRunner {
     this.stats.inFlight += 1;
     this.stats.invocations += 1;
     const started = performance.now();
-    const usage = { tokens: 0, costUsd: 0, reported: false };
+    const usage: UsageTally = { tokens: 0, costUsd: 0, reported: false };
     try {
       const outputs = await this.#invoke(event, attempt, shutdown, restrictions, usage);
       const emissions = this.#toEmissions(event, outputs);
       const run = this.#run('succeeded', started, attempt, emissions);
-      if (usage.reported) run.usage = { tokens: usage.tokens, costUsd: usage.costUsd };
+      if (usage.reported) run.usage = usageOfRun(usage);
       return { run, emissions };
     } catch (caught) {
       const error = toKernelError(caught, 'driver_failed');
@@ -84,7 +86,7 @@ export class DriverRunner {
       const run = this.#run(status, started, attempt, []);
       run.error = { code: error.code, message: error.message, retryable: error.retryable };
       // A failed call to a paid API may still have cost money: it counts.
-      if (usage.reported) run.usage = { tokens: usage.tokens, costUsd: usage.costUsd };
+      if (usage.reported) run.usage = usageOfRun(usage);
       return { run, emissions: [], error };
     } finally {
       this.stats.inFlight -= 1;
@@ -110,12 +112,8 @@ export class DriverRunner {
       idempotencyKey: `${event.userid}:${event.id}:${this.id}`,
       attempt,
       restrictions,
-      reportUsage({ tokens = 0, costUsd = 0 }) {
-        // Ignore nonsense rather than let a driver lower its own count with negative numbers.
-        if (!(tokens >= 0 && costUsd >= 0 && Number.isFinite(tokens) && Number.isFinite(costUsd))) return;
-        usage.tokens += tokens;
-        usage.costUsd += costUsd;
-        usage.reported = true;
+      reportUsage(report) {
+        tally(usage, report);
       },
     };
     shutdown.add(abort);
@@ -196,4 +194,33 @@ export class DriverRunner {
       attempt,
     };
   }
+}
+
+const counted = (value: number): boolean => Number.isFinite(value) && value >= 0;
+
+/** Adds one `reportUsage` call to the run's tally. */
+function tally(usage: UsageTally, report: UsageReport): void {
+  const { costUsd = 0, inputTokens = 0, outputTokens = 0, cachedInputTokens = 0 } = report;
+  const tokens = report.tokens ?? inputTokens + outputTokens;
+  // Ignore nonsense rather than let a driver lower its own count with negative numbers.
+  if (![tokens, costUsd, inputTokens, outputTokens, cachedInputTokens].every(counted)) return;
+  usage.tokens += tokens;
+  usage.costUsd += costUsd;
+  usage.reported = true;
+  const model = report.model;
+  if (typeof model !== 'string' || model.length === 0 || model.length > 128) return;
+  usage.models ??= new Map();
+  const sum = usage.models.get(model) ?? { model, calls: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0 };
+  sum.calls += 1;
+  sum.inputTokens += inputTokens;
+  sum.outputTokens += outputTokens;
+  sum.cachedInputTokens += cachedInputTokens;
+  sum.costUsd += costUsd;
+  usage.models.set(model, sum);
+}
+
+function usageOfRun(usage: UsageTally): NonNullable<DriverRun['usage']> {
+  const run: NonNullable<DriverRun['usage']> = { tokens: usage.tokens, costUsd: usage.costUsd };
+  if (usage.models) run.models = [...usage.models.values()];
+  return run;
 }

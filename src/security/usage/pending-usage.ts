@@ -10,6 +10,8 @@
 export type Fields = Record<string, number>;
 
 interface PendingBucket {
+  /** The StateStore kind the bucket is written to (keys of different kinds never collide: see their prefixes). */
+  kind: string;
   fields: Fields;
   expiresAt: Date;
 }
@@ -21,12 +23,12 @@ export class PendingUsage {
     return this.#byUser.size;
   }
 
-  add(userId: string, key: string, fields: Readonly<Fields>, expiresAt: Date): void {
+  add(userId: string, kind: string, key: string, fields: Readonly<Fields>, expiresAt: Date): void {
     let buckets = this.#byUser.get(userId);
     if (!buckets) this.#byUser.set(userId, (buckets = new Map<string, PendingBucket>()));
     const bucket = buckets.get(key);
     if (bucket) addInto(bucket.fields, fields);
-    else buckets.set(key, { fields: { ...fields }, expiresAt });
+    else buckets.set(key, { kind, fields: { ...fields }, expiresAt });
   }
 
   /** What this instance counted for a bucket and has not written yet. */
@@ -34,8 +36,13 @@ export class PendingUsage {
     return this.#byUser.get(userId)?.get(key)?.fields;
   }
 
+  /** What this instance counted and has not written yet for the user's keys starting with `prefix`. */
+  startingWith(userId: string, prefix: string): Array<[key: string, fields: Readonly<Fields>]> {
+    return [...(this.#byUser.get(userId) ?? [])].filter(([key]) => key.startsWith(prefix)).map(([key, bucket]) => [key, bucket.fields]);
+  }
+
   /** Takes everything pending, leaving nothing: the caller writes it (and puts back what fails). */
-  drain(): Array<{ userId: string; key: string; fields: Fields; expiresAt: Date }> {
+  drain(): Array<{ userId: string; kind: string; key: string; fields: Fields; expiresAt: Date }> {
     const drained = [...this.#byUser].flatMap(([userId, buckets]) => [...buckets].map(([key, bucket]) => ({ userId, key, ...bucket })));
     this.#byUser = new Map();
     return drained;

@@ -23,9 +23,10 @@
  * today and this month are calendar totals (UTC), not sliding.
  */
 import { z } from 'zod';
-import { KernelError, type StateStore, type UsageDelta, type UsageRecorder, type UsageSnapshot } from '../../kernel/index.js';
+import { KernelError, modelUsageSchema, type StateStore, type UsageDelta, type UsageRecorder, type UsageSnapshot } from '../../kernel/index.js';
 import { BucketMemo, GRANULARITIES, type Bucket } from './buckets.js';
-import { PendingUsage, addInto } from './pending-usage.js';
+import { MODEL_USAGE_KIND, modelUsageWrite, readModelUsage, type ModelUsageReport } from './model-usage.js';
+import { PendingUsage, addInto, type Fields } from './pending-usage.js';
 
 export const USAGE_KIND = 'usage';
 
@@ -37,6 +38,8 @@ const deltaSchema = z.strictObject({
   events: z.number().int().nonnegative().optional(),
   tokens: z.number().nonnegative().finite().optional(),
   costUsd: z.number().nonnegative().finite().optional(),
+  /** Per model as well (model-usage.ts): one more write per model and event. */
+  models: z.array(modelUsageSchema).max(100).optional(),
 });
 
 /** A bucket as stored; fields never added to are absent. */
@@ -83,26 +86,37 @@ export class UsageCounters implements UsageRecorder {
   async add(userId: string, at: Date, delta: UsageDelta): Promise<void> {
     const parsed = deltaSchema.safeParse(delta);
     if (!parsed.success) throw new KernelError('invalid_input', `invalid usage delta: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
-    const { events = 0, tokens = 0, costUsd = 0 } = parsed.data;
+    const { events = 0, tokens = 0, costUsd = 0, models = [] } = parsed.data;
     const fields: Record<string, number> = {};
     if (events > 0) fields.events = events;
     if (tokens > 0) fields.tokens = tokens;
     const costNanos = Math.round(costUsd * NANOS_PER_USD);
     if (costNanos > 0) fields.costNanos = costNanos;
     // Buckets first: a bad `at` is refused even when there is nothing to count.
-    const buckets = GRANULARITIES.map((granularity) => this.#memo.at(at).current[granularity]);
-    if (Object.keys(fields).length === 0) return;
+    const writes: Array<{ kind: string; key: string; fields: Fields; expiresAt: Date }> = [];
+    const { current } = this.#memo.at(at);
+    if (Object.keys(fields).length > 0) {
+      for (const granularity of GRANULARITIES) writes.push({ kind: USAGE_KIND, key: current[granularity].key, fields, expiresAt: current[granularity].expiresAt });
+    }
+    for (const usage of models) {
+      const write = modelUsageWrite(at, usage);
+      if (write) writes.push({ kind: MODEL_USAGE_KIND, ...write });
+    }
+    if (writes.length === 0) return;
     if (this.#flushMs > 0) {
-      for (const bucket of buckets) this.#pending.add(userId, bucket.key, fields, bucket.expiresAt);
+      for (const write of writes) this.#pending.add(userId, write.kind, write.key, write.fields, write.expiresAt);
       this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs).unref();
       return;
     }
     // allSettled: the call settles only when every write has, so a retry never overlaps them.
-    const results = await Promise.allSettled(
-      buckets.map((bucket) => this.state.increment(userId, USAGE_KIND, bucket.key, fields, { expiresAt: bucket.expiresAt })),
-    );
+    const results = await Promise.allSettled(writes.map((write) => this.state.increment(userId, write.kind, write.key, write.fields, { expiresAt: write.expiresAt })));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
+  }
+
+  /** The user's usage per model: today, this month, and each day of this month (UTC). */
+  async modelUsage(userId: string, now: Date): Promise<ModelUsageReport> {
+    return readModelUsage(this.state, this.#pending, userId, now);
   }
 
   /** Writes buffered counts now (also at shutdown). Failed writes stay buffered for the next flush. */
@@ -114,7 +128,7 @@ export class UsageCounters implements UsageRecorder {
     if (drained.length === 0) return;
     this.#flushing = (async () => {
       const results = await Promise.allSettled(
-        drained.map((item) => this.state.increment(item.userId, USAGE_KIND, item.key, item.fields, { expiresAt: item.expiresAt })),
+        drained.map((item) => this.state.increment(item.userId, item.kind, item.key, item.fields, { expiresAt: item.expiresAt })),
       );
       for (const [index, result] of results.entries()) {
         const item = drained[index]!;
@@ -123,7 +137,7 @@ export class UsageCounters implements UsageRecorder {
           const counts = this.#stored.get(item.userId)?.counts;
           if (counts) counts.set(item.key, sum(counts.get(item.key) ?? {}, item.fields));
         } else {
-          this.#pending.add(item.userId, item.key, item.fields, item.expiresAt);
+          this.#pending.add(item.userId, item.kind, item.key, item.fields, item.expiresAt);
           this.options.onFlushError?.(result.reason);
         }
       }
