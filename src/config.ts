@@ -70,6 +70,8 @@ const envSchema = z.object({
   VEXTIR_POLICY_FILE: z.string().optional().transform((value) => (value === '' ? undefined : value)),
   /** How long an instance reuses a compiled policy set before reading the store again. */
   VEXTIR_POLICY_CACHE_MS: int(0, 3_600_000).default(2000),
+  /** How long an instance reuses a user's agent definitions to route events to them (as the policy cache does). */
+  VEXTIR_AGENT_CACHE_MS: int(0, 3_600_000).default(2000),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -101,6 +103,7 @@ export interface Config {
   cli: { url: string | undefined; token: string | undefined; user: string | undefined };
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
+  agents: { cacheMs: number };
   azure: AzureConfig | undefined;
 }
 
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
     policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },
+    agents: { cacheMs: e.VEXTIR_AGENT_CACHE_MS },
     azure,
   };
 }

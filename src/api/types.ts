@@ -5,6 +5,7 @@
  */
 import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStats, EventBus, EventStore, Logger } from '../kernel/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
+import type { AgentCatalog } from '../registries/agents/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -73,6 +74,8 @@ export interface ApiServices {
   context: ContextStore;
   /** Gives a user their starting folders and welcome document on their first use of the hub. */
   contextWorkspace: ContextWorkspace;
+  /** Agent definitions: built-in, the project's, and each user's own (/api/agents). */
+  agents: AgentCatalog;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */

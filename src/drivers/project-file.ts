@@ -1,11 +1,16 @@
 /**
- * The project file (`vextir.config.yaml` or `.json`) where a user lists their own driver modules:
+ * The project file (`vextir.config.yaml` or `.json`) where a user lists their own driver modules
+ * and the project's agents:
  *
  *   drivers:
  *     - module: ./examples/weather/weather-driver.js
  *       options: { apiUrl: https://api.example.com }
+ *   agents:
+ *     - { id: triage, name: Triage, capabilities: [ticket.created], tools: [context_write], system_prompt: ... }
  *
- * Module paths are relative to the file. A missing file means "no user drivers".
+ * Module paths are relative to the file. A missing file means "no user drivers" and no agents.
+ * Agents are checked here only as objects: their definitions are validated by the agent catalog
+ * (src/registries/agents), which knows the tools and names the entry in its errors.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,17 +23,20 @@ const projectFileSchema = z.strictObject({
   drivers: z
     .array(z.strictObject({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }))
     .default([]),
+  agents: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 export interface ProjectFile {
   /** The folder module paths are resolved against. */
   baseDir: string;
   drivers: DriverModuleSpec[];
+  /** The `agents:` entries as written (validated by the agent catalog). */
+  agents: Array<Record<string, unknown>>;
 }
 
 export function readProjectFile(file: string): ProjectFile {
   const path = resolve(file);
-  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [] };
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], agents: [] };
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
@@ -40,5 +48,6 @@ export function readProjectFile(file: string): ProjectFile {
   return {
     baseDir: dirname(path),
     drivers: parsed.data.drivers.map((spec) => (spec.options === undefined ? { module: spec.module } : { module: spec.module, options: spec.options })),
+    agents: parsed.data.agents,
   };
 }

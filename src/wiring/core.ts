@@ -5,14 +5,17 @@
  */
 import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from '../api/index.js';
 import type { Config } from '../config.js';
-import type { DriverRegistry } from '../drivers/index.js';
+import { readProjectFile, type DriverRegistry } from '../drivers/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
 import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
+import type { AgentCatalog } from '../registries/agents/index.js';
+import type { ToolRegistry } from '../registries/tools/index.js';
 import { createSecuritySystem, installGlobalPolicies, type Authenticator, type SecuritySystem } from '../security/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
 import { loadPolicyFile } from './policy-file.js';
+import { createAgentSystem } from './tools.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -43,6 +46,10 @@ export interface Core {
   security: SecuritySystem;
   metrics: PrometheusMetrics;
   workspace: ContextWorkspace;
+  /** The tools agents may call (native now; MCP servers' tools join at run time). */
+  tools: ToolRegistry;
+  /** Built-in, project and user agent definitions. */
+  agents: AgentCatalog;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
   /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
@@ -55,7 +62,9 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const metrics = new PrometheusMetrics(host.queueDepth);
   const security = createSecuritySystem(host.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
   const workspace = new ContextWorkspace(host.context, host.state, () => clock.now());
-  const registry = await loadDrivers(config.configFile, { context: host.context, grants: security.grants, workspace });
+  const project = readProjectFile(config.configFile);
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace });
+  const { tools, agents } = createAgentSystem(config, project, registry, { state: host.state, clock, logger });
   const processor = new EventProcessor({
     store: host.store,
     drivers: registry,
@@ -91,6 +100,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     security,
     context: host.context,
     contextWorkspace: workspace,
+    agents,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {
@@ -100,6 +110,8 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     security,
     metrics,
     workspace,
+    tools,
+    agents,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
       await registry.initAll();

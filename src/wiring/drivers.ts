@@ -1,6 +1,6 @@
 /** The drivers every deployment runs: the built-ins, then the user's modules from the project file. */
 import { createContextDriver } from '../drivers/context/index.js';
-import { createDriverRegistry, createPingDriver, loadDriverModules, readProjectFile, type DriverRegistry } from '../drivers/index.js';
+import { createDriverRegistry, createPingDriver, loadDriverModules, type DriverRegistry, type ProjectFile } from '../drivers/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ContextStore, Driver } from '../kernel/index.js';
 import { createContextAccessControl, type GrantStore } from '../security/index.js';
@@ -17,9 +17,8 @@ export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
   return [createPingDriver(), createContextDriver({ store: deps.context, access: createContextAccessControl(deps.grants), workspace: deps.workspace })];
 }
 
-/** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`). */
-export async function loadDrivers(projectFile: string, deps: BuiltInDriverDeps): Promise<DriverRegistry> {
-  const project = readProjectFile(projectFile);
+/** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`, read with readProjectFile). */
+export async function loadDrivers(project: ProjectFile, deps: BuiltInDriverDeps): Promise<DriverRegistry> {
   const userDrivers = await loadDriverModules(project.drivers, project.baseDir);
   return createDriverRegistry([...builtInDrivers(deps), ...userDrivers]);
 }

@@ -9,6 +9,9 @@ import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type Ap
 import { createDriverRegistry } from '../../src/drivers/index.js';
 import { EventProcessor, KernelError, type Driver } from '../../src/kernel/index.js';
 import { PrometheusMetrics } from '../../src/metrics/index.js';
+import { createAgentCatalog } from '../../src/registries/agents/index.js';
+import { createToolRegistry } from '../../src/registries/tools/index.js';
+import { nativeTools } from '../../src/wiring/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
@@ -47,6 +50,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     security: createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger),
     context,
     contextWorkspace: new ContextWorkspace(context, new MemoryStateStore({ clock }), () => clock.now()),
+    agents: createAgentCatalog({ state: new MemoryStateStore({ clock }), clock, logger: silentLogger, tools: createToolRegistry(nativeTools()), driverIds: () => [] }),
     ...options.services,
   };
   const api = createApi(services);

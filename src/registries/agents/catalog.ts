@@ -51,12 +51,16 @@ export interface AgentCatalog {
   get(userId: string, id: string): Promise<AgentEntry | undefined>;
   /** The user's own enabled agents whose capabilities match `type` (cached). */
   userAgentsFor(userId: string, type: string): Promise<AgentEntry[]>;
-  /** Validates and stores a user agent; 409 for a taken id, 412 for a failed precondition. */
-  put(userId: string, definition: unknown, options?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<{ entry: AgentEntry; created: boolean }>;
+  /**
+   * Validates and stores a user agent as given (defaults apply when it is read, so it follows
+   * the format's defaults); 409 for a taken id, 412 for a failed precondition. `pointer`: where
+   * the definition sits in the document it came from, for error pointers.
+   */
+  put(userId: string, definition: unknown, options?: { ifMatch?: string; ifNoneMatch?: '*'; pointer?: string }): Promise<{ entry: AgentEntry; created: boolean }>;
   /** Deletes a user agent; false when the user has none with that id. 409 for a built-in or project agent. */
   delete(userId: string, id: string, options?: { ifMatch?: string }): Promise<boolean>;
   /** Full validation (tool scope against the registry, output_schema compiles) of a definition. */
-  parse(definition: unknown): AgentDefinition;
+  parse(definition: unknown, pointer?: string): AgentDefinition;
 }
 
 interface CachedAgents {
@@ -70,7 +74,7 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
   const cacheMs = deps.cacheMs ?? 2000;
   const maxAgents = deps.maxAgentsPerUser ?? 100;
   const compileSchema = createSchemaCompiler();
-  const parse = (definition: unknown) => parseAgentDefinition(definition, { tools: deps.tools, compileSchema });
+  const parse = (definition: unknown, pointer = '') => parseAgentDefinition(definition, { tools: deps.tools, compileSchema, pointer });
   const shared = sharedAgents(deps, compileSchema);
   const sharedById = new Map(shared.map((entry) => [entry.definition.id, entry]));
   const cache = new Map<string, CachedAgents>();
@@ -111,16 +115,16 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
       }
       return cached.entries.filter((entry) => entry.definition.enabled && entry.definition.capabilities.some((pattern) => matchesType(pattern, type)));
     },
-    async put(userId, input, options = {}) {
-      const definition = parse(input);
+    async put(userId, input, { pointer, ...preconditions } = {}) {
+      const definition = parse(input, pointer);
       const taken = takenBy(definition.id);
       if (taken !== undefined) throw idTaken(definition.id, taken);
       const existing = await deps.state.get(userId, AGENT_STATE_KIND, definition.id);
-      if (existing === undefined && options.ifMatch === undefined) {
+      if (existing === undefined && preconditions.ifMatch === undefined) {
         const count = (await deps.state.list(userId, AGENT_STATE_KIND, { limit: maxAgents })).length;
         if (count >= maxAgents) throw new KernelError('conflict', `you have ${count} agents, the most one user may keep; delete one first`);
       }
-      const item = await deps.state.put(userId, AGENT_STATE_KIND, definition.id, input, options);
+      const item = await deps.state.put(userId, AGENT_STATE_KIND, definition.id, input, preconditions);
       cache.delete(userId);
       return { entry: { source: 'user', definition, etag: item.etag, updatedAt: item.updatedAt }, created: existing === undefined };
     },

@@ -52,6 +52,12 @@ export function parseAgentDefinition(value: unknown, options: AgentParseOptions 
  * `driver:` (`driver: { id: email_assistant, type: agent, ... }`).
  */
 export function parseAgentDocument(text: string, format: 'json' | 'yaml', options: AgentParseOptions = {}): AgentDefinition {
+  const { value, pointer } = readAgentDocument(text, format);
+  return parseAgentDefinition(value, { ...options, pointer: `${options.pointer ?? ''}${pointer}` });
+}
+
+/** The definition's value in a YAML or JSON document, and its pointer there (`/driver` in the seed's form); not yet validated. */
+export function readAgentDocument(text: string, format: 'json' | 'yaml'): { value: unknown; pointer: string } {
   let value: unknown;
   try {
     // YAML's alias expansion is capped by the library (maxAliasCount): no billion laughs.
@@ -60,10 +66,8 @@ export function parseAgentDocument(text: string, format: 'json' | 'yaml', option
     const reason = `is not valid ${format.toUpperCase()}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
     throw new KernelError('invalid_input', `the agent definition ${reason}`, { cause: error, details: { errors: [{ pointer: '', reason }] } });
   }
-  if (isObject(value) && Object.keys(value).length === 1 && isObject(value['driver'])) {
-    return parseAgentDefinition(value['driver'], { ...options, pointer: `${options.pointer ?? ''}/driver` });
-  }
-  return parseAgentDefinition(value, options);
+  if (isObject(value) && Object.keys(value).length === 1 && isObject(value['driver'])) return { value: value['driver'], pointer: '/driver' };
+  return { value, pointer: '' };
 }
 
 /** Whether a call of `tool` by this agent waits for a person: the tool says so, or the agent's `approval.tools` names it. */
