@@ -1,6 +1,8 @@
 /** Agents as data: the definition format, its errors (each naming the field), the built-ins, and how a trigger event is read. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { contextTools } from '../../src/drivers/context/index.js';
 import { isKernelError, type KernelError } from '../../src/kernel/index.js';
 import { agentEventTypes, BUILT_IN_AGENT_DOCUMENTS, conversationIdOf, parseAgentDefinition, parseAgentDocument, renderAgentInput, requiresApproval } from '../../src/registries/agents/index.js';
@@ -147,5 +149,17 @@ describe('reading a trigger event', () => {
     assert.equal(requiresApproval({ approval: { tools: ['context_*'] } }, write), true);
     assert.equal(requiresApproval({ approval: { tools: ['context_*'] } }, emit), false);
     assert.equal(requiresApproval({}, { ...emit, requiresApproval: true }), true);
+  });
+});
+
+describe('the documented examples', () => {
+  it('the README’s definition and the sample project file’s agents are valid', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /### The definition\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(example, 'the README shows a definition');
+    const parsed = parseAgentDocument(example, 'yaml', { tools });
+    assert.deepEqual([parsed.id, tools.forScope(parsed.tools).map((tool) => tool.name)], ['meeting_notes', ['context_search', 'context_write', 'emit_event']]);
+    const sample = parseYaml(readFileSync('vextir.config.sample.yaml', 'utf8')) as { agents: unknown[] };
+    for (const [index, agent] of sample.agents.entries()) parseAgentDefinition(agent, { tools, pointer: `/agents/${index}` });
   });
 });
