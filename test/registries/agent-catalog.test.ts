@@ -95,6 +95,20 @@ describe('the agent catalog', () => {
     assert.equal(await catalog.delete('ann', 'broken'), true, 'its owner can still delete it');
   });
 
+  it('stops offering a user agent whose id a driver or project agent took later, but lets its owner delete it', async () => {
+    const { state, clock } = setup();
+    const before = createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry([...contextTools(), emitEventTool()]), driverIds: () => [] });
+    await before.put('ann', { ...mine, id: 'weather_tool' });
+    await before.put('ann', mine);
+    const after = createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry([...contextTools(), emitEventTool()]), driverIds: () => ['weather_tool'], projectAgents: [mine] });
+    assert.deepEqual((await after.list('ann')).filter((entry) => entry.source === 'user'), []);
+    assert.deepEqual(await after.userAgentsFor('ann', 'doc.summarize').then((entries) => entries.map((entry) => entry.source)), []);
+    assert.equal((await after.get('ann', 'summarizer'))?.source, 'project');
+    assert.equal(await after.delete('ann', 'summarizer'), true);
+    assert.equal(await after.delete('ann', 'weather_tool'), true);
+    await assert.rejects(after.delete('ann', 'summarizer'), (error) => isKernelError(error, 'conflict'));
+  });
+
   it('fails start-up on a bad project agent or an id used twice, naming the entry', () => {
     assert.throws(() => setup({ projectAgents: [mine, { ...mine, tools: ['nope'] }], projectFile: 'my.yaml' }), /^KernelError: my\.yaml: agents\[1\] is invalid: \/agents\/1\/tools\/0/);
     assert.throws(() => setup({ projectAgents: [{ ...mine, id: 'chat' }] }), /agents\[0\] uses the id "chat" of a built-in agent/);

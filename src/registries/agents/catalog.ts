@@ -79,20 +79,23 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
   const sharedById = new Map(shared.map((entry) => [entry.definition.id, entry]));
   const cache = new Map<string, CachedAgents>();
 
-  const readOwn = async (userId: string): Promise<AgentEntry[]> => {
-    const items = await deps.state.list(userId, AGENT_STATE_KIND, { limit: maxAgents + 1 });
-    return items.flatMap((item) => {
-      const entry = fromItem(item);
-      if (entry === undefined) deps.logger.warn({ userId, agent: item.key }, 'a stored agent definition no longer validates; it is skipped (delete or put it again)');
-      return entry === undefined ? [] : [entry];
-    });
-  };
-
   const takenBy = (id: string): string | undefined => {
     const entry = sharedById.get(id);
     if (entry !== undefined) return entry.source === 'builtin' ? 'a built-in agent' : 'an agent of the project file';
     for (const driverId of deps.driverIds()) if (driverId === id) return 'a registered driver';
     return undefined;
+  };
+
+  /** The user's stored agents; one whose id a built-in, project agent or driver took since it was stored is not offered (its owner may still GET and delete it by id). */
+  const readOwn = async (userId: string): Promise<AgentEntry[]> => {
+    const items = await deps.state.list(userId, AGENT_STATE_KIND, { limit: maxAgents + 1 });
+    return items.flatMap((item) => {
+      const entry = fromItem(item);
+      const taken = entry === undefined ? undefined : takenBy(entry.definition.id);
+      if (entry === undefined) deps.logger.warn({ userId, agent: item.key }, 'a stored agent definition no longer validates; it is skipped (delete or put it again)');
+      else if (taken !== undefined) deps.logger.warn({ userId, agent: item.key, takenBy: taken }, 'a stored agent has an id taken since; it is skipped (delete it, or put it under another id)');
+      return entry === undefined || taken !== undefined ? [] : [entry];
+    });
   };
 
   const catalog: AgentCatalog = {
@@ -130,7 +133,10 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
     },
     async delete(userId, id, options = {}) {
       const taken = sharedById.get(id);
-      if (taken !== undefined) throw idTaken(id, taken.source === 'builtin' ? 'a built-in agent' : 'an agent of the project file');
+      // A user agent stored before a built-in or project agent took its id can still be deleted.
+      if (taken !== undefined && (await deps.state.get(userId, AGENT_STATE_KIND, id)) === undefined) {
+        throw idTaken(id, taken.source === 'builtin' ? 'a built-in agent' : 'an agent of the project file');
+      }
       const removed = await deps.state.delete(userId, AGENT_STATE_KIND, id, options);
       cache.delete(userId);
       return removed;
