@@ -254,6 +254,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // Empty: the default policies are installed once and then managed through the API.
         { name: 'VEXTIR_POLICY_FILE', value: policyFile }
         { name: 'VEXTIR_POLICY_CACHE_MS', value: '2000' }
+        { name: 'VEXTIR_AGENT_CACHE_MS', value: '2000' }
         { name: 'VEXTIR_MAX_DELIVERY_COUNT', value: string(maxDeliveryCount) }
         { name: 'VEXTIR_MAX_DEPTH', value: '64' }
         { name: 'VEXTIR_RETRY_BASE_MS', value: '1000' }

@@ -106,6 +106,8 @@ const envSchema = z.object({
   AZURE_OPENAI_DEPLOYMENTS: deploymentsSchema,
   /** How long one call to a model provider may take before the next candidate model is tried. */
   VEXTIR_MODEL_TIMEOUT_MS: int(100, 600_000).default(60_000),
+  /** How long an instance reuses a user's agent definitions to route events to them (as the policy cache does). */
+  VEXTIR_AGENT_CACHE_MS: int(0, 3_600_000).default(2000),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -138,6 +140,7 @@ export interface Config {
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
   models: ModelsConfig;
+  agents: { cacheMs: number };
   azure: AzureConfig | undefined;
 }
 
@@ -200,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       timeoutMs: e.VEXTIR_MODEL_TIMEOUT_MS,
       setting: (name) => (API_KEY_SETTING.test(name) ? env[name] || undefined : undefined),
     },
+    agents: { cacheMs: e.VEXTIR_AGENT_CACHE_MS },
     azure,
   };
 }

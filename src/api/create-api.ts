@@ -6,6 +6,7 @@ import { KernelError, toKernelError } from '../kernel/index.js';
 import { recordRefusal } from './audit-trail.js';
 import { authenticate } from './auth.js';
 import { getAgentRun } from './handlers/agent-runs.js';
+import { deleteAgent, getAgent, listAgents, putAgent } from './handlers/agents.js';
 import { decideApproval, listApprovals } from './handlers/approvals.js';
 import { listAudit, verifyAudit } from './handlers/audit.js';
 import type { Endpoint } from './handlers/context.js';
@@ -52,6 +53,10 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'PUT', path: '/api/context/*path', handler: { handle: putContext } },
   { method: 'DELETE', path: '/api/context/*path', handler: { handle: deleteContext } },
   { method: 'POST', path: '/api/context/*path', handler: { handle: postContext } },
+  { method: 'GET', path: '/api/agents', handler: { handle: listAgents } },
+  { method: 'GET', path: '/api/agents/:id', handler: { handle: getAgent } },
+  { method: 'PUT', path: '/api/agents/:id', handler: { handle: putAgent } },
+  { method: 'DELETE', path: '/api/agents/:id', handler: { handle: deleteAgent } },
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
 ];

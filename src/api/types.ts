@@ -6,6 +6,7 @@
 import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStats, EventBus, EventStore, Logger } from '../kernel/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ModelListing } from '../registries/models/index.js';
+import type { AgentCatalog } from '../registries/agents/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -88,6 +89,8 @@ export interface ApiServices {
   /** Gives a user their starting folders and welcome document on their first use of the hub. */
   contextWorkspace: ContextWorkspace;
   agentRuns: AgentRunReader;
+  /** Agent definitions: built-in, the project's, and each user's own (/api/agents). */
+  agents: AgentCatalog;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */

@@ -7,6 +7,7 @@ import { loadConfig } from '../config.js';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { createClient } from './client.js';
+import { agentsGetCommand, agentsListCommand, agentsPutCommand, agentsRemoveCommand } from './commands/agents.js';
 import { approvalDecideCommand, approvalsListCommand } from './commands/approvals.js';
 import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
 import { contextCommand } from './commands/context.js';
@@ -43,6 +44,11 @@ Usage:
                                             replace a policy set (--global needs an admin token)
   vextir policy test <type> [--data <json>] [--usage <json>] [--file draft.yaml]
                                             the decision an event would get, and why (dry run)
+  vextir agents ls                          the agents you can use: built-in, the project's, your own
+  vextir agents get <id> [--json]           an agent definition as YAML (or JSON), ready to copy and edit
+  vextir agents put <file> [--if-match <etag>]
+                                            create or replace one of your agents (its id is in the file)
+  vextir agents rm <id> [--if-match <etag>] delete one of your agents
   vextir approvals ls [--status pending|approved|rejected]
   vextir approvals approve|reject <id> [--comment <text>]
   vextir grants ls [--path /Projects]       who else may read or write your context paths
@@ -135,6 +141,12 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'put') return policyPutCommand(await client(), rest[1], values.global ?? false, values['if-match']);
       if (rest[0] === 'test') return policyTestCommand(await client(), rest[1], { data: values.data, usage: values.usage, file: values.file });
       throw new CliError('usage: vextir policy ls | get [--global] | put <file> [--global] | test <type> [--data] [--usage] [--file]', 2);
+    case 'agents':
+      if (rest[0] === 'ls') return agentsListCommand(await client());
+      if (rest[0] === 'get') return agentsGetCommand(await client(), rest[1], values.json ?? false);
+      if (rest[0] === 'put') return agentsPutCommand(await client(), rest[1], values['if-match']);
+      if (rest[0] === 'rm') return agentsRemoveCommand(await client(), rest[1], values['if-match']);
+      throw new CliError('usage: vextir agents ls | get <id> [--json] | put <file> [--if-match] | rm <id> [--if-match]', 2);
     case 'approvals':
       if (rest[0] === 'ls') return approvalsListCommand(await client(), values.status);
       if (rest[0] === 'approve' || rest[0] === 'reject') return approvalDecideCommand(await client(), rest[0], rest[1], values.comment);

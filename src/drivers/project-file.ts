@@ -1,11 +1,16 @@
 /**
- * The project file (`vextir.config.yaml` or `.json`) where a user lists their own driver modules:
+ * The project file (`vextir.config.yaml` or `.json`) where a user lists their own driver modules
+ * and the project's agents:
  *
  *   drivers:
  *     - module: ./examples/weather/weather-driver.js
  *       options: { apiUrl: https://api.example.com }
+ *   agents:
+ *     - { id: triage, name: Triage, capabilities: [ticket.created], tools: [context_write], system_prompt: ... }
  *
- * Module paths are relative to the file. A missing file means "no user drivers".
+ * Module paths are relative to the file. A missing file means "no user drivers", no agents and no
+ * model changes. Agents are checked here only as objects: their definitions are validated by the
+ * agent catalog (src/registries/agents), which knows the tools and names the entry in its errors.
  *
  * `models:` adds models to the registry, or changes built-in ones by id (see
  * src/registries/models/schema.ts, `modelOverrideSchema`):
@@ -28,6 +33,7 @@ const projectFileSchema = z.strictObject({
     .array(z.strictObject({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }))
     .default([]),
   models: z.array(modelOverrideSchema).default([]),
+  agents: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 export interface ProjectFile {
@@ -36,11 +42,13 @@ export interface ProjectFile {
   drivers: DriverModuleSpec[];
   /** Entries for the model registry. */
   models: ModelOverride[];
+  /** The `agents:` entries as written (validated by the agent catalog). */
+  agents: Array<Record<string, unknown>>;
 }
 
 export function readProjectFile(file: string): ProjectFile {
   const path = resolve(file);
-  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [] };
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [] };
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
@@ -53,5 +61,6 @@ export function readProjectFile(file: string): ProjectFile {
     baseDir: dirname(path),
     drivers: parsed.data.drivers.map((spec) => (spec.options === undefined ? { module: spec.module } : { module: spec.module, options: spec.options })),
     models: parsed.data.models,
+    agents: parsed.data.agents,
   };
 }

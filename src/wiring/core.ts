@@ -10,11 +10,14 @@ import { RunStore } from '../drivers/agent-runtime/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
 import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
+import type { AgentCatalog } from '../registries/agents/index.js';
+import type { ToolRegistry } from '../registries/tools/index.js';
 import { createSecuritySystem, installGlobalPolicies, type Authenticator, type SecuritySystem } from '../security/index.js';
 import { createModelRegistry, type ModelRegistry } from '../registries/models/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
 import { loadPolicyFile } from './policy-file.js';
+import { createAgentSystem } from './tools.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -52,6 +55,10 @@ export interface Core {
   metrics: PrometheusMetrics;
   workspace: ContextWorkspace;
   models: ModelRegistry;
+  /** The tools agents may call (native now; MCP servers' tools join at run time). */
+  tools: ToolRegistry;
+  /** Built-in, project and user agent definitions. */
+  agents: AgentCatalog;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
   /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
@@ -75,6 +82,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     },
   });
   const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs });
+  const { tools, agents } = createAgentSystem(config, project, registry, { state: host.state, clock, logger });
   const processor = new EventProcessor({
     store: host.store,
     drivers: registry,
@@ -112,6 +120,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     context: host.context,
     contextWorkspace: workspace,
     agentRuns: new RunStore(host.state),
+    agents,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {
@@ -122,6 +131,8 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     metrics,
     workspace,
     models,
+    tools,
+    agents,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
       await registry.initAll();

@@ -26,7 +26,7 @@ export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
   ];
 }
 
-/** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`). */
+/** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`, read with readProjectFile). */
 export async function loadDrivers(project: ProjectFile, deps: BuiltInDriverDeps): Promise<DriverRegistry> {
   const userDrivers = await loadDriverModules(project.drivers, project.baseDir);
   return createDriverRegistry([...builtInDrivers(deps), ...userDrivers]);

@@ -2,3 +2,4 @@
 export { composeCore, probeCheck, type Core, type HostPorts } from './core.js';
 export { builtInDrivers, loadDrivers, type BuiltInDriverDeps } from './drivers.js';
 export { loadPolicyFile } from './policy-file.js';
+export { createAgentSystem, nativeTools, type AgentSystem } from './tools.js';

@@ -10,6 +10,9 @@ import { createDriverRegistry } from '../../src/drivers/index.js';
 import { RunStore } from '../../src/drivers/agent-runtime/index.js';
 import { EventProcessor, KernelError, type Driver } from '../../src/kernel/index.js';
 import { PrometheusMetrics } from '../../src/metrics/index.js';
+import { createAgentCatalog } from '../../src/registries/agents/index.js';
+import { createToolRegistry } from '../../src/registries/tools/index.js';
+import { nativeTools } from '../../src/wiring/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
@@ -51,6 +54,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     context,
     contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
     agentRuns: new RunStore(state),
+    agents: createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry(nativeTools()), driverIds: () => [] }),
     ...options.services,
   };
   const api = createApi(services);

@@ -14,6 +14,8 @@ import { silentLogger } from './kernel-fixture.js';
 export interface TestSystemOptions {
   /** Driver modules (absolute paths) with their options, as in vextir.config.yaml. */
   drivers?: Array<{ module: string; options?: Record<string, unknown> }>;
+  /** The project file's `agents:` entries. */
+  agents?: Array<Record<string, unknown>>;
   /** The global policy set (VEXTIR_POLICY_FILE); default: the built-in defaults. */
   globalPolicies?: readonly Policy[] | readonly Record<string, unknown>[];
   env?: Record<string, string>;
@@ -47,7 +49,7 @@ export interface TestSystem {
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-system-'));
   const configFile = join(dataDir, 'vextir.config.json');
-  writeFileSync(configFile, JSON.stringify({ ...options.project, drivers: options.drivers ?? [] }));
+  writeFileSync(configFile, JSON.stringify({ ...options.project, drivers: options.drivers ?? [], ...(options.agents !== undefined && { agents: options.agents }) }));
   const env: Record<string, string> = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: configFile, PORT: '0', VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ...options.env };
   if (options.globalPolicies !== undefined) {
     env['VEXTIR_POLICY_FILE'] = join(dataDir, 'global-policies.json');

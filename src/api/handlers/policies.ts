@@ -5,20 +5,19 @@
  */
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
-import { KernelError } from '../../kernel/index.js';
 import { parsePolicyDocument, validatePolicies, type Policy, type PolicyScope } from '../../security/index.js';
 import { recordAdminChange } from '../audit-trail.js';
 import { requireAdmin } from '../auth.js';
+import { prefersYaml, readDocument, YAML_CONTENT_TYPE } from '../documents.js';
 import { readJsonBody } from '../json-body.js';
-import { decodeUtf8, parseMediaType } from '../body.js';
 import { parseQuery } from '../query.js';
 import { json } from '../responses.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
+import { quoteEtag as quote, unquoteEtag as unquote } from './context-shared.js';
 
 const MAX_POLICY_DOCUMENT_BYTES = 256 * 1024;
 const scopeQuerySchema = z.strictObject({ scope: z.enum(['global', 'user']).optional() });
-const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']);
 
 export async function getPolicies({ request, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const { scope } = parseQuery(request.url, scopeQuerySchema);
@@ -32,7 +31,7 @@ export async function getPolicies({ request, services, identity }: Authenticated
   const set = await read(scope);
   const etag = set.etag === null ? {} : { etag: quote(set.etag) };
   if (prefersYaml(request.headers.get('accept'))) {
-    return { status: 200, headers: { 'content-type': 'application/yaml; charset=utf-8', ...etag }, body: toYaml({ policies: set.policies }) };
+    return { status: 200, headers: { 'content-type': YAML_CONTENT_TYPE, ...etag }, body: toYaml({ policies: set.policies }) };
   }
   return json(200, set, etag);
 }
@@ -103,14 +102,7 @@ export async function testPolicies({ request, services, identity }: Authenticate
 }
 
 async function readPolicyDocument(request: AuthenticatedContext['request']): Promise<Policy[]> {
-  const media = parseMediaType(request.headers.get('content-type'));
-  const format = media === undefined ? undefined : media.essence === 'application/json' ? 'json' : YAML_TYPES.has(media.essence) ? 'yaml' : undefined;
-  if (format === undefined) {
-    throw new KernelError('unsupported_media_type', 'send the policy document as application/json or application/yaml', {
-      details: { errors: [{ field: 'content-type', reason: 'must be application/json or application/yaml' }] },
-    });
-  }
-  const text = decodeUtf8(await request.body(MAX_POLICY_DOCUMENT_BYTES), { pointer: '' });
+  const { text, format } = await readDocument(request, MAX_POLICY_DOCUMENT_BYTES, 'the policy document');
   return parsePolicyDocument(text, format);
 }
 
@@ -123,19 +115,7 @@ function appliesTo(policy: Policy, userId: string): boolean {
   return policy.applies_to.includes('*') || policy.applies_to.includes(userId);
 }
 
-function prefersYaml(accept: string | null): boolean {
-  return accept !== null && [...YAML_TYPES].some((type) => accept.includes(type));
-}
-
 function looksLikeJson(text: string): boolean {
   return /^\s*[[{]/.test(text);
 }
 
-function quote(etag: string): string {
-  return `"${etag}"`;
-}
-
-/** `"abc"`, `W/"abc"` or a bare value: the ETag the client read. */
-function unquote(header: string): string {
-  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-}
