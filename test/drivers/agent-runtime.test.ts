@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
-import { AgentRuntime, ConversationStore, createAgentDriver, RunStore, type AgentSpec, type RuntimeTool, type ToolSource } from '../../src/drivers/agent-runtime/index.js';
+import { AgentRuntime, ConversationStore, createAgentDriver, RunStore, type AgentSpec } from '../../src/drivers/agent-runtime/index.js';
+import { createToolRegistry, defineEventTool, emitEventTool } from '../../src/registries/tools/index.js';
 import { defineDriver } from '../../src/drivers/index.js';
 import type { Envelope, Outcome } from '../../src/kernel/index.js';
 import { kernelFixture, makeEvent } from '../helpers/kernel-fixture.js';
@@ -38,37 +39,18 @@ const knowledge = defineDriver({
   },
 });
 
-const tools: RuntimeTool[] = [
-  {
+/** The real tool registry, with a tool answered by the knowledge driver above and the native emit_event. */
+const tools = createToolRegistry([
+  defineEventTool({
     name: 'lookup',
     description: 'Looks a topic up',
     inputSchema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'], additionalProperties: false },
-    awaitsReply: true,
-    toEvent: (args) => ({ type: 'kb.lookup', data: { topic: args['topic'] } }),
-    fromReply: (reply) => (reply.type === 'kb.lookup.result' ? { ok: true, value: reply.data } : { ok: false, error: `${reply.type}: ${JSON.stringify(reply.data)}` }),
-  },
-  {
-    name: 'note',
-    description: 'Takes a note (fire and forget)',
-    inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
-    awaitsReply: false,
-    toEvent: (args) => ({ type: 'note.add', data: { text: args['text'] } }),
-    fromReply: () => ({ ok: true, value: null }),
-  },
-];
-
-/** A tool source over `tools`: exact names in scope; arguments need an object with the required strings. */
-const source: ToolSource = {
-  get: (name) => tools.find((tool) => tool.name === name),
-  forScope: (scope) => tools.filter((tool) => scope.includes(tool.name)),
-  validate: (name, args) => {
-    const tool = tools.find((each) => each.name === name);
-    const required = ((tool?.inputSchema as { required?: string[] }).required ?? []);
-    if (typeof args !== 'object' || args === null) return { ok: false, issues: ['arguments must be an object'] };
-    const missing = required.filter((field) => typeof (args as Record<string, unknown>)[field] !== 'string');
-    return missing.length > 0 ? { ok: false, issues: missing.map((field) => `${field}: is required`) } : { ok: true, value: args as Record<string, unknown> };
-  },
-};
+    eventType: 'kb.lookup',
+    resultTypes: ['kb.lookup.result'],
+    driver: 'kb',
+  }),
+  emitEventTool(),
+]);
 
 function agent(overrides: Partial<AgentSpec['run']> = {}): AgentSpec {
   return {
@@ -77,13 +59,13 @@ function agent(overrides: Partial<AgentSpec['run']> = {}): AgentSpec {
     capabilities: ['help.asked'],
     systemPrompt: 'You help.',
     conversationPath: 'conversationId',
-    run: { id: 'helper', model: 'auto', tools: ['lookup', 'note'], approvalTools: [], maxSteps: 4, emits: { response: 'help.answered', error: 'help.failed' }, ...overrides },
+    run: { id: 'helper', model: 'auto', tools: ['lookup', 'emit_event'], approvalTools: [], maxSteps: 4, emits: { response: 'help.answered', error: 'help.failed' }, ...overrides },
   };
 }
 
 function setup(answers: Answer[], spec = agent()) {
   const state = new MemoryStateStore();
-  const runtime = new AgentRuntime({ runs: new RunStore(state), conversations: new ConversationStore(state), tools: source, contextWindow: () => 100_000, now: () => new Date('2026-01-01T00:00:00Z') });
+  const runtime = new AgentRuntime({ runs: new RunStore(state), conversations: new ConversationStore(state), tools, contextWindow: () => 100_000, now: () => new Date('2026-01-01T00:00:00Z') });
   const seen: Envelope[] = [];
   const fixture = kernelFixture([createAgentDriver(spec, runtime), scriptedModel(answers, seen), knowledge]);
   const emitted = (outcome: Outcome): Envelope[] => (outcome.kind === 'complete' || outcome.kind === 'retry' ? outcome.emissions.map((emission) => emission.event) : []);
@@ -104,7 +86,7 @@ function setup(answers: Answer[], spec = agent()) {
 describe('the agent runtime', () => {
   it('runs the tool loop over events: model request, tool calls awaited as replies, results back to the model, the answer', async () => {
     const { drive, runs, seen } = setup([
-      { content: 'let me look', toolCalls: [{ id: 'c1', name: 'lookup', arguments: { topic: 'sky' } }, { id: 'c2', name: 'note', arguments: { text: 'asked about sky' } }, { id: 'c3', name: 'wipe_disk', arguments: {} }] },
+      { content: 'let me look', toolCalls: [{ id: 'c1', name: 'lookup', arguments: { topic: 'sky' } }, { id: 'c2', name: 'emit_event', arguments: { type: 'note.add', data: { text: 'asked about sky' } } }, { id: 'c3', name: 'wipe_disk', arguments: {} }] },
       { content: 'The sky is blue.' },
     ]);
     const events = await drive(makeEvent({ id: 't1', type: 'help.asked', data: { message: 'What colour is the sky?' } }));
@@ -116,7 +98,7 @@ describe('the agent runtime', () => {
 
     const second = seen[1]!.data as { messages: Array<{ role: string; content?: string; isError?: boolean; name?: string }> };
     const results = second.messages.filter((message) => message.role === 'tool');
-    assert.deepEqual(results.map((message) => [message.name, message.isError ?? false]), [['lookup', false], ['note', false], ['wipe_disk', true]]);
+    assert.deepEqual(results.map((message) => [message.name, message.isError ?? false]), [['lookup', false], ['emit_event', false], ['wipe_disk', true]]);
     assert.match(results[0]!.content ?? '', /sky is blue/);
     assert.match(results[2]!.content ?? '', /no tool named wipe_disk/);
 

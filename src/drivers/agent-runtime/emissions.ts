@@ -6,9 +6,10 @@
  */
 import type { EmittedEvent } from '../../kernel/index.js';
 import type { OutboxItem, Run } from './run-state.js';
-import type { ToolSource } from './tools.js';
+import type { ToolRegistry } from '../../registries/tools/index.js';
+import { inScope, needsApproval } from './tools.js';
 
-export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: ToolSource): EmittedEvent[] {
+export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: ToolRegistry): EmittedEvent[] {
   return items.map((item) => {
     switch (item.kind) {
       case 'model':
@@ -21,7 +22,7 @@ export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: Tool
   });
 }
 
-function modelRequest(run: Run, index: number, tools: ToolSource): EmittedEvent {
+function modelRequest(run: Run, index: number, tools: ToolRegistry): EmittedEvent {
   const step = run.steps[index];
   if (!step) throw new Error(`run ${run.id} has no step ${index}`);
   const { agent } = run;
@@ -35,12 +36,12 @@ function modelRequest(run: Run, index: number, tools: ToolSource): EmittedEvent 
   return { type: 'model.request', data, awaitReply: true };
 }
 
-function toolEvent(run: Run, stepIndex: number, callIndex: number, tools: ToolSource): EmittedEvent {
+function toolEvent(run: Run, stepIndex: number, callIndex: number, tools: ToolRegistry): EmittedEvent {
   const call = run.steps[stepIndex]?.toolCalls[callIndex];
-  const tool = call && tools.get(call.name);
+  const tool = call && (inScope(tools, run.agent.tools, call.name) ?? tools.get(call.name));
   if (!call || !tool) throw new Error(`run ${run.id} has no tool call ${stepIndex}/${callIndex}`);
   const { type, data } = tool.toEvent(call.arguments as Record<string, unknown>);
-  const approval = tool.requiresApproval === true || run.agent.approvalTools.includes(call.name);
+  const approval = needsApproval(run.agent.approvalTools, tool);
   return {
     type,
     data,

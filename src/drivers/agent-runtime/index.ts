@@ -5,4 +5,4 @@ export { estimateTokens, fitHistory, messageSchema, renderTrigger, type Message,
 export { RUN_KIND, WAIT_KIND, runSchema, type Run, type RunAgent, type RunStep, type RunToolCall } from './run-state.js';
 export { RunStore } from './run-store.js';
 export { AgentRuntime, type AgentRuntimeDeps, type RunStart } from './runtime.js';
-export { inScope, type RuntimeTool, type ToolSource } from './tools.js';
+export { inScope, needsApproval } from './tools.js';

@@ -18,13 +18,13 @@ import { emissionsFor } from './emissions.js';
 import { fitHistory, estimateTokens, renderTrigger, type Message } from './messages.js';
 import type { OutboxItem, Run, RunAgent } from './run-state.js';
 import type { RunStore } from './run-store.js';
-import type { ToolSource } from './tools.js';
+import type { ToolRegistry } from '../../registries/tools/index.js';
 import { applyModelReply, applyToolReply, emittedId } from './transitions.js';
 
 export interface AgentRuntimeDeps {
   runs: RunStore;
   conversations: ConversationStore;
-  tools: ToolSource;
+  tools: ToolRegistry;
   /** How many tokens the agent's model (or every model it may be given) takes in one request. */
   contextWindow(agent: RunAgent): number;
   now(): Date;

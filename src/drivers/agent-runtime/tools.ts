@@ -1,29 +1,18 @@
 /**
- * What the runtime needs of the tool registry (src/registries/tools): the tools an agent's scope
- * allows, argument validation against each tool's schema, and how a call becomes an event and a
- * reply becomes the call's result. Tools are events: the runtime never runs a tool itself, so
- * every call passes the policy engine, ACLs, PII rules, approvals and the audit trail.
+ * The runtime's view of the tool registry (src/registries/tools): the tools an agent's scope
+ * allows, argument validation, and how a call becomes an event and its answer a result. Tools are
+ * events: the runtime never runs a tool itself, so every call passes the policy engine, ACLs, PII
+ * rules, approvals and the audit trail.
  */
-export interface RuntimeTool {
-  name: string;
-  description: string;
-  inputSchema: object;
-  /** A person must approve each call. */
-  requiresApproval?: boolean;
-  /** true: the call's answer is a reply to its event; false: the result is known once the event is emitted. */
-  awaitsReply: boolean;
-  toEvent(args: Record<string, unknown>): { type: string; data: Record<string, unknown> };
-  fromReply(reply: { type: string; data: unknown }): { ok: true; value: unknown } | { ok: false; error: string };
-  emitted?(eventId: string): unknown;
-}
+import { requiresApproval } from '../../registries/agents/index.js';
+import type { ToolDefinition, ToolRegistry } from '../../registries/tools/index.js';
 
-export interface ToolSource {
-  get(name: string): RuntimeTool | undefined;
-  forScope(scope: readonly string[]): readonly RuntimeTool[];
-  validate(name: string, args: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; issues: string[] };
-}
-
-/** Whether `name` is one of the tools `scope` allows (the same rule as forScope). */
-export function inScope(tools: ToolSource, scope: readonly string[], name: string): RuntimeTool | undefined {
+/** The tool `name` as the agent's scope allows it (a narrowed copy for entries with arguments), if it does. */
+export function inScope(tools: ToolRegistry, scope: readonly string[], name: string): ToolDefinition | undefined {
   return tools.forScope(scope).find((tool) => tool.name === name);
+}
+
+/** Whether the agent (its `approval.tools`) or the tool itself wants a person to approve each call. */
+export function needsApproval(approvalTools: readonly string[], tool: ToolDefinition): boolean {
+  return requiresApproval({ approval: { tools: [...approvalTools] } }, tool);
 }

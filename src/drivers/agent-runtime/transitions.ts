@@ -10,7 +10,8 @@
 import { childEventId, type Envelope } from '../../kernel/index.js';
 import { toolResultText, type Message } from './messages.js';
 import type { OutboxItem, Run, RunStep, RunToolCall } from './run-state.js';
-import { inScope, type ToolSource } from './tools.js';
+import type { ToolRegistry } from '../../registries/tools/index.js';
+import { inScope } from './tools.js';
 import { modelReplySchema, type ModelReply } from './model-replies.js';
 
 /** Characters of one tool result the model gets back. */
@@ -27,7 +28,7 @@ export function emittedId(run: Run, incomingId: string, index: number): string {
 }
 
 /** The model answered (or refused) the request of the step `reply` answers. */
-export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools: ToolSource, now: string): Transition {
+export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools: ToolRegistry, now: string): Transition {
   const answer = modelReplySchema.safeParse({ type: reply.type, data: reply.data });
   if (!answer.success) return fail(run, 'model_error', `the model's answer could not be read: ${answer.error.message}`, now);
   const parsed: ModelReply = answer.data;
@@ -63,7 +64,7 @@ export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools:
     if (planned.status === 'failed') return planned;
     planned.eventId = emittedId(run, reply.id, outbox.length);
     outbox.push({ kind: 'tool', step: step.index, call: index });
-    const tool = tools.get(call.name);
+    const tool = inScope(tools, run.agent.tools, call.name);
     if (!planned.awaitsReply) {
       planned.status = 'done';
       planned.result = tool?.emitted?.(planned.eventId) ?? { emitted: planned.eventId };
@@ -74,14 +75,15 @@ export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools:
 }
 
 /** A reply to one of the step's tool calls. */
-export function applyToolReply(run: Run, step: RunStep, call: RunToolCall, reply: Envelope, tools: ToolSource, now: string): Transition {
+export function applyToolReply(run: Run, step: RunStep, call: RunToolCall, reply: Envelope, tools: ToolRegistry, now: string): Transition {
   if (reply.type === 'policy.notify') return { run, outbox: [] };
   if (reply.type === 'approval.requested') {
     call.status = 'awaiting_approval';
     return { run: { ...run, status: 'awaiting_approval' }, outbox: [] };
   }
   if (call.status === 'done' || call.status === 'failed') return { run, outbox: [] }; // already settled by an earlier reply
-  const tool = tools.get(call.name);
+  const tool = inScope(tools, run.agent.tools, call.name) ?? tools.get(call.name);
+  if (tool && !tool.isReply({ type: reply.type, data: reply.data })) return { run, outbox: [] }; // another child of the call, not its answer
   const outcome = tool ? tool.fromReply({ type: reply.type, data: reply.data }) : { ok: false as const, error: `the tool ${call.name} is no longer available` };
   call.replyType = reply.type;
   if (outcome.ok) {
@@ -118,11 +120,11 @@ function advance(run: Run, step: RunStep, incomingId: string, firstIndex: number
   return [{ kind: 'model', step: next.index }];
 }
 
-function planCall(run: Run, call: { id: string; name: string; arguments: unknown }, tools: ToolSource): RunToolCall {
+function planCall(run: Run, call: { id: string; name: string; arguments: unknown }, tools: ToolRegistry): RunToolCall {
   const base = { id: call.id, name: call.name, arguments: call.arguments, awaitsReply: false };
   const tool = inScope(tools, run.agent.tools, call.name);
   if (!tool) return { ...base, status: 'failed', error: `there is no tool named ${call.name} for this agent` };
-  const checked = tools.validate(call.name, call.arguments);
+  const checked = tools.validate(tool, call.arguments);
   if (!checked.ok) return { ...base, status: 'failed', error: `invalid arguments for ${call.name}: ${checked.issues.join('; ')}` };
   return { ...base, arguments: checked.value, awaitsReply: tool.awaitsReply, status: 'pending' };
 }
