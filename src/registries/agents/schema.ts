@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { driverManifestSchema, eventTypeSchema, isValidTypePattern, matchesType } from '../../kernel/index.js';
+import { modelCapabilitySchema } from '../models/index.js';
 import { isReservedEventType } from '../tools/index.js';
 import { isTemplatePath } from './template.js';
 
@@ -42,7 +43,7 @@ export const agentDefinitionSchema = z
     /** Capability requirements the model registry picks a model by, instead of a fixed model. */
     requires: z
       .strictObject({
-        capabilities: z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a model capability such as "function_calling"')).max(16).optional(),
+        capabilities: z.array(modelCapabilitySchema).max(16).optional(),
         minContextTokens: z.number().int().min(1).max(100_000_000).optional(),
       })
       .optional(),

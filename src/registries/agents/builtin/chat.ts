@@ -7,7 +7,7 @@ type: agent
 version: 1.0.0
 author: Vextir OS
 requires:
-  capabilities: [chat, function_calling]
+  capabilities: [chat, tools]
 tools: [context_search, context_read]
 capabilities: [llm.chat]
 conversation: data.conversationId

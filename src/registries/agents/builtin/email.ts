@@ -7,7 +7,7 @@ type: agent
 version: 1.0.0
 author: Vextir OS
 requires:
-  capabilities: [chat, function_calling]
+  capabilities: [chat, tools]
 # emit_event narrowed to meeting.schedule: an email is text from a stranger, so the agent may not emit anything else.
 tools: [context_search, context_read, context_write, "emit_event(meeting.schedule)"]
 capabilities: [email.received]

@@ -7,7 +7,7 @@ type: agent
 version: 1.0.0
 author: Vextir OS
 requires:
-  capabilities: [chat, function_calling]
+  capabilities: [chat, tools]
 # The Context Hub, plus any MCP server's search or fetch tools (Brave, Tavily, Exa, fetch...) once one is connected.
 tools: [context_search, context_query, context_read, context_write, "mcp:*/*search*", "mcp:*/fetch*"]
 capabilities: [research.request]
