@@ -75,6 +75,12 @@ export const emittedEventSchema = z.strictObject({
   datacontenttype: z.string().max(200).optional(),
   /** Deliver no earlier than this (scheduled delivery). */
   deliverAt: timeSchema.optional(),
+  /**
+   * A name for this output, unique among what the driver emits for this event: its id is derived
+   * from (parent, driver, key) instead of (parent, driver, position), so it stays the same however
+   * many other outputs come before it (an agent host running several agents on one event).
+   */
+  key: z.string().min(1).max(256).optional(),
   /** Send this driver the events that answer this one (see `replyto` on the envelope). */
   awaitReply: z.boolean().optional(),
   /** Park this event until a person approves it; the text says why (see `approval` on the envelope). */

@@ -19,6 +19,11 @@ export function childEventId(parentId: string, driverId: string, index: number |
   return `evt_${digest(`${parentId}\n${driverId}\n${index}`, 24)}`;
 }
 
+/** The id of the event a driver emitted for a parent under a `key` of its choosing (see EmittedEvent.key). */
+export function keyedChildEventId(parentId: string, driverId: string, key: string): string {
+  return childEventId(parentId, driverId, `key:${key}`);
+}
+
 /**
  * The bus-level duplicate-detection key. Event ids are unique per user, not globally (two
  * users may both send `e1`), so the key covers both; hashed to fit Service Bus's 128 chars.

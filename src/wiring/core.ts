@@ -6,7 +6,6 @@
 import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthReport } from '../api/index.js';
 import type { Config } from '../config.js';
 import { readProjectFile, type DriverRegistry } from '../drivers/index.js';
-import { RunStore } from '../drivers/agent-runtime/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
 import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
@@ -81,8 +80,12 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
       setting: config.models.setting,
     },
   });
-  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs });
-  const { tools, agents } = createAgentSystem(config, project, registry, { state: host.state, clock, logger });
+  // The catalog asks for the registered drivers' ids only when a user stores an agent, after start-up.
+  const registered: { registry?: DriverRegistry } = {};
+  const agentSystem = createAgentSystem(config, project, { state: host.state, clock, logger, models, driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id) });
+  const { tools, agents } = agentSystem;
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs }, agentSystem.drivers);
+  registered.registry = registry;
   const processor = new EventProcessor({
     store: host.store,
     drivers: registry,
@@ -91,6 +94,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     clock,
     logger,
     observer: metrics,
+    dynamicRoutes: agentSystem.routes,
     options: config.processor,
   });
   const started = Date.now();
@@ -119,7 +123,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     security,
     context: host.context,
     contextWorkspace: workspace,
-    agentRuns: new RunStore(host.state),
+    agentRuns: agentSystem.runs,
     agents,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };

@@ -27,7 +27,7 @@ export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
 }
 
 /** Built-ins plus the user's modules from the project file (`VEXTIR_CONFIG`, read with readProjectFile). */
-export async function loadDrivers(project: ProjectFile, deps: BuiltInDriverDeps): Promise<DriverRegistry> {
+export async function loadDrivers(project: ProjectFile, deps: BuiltInDriverDeps, agents: readonly Driver[] = []): Promise<DriverRegistry> {
   const userDrivers = await loadDriverModules(project.drivers, project.baseDir);
-  return createDriverRegistry([...builtInDrivers(deps), ...userDrivers]);
+  return createDriverRegistry([...builtInDrivers(deps), ...agents, ...userDrivers]);
 }

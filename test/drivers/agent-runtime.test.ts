@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
-import { AgentRuntime, ConversationStore, createAgentDriver, RunStore, type AgentSpec } from '../../src/drivers/agent-runtime/index.js';
+import { AgentRuntime, ConversationStore, createAgentDriver, RunStore } from '../../src/drivers/agent-runtime/index.js';
+import { agentDefinitionSchema, type AgentDefinition, type AgentDefinitionInput } from '../../src/registries/agents/index.js';
 import { createToolRegistry, defineEventTool, emitEventTool } from '../../src/registries/tools/index.js';
 import { defineDriver } from '../../src/drivers/index.js';
 import type { Envelope, Outcome } from '../../src/kernel/index.js';
@@ -52,15 +53,19 @@ const tools = createToolRegistry([
   emitEventTool(),
 ]);
 
-function agent(overrides: Partial<AgentSpec['run']> = {}): AgentSpec {
-  return {
+function agent(overrides: Partial<AgentDefinitionInput> = {}): AgentDefinition {
+  return agentDefinitionSchema.parse({
     id: 'helper',
     name: 'Helper',
     capabilities: ['help.asked'],
-    systemPrompt: 'You help.',
-    conversationPath: 'conversationId',
-    run: { id: 'helper', model: 'auto', tools: ['lookup', 'emit_event'], approvalTools: [], maxSteps: 4, emits: { response: 'help.answered', error: 'help.failed' }, ...overrides },
-  };
+    system_prompt: 'You help.',
+    conversation: 'data.conversationId',
+    input: '{{data.message}}',
+    tools: ['lookup', 'emit_event'],
+    max_steps: 4,
+    emits: { response: 'help.answered', error: 'help.failed' },
+    ...overrides,
+  });
 }
 
 function setup(answers: Answer[], spec = agent()) {
@@ -140,7 +145,7 @@ describe('the agent runtime', () => {
 
   it('stops at the step limit with a clear error', async () => {
     const loop = { content: '', toolCalls: [{ id: 'c', name: 'lookup', arguments: { topic: 'more' } }] };
-    const { drive } = setup([loop, loop, loop], agent({ maxSteps: 2 }));
+    const { drive } = setup([loop, loop, loop], agent({ max_steps: 2 }));
     const events = await drive(makeEvent({ id: 't4', type: 'help.asked', data: { message: 'loop' } }));
     const failure = events.at(-1)!;
     assert.equal(failure.type, 'help.failed');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { defineDriver } from '../../src/drivers/index.js';
-import { EventProcessor, type Authorizer, type Envelope, type Outcome } from '../../src/kernel/index.js';
+import { childEventId, EventProcessor, keyedChildEventId, type Authorizer, type Envelope, type Outcome } from '../../src/kernel/index.js';
 import { kernelFixture, makeEvent, silentLogger } from '../helpers/kernel-fixture.js';
 
 const seen: Envelope[] = [];
@@ -89,5 +89,28 @@ describe('replies', () => {
       const theirs = await processor.process(makeEvent({ id: `${id}-b`, userid: 'bob', type: 'mail.arrived' }), { deliveryCount: 1 });
       assert.equal(theirs.kind === 'complete' && theirs.record.drivers.length, 0);
     }
+  });
+});
+
+describe('keyed outputs', () => {
+  const keyed = (keys: string[]) =>
+    defineDriver({
+      manifest: { id: 'keyed', name: 'Keyed', version: '1.0.0', type: 'tool', capabilities: ['k.go'] },
+      async handle() {
+        return keys.map((key) => ({ type: 'k.out', key }));
+      },
+    });
+
+  it('an output with a key gets an id from (parent, driver, key), whatever its position', async () => {
+    const ab = emissionsOf(await kernelFixture([keyed(['a', 'b'])]).processor.process(makeEvent({ id: 'k1', type: 'k.go' }), { deliveryCount: 1 }));
+    const ba = emissionsOf(await kernelFixture([keyed(['b', 'a'])]).processor.process(makeEvent({ id: 'k1', type: 'k.go' }), { deliveryCount: 1 }));
+    assert.deepEqual(ab.map((event) => event.id), [keyedChildEventId('k1', 'keyed', 'a'), keyedChildEventId('k1', 'keyed', 'b')]);
+    assert.deepEqual(ba.map((event) => event.id).reverse(), ab.map((event) => event.id));
+    assert.notEqual(keyedChildEventId('k1', 'keyed', '0'), childEventId('k1', 'keyed', 0), 'a key never collides with a position');
+  });
+
+  it('two outputs with one key fail the driver', async () => {
+    const outcome = await kernelFixture([keyed(['a', 'a'])]).processor.process(makeEvent({ id: 'k2', type: 'k.go' }), { deliveryCount: 1 });
+    assert.equal(outcome.kind === 'complete' && outcome.record.drivers[0]?.error?.message.includes('two events with the key "a"'), true);
   });
 });

@@ -1,53 +1,66 @@
 /**
- * An agent as a driver: its capabilities start runs, and the replies addressed to it (the
- * models driver's answers, tool results, the kernel's denials and approval notices) continue
- * them. The driver itself never sends data out: the models driver and the tools do, as events.
+ * Agents as drivers. A definition (src/registries/agents) becomes a driver whose capabilities
+ * start runs, and the replies addressed to it (the models driver's answers, tool results, the
+ * kernel's denials and approval notices) continue them. The driver itself never sends data out:
+ * the models driver and the tools do, as events.
  */
-import type { Driver } from '../../kernel/index.js';
+import type { Driver, Envelope } from '../../kernel/index.js';
+import { AUTO_MODEL } from '../../registries/models/index.js';
+import { agentEventTypes, conversationIdOf, renderAgentInput, type AgentDefinition } from '../../registries/agents/index.js';
 import { defineDriver } from '../define-driver.js';
 import type { RunAgent } from './run-state.js';
-import type { AgentRuntime } from './runtime.js';
+import type { AgentRuntime, RunStart } from './runtime.js';
 
-export interface AgentSpec {
-  id: string;
-  name: string;
-  description?: string;
-  /** Event types that start a run. */
-  capabilities: string[];
-  systemPrompt: string;
-  /** Where the conversation id is in the trigger's data (a dotted path); undefined: runs do not continue a conversation. */
-  conversationPath?: string;
-  run: RunAgent;
-}
+/** A step's own work is reading and writing its run; the model's time is the models driver's. */
+const AGENT_RESOURCES = { timeout: '30s', maxConcurrency: 64 } as const;
 
-export function createAgentDriver(spec: AgentSpec, runtime: AgentRuntime): Driver {
+/** A built-in or project agent: one driver, its id the definition's. */
+export function createAgentDriver(definition: AgentDefinition, runtime: AgentRuntime): Driver {
   return defineDriver({
     manifest: {
-      id: spec.id,
-      name: spec.name,
-      version: '1.0.0',
+      id: definition.id,
+      name: definition.name,
+      version: definition.version,
       type: 'agent',
-      ...(spec.description !== undefined && { description: spec.description }),
-      capabilities: spec.capabilities,
+      ...(definition.description !== undefined && { description: definition.description }),
+      ...(definition.author !== undefined && { author: definition.author }),
+      capabilities: definition.capabilities,
       external: false,
-      // A step's own work is reading and writing its run; the model's time is the models driver's.
-      resources: { timeout: '30s', maxConcurrency: 64 },
+      resources: AGENT_RESOURCES,
     },
     async handle(event) {
-      if (event.recipient === spec.id) return runtime.resume(event);
-      const conversationId = conversationOf(event.data, spec.conversationPath);
-      return runtime.start({ driver: spec.id, agent: spec.run, systemPrompt: spec.systemPrompt, trigger: event, ...(conversationId !== undefined && { conversationId }) });
+      if (event.recipient === definition.id) return runtime.resume(event);
+      return runtime.start(runStartOf(definition, definition.id, event));
     },
   });
 }
 
-/** The conversation id at `path` in the trigger's data, when it is a usable string. */
-export function conversationOf(data: unknown, path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  let value: unknown = data;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined;
+/** What a run of `definition` started by `trigger` needs, its events addressed to `driver`. */
+export function runStartOf(definition: AgentDefinition, driver: string, trigger: Envelope): RunStart {
+  const conversationId = conversationIdOf(definition, trigger);
+  return {
+    driver,
+    agent: runAgentOf(definition, trigger.type),
+    systemPrompt: definition.system_prompt,
+    trigger,
+    input: renderAgentInput(definition, trigger),
+    ...(conversationId !== undefined && { conversationId }),
+  };
 }
+
+function runAgentOf(definition: AgentDefinition, triggerType: string): RunAgent {
+  return {
+    id: definition.id,
+    model: definition.model ?? AUTO_MODEL,
+    ...(definition.requires !== undefined && { requires: definition.requires }),
+    tools: definition.tools,
+    approvalTools: definition.approval?.tools ?? [],
+    maxSteps: definition.max_steps,
+    ...(definition.output_schema !== undefined && { outputSchema: definition.output_schema }),
+    ...(definition.temperature !== undefined && { temperature: definition.temperature }),
+    ...(definition.max_output_tokens !== undefined && { maxOutputTokens: definition.max_output_tokens }),
+    emits: agentEventTypes(definition, triggerType),
+  };
+}
+
+export { AGENT_RESOURCES };

@@ -8,18 +8,21 @@ import type { EmittedEvent } from '../../kernel/index.js';
 import type { OutboxItem, Run } from './run-state.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
 import { inScope, needsApproval } from './tools.js';
+import { itemKey } from './transitions.js';
 
 export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: ToolRegistry): EmittedEvent[] {
-  return items.map((item) => {
-    switch (item.kind) {
-      case 'model':
-        return modelRequest(run, item.step, tools);
-      case 'tool':
-        return toolEvent(run, item.step, item.call, tools);
-      case 'final':
-        return finalEvent(run);
-    }
-  });
+  return items.map((item) => ({ ...eventOf(run, item, tools), key: itemKey(run, item) }));
+}
+
+function eventOf(run: Run, item: OutboxItem, tools: ToolRegistry): EmittedEvent {
+  switch (item.kind) {
+    case 'model':
+      return modelRequest(run, item.step, tools);
+    case 'tool':
+      return toolEvent(run, item.step, item.call, tools);
+    case 'final':
+      return finalEvent(run);
+  }
 }
 
 function modelRequest(run: Run, index: number, tools: ToolRegistry): EmittedEvent {

@@ -1,10 +1,9 @@
 /**
  * The conversation an agent keeps with a model, in the shape of a `model.request`'s `messages`
- * (the models driver's contract), and what the runtime does with it: render the trigger as the
- * first user message, and trim a long history to what the model can take, saying what was dropped.
+ * (the models driver's contract), and what the runtime does with it: trim a long history to what
+ * the model can take, saying what was dropped.
  */
 import { z } from 'zod';
-import type { Envelope } from '../../kernel/index.js';
 
 export const toolCallSchema = z.object({ id: z.string().min(1), name: z.string().min(1), arguments: z.unknown() });
 export type ToolCall = z.infer<typeof toolCallSchema>;
@@ -22,16 +21,6 @@ export function estimateTokens(messages: readonly Message[]): number {
   let characters = 0;
   for (const message of messages) characters += JSON.stringify(message).length;
   return Math.ceil(characters / 4);
-}
-
-/** How a trigger event becomes the user's message: its text when it has one, else its type and data. */
-export function renderTrigger(event: Envelope): string {
-  const data = event.data;
-  if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
-    const text = (data as Record<string, unknown>)['message'] ?? (data as Record<string, unknown>)['prompt'];
-    if (typeof text === 'string' && Object.keys(data).every((key) => ['message', 'prompt', 'conversationId'].includes(key))) return text;
-  }
-  return `Event ${event.type}${event.subject === undefined ? '' : ` (subject ${event.subject})`}:\n${JSON.stringify(data ?? null, null, 2)}`;
 }
 
 /**

@@ -15,11 +15,11 @@ import { createHash } from 'node:crypto';
 import type { EmittedEvent, Envelope } from '../../kernel/index.js';
 import type { ConversationStore } from './conversations.js';
 import { emissionsFor } from './emissions.js';
-import { fitHistory, estimateTokens, renderTrigger, type Message } from './messages.js';
+import { fitHistory, estimateTokens, type Message } from './messages.js';
 import type { OutboxItem, Run, RunAgent } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
-import { applyModelReply, applyToolReply, emittedId } from './transitions.js';
+import { applyModelReply, applyToolReply, itemId } from './transitions.js';
 
 export interface AgentRuntimeDeps {
   runs: RunStore;
@@ -36,6 +36,8 @@ export interface RunStart {
   agent: RunAgent;
   systemPrompt: string;
   trigger: Envelope;
+  /** The trigger as the model's first user message. */
+  input: string;
   conversationId?: string;
 }
 
@@ -73,7 +75,7 @@ export class AgentRuntime {
       createdAt: now,
       updatedAt: now,
     };
-    run.steps[0]!.requestId = emittedId(run, trigger.id, 0);
+    run.steps[0]!.requestId = itemId(run, trigger.id, { kind: 'model', step: 0 });
     const { run: stored } = await this.deps.runs.create(run);
     return this.#emit(stored, trigger.id);
   }
@@ -111,14 +113,15 @@ export class AgentRuntime {
 
   /** The events `incoming` made the run emit, after recording which run awaits each of them. */
   async #emit(run: Run, incoming: string): Promise<EmittedEvent[]> {
-    const events = emissionsFor(run, run.outbox[incoming] ?? [], this.deps.tools);
-    const awaited = events.flatMap((event, index) => (event.awaitReply === true ? [emittedId(run, incoming, index)] : []));
+    const items = run.outbox[incoming] ?? [];
+    const events = emissionsFor(run, items, this.deps.tools);
+    const awaited = items.flatMap((item, index) => (events[index]?.awaitReply === true ? [itemId(run, incoming, item)] : []));
     if (awaited.length > 0) await this.deps.runs.await(run.userId, run.id, awaited);
     return events;
   }
 
   async #openingMessages(spec: RunStart): Promise<{ messages: Message[]; dropped: number }> {
-    const user: Message = { role: 'user', content: renderTrigger(spec.trigger) };
+    const user: Message = { role: 'user', content: spec.input };
     const history = spec.conversationId === undefined ? [] : await this.deps.conversations.messages(spec.trigger.userid, spec.agent.id, spec.conversationId);
     const toolTokens = estimateTokens(this.deps.tools.forScope(spec.agent.tools).map((tool) => ({ role: 'system', content: JSON.stringify(tool.inputSchema) + tool.description })));
     const reserved = estimateTokens([{ role: 'system', content: spec.systemPrompt }, user]) + toolTokens + (spec.agent.maxOutputTokens ?? DEFAULT_ANSWER_TOKENS);

@@ -7,7 +7,7 @@
  * out of scope, invalid arguments, which the model is told so it can correct itself). When every
  * call of the step has its result, the results go back to the model as the next step.
  */
-import { childEventId, type Envelope } from '../../kernel/index.js';
+import { keyedChildEventId, type Envelope } from '../../kernel/index.js';
 import { toolResultText, type Message } from './messages.js';
 import type { OutboxItem, Run, RunStep, RunToolCall } from './run-state.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
@@ -22,9 +22,24 @@ export interface Transition {
   outbox: OutboxItem[];
 }
 
-/** The id of the `index`-th event the run emits for `incoming`: what the kernel will give it. */
-export function emittedId(run: Run, incomingId: string, index: number): string {
-  return childEventId(incomingId, run.driver, index);
+/**
+ * The key of each event a run emits (EmittedEvent.key): named after what it is, so its id is the
+ * same whatever else the driver emits for the same incoming event (a host running several agents).
+ */
+export function itemKey(run: Run, item: OutboxItem): string {
+  switch (item.kind) {
+    case 'model':
+      return `${run.id}/model/${item.step}`;
+    case 'tool':
+      return `${run.id}/tool/${item.step}/${item.call}`;
+    case 'final':
+      return `${run.id}/final`;
+  }
+}
+
+/** The id the kernel gives the event of `item` emitted for `incomingId`. */
+export function itemId(run: Run, incomingId: string, item: OutboxItem): string {
+  return keyedChildEventId(incomingId, run.driver, itemKey(run, item));
 }
 
 /** The model answered (or refused) the request of the step `reply` answers. */
@@ -62,8 +77,9 @@ export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools:
   step.toolCalls = calls.map((call, index): RunToolCall => {
     const planned = planCall(run, call, tools);
     if (planned.status === 'failed') return planned;
-    planned.eventId = emittedId(run, reply.id, outbox.length);
-    outbox.push({ kind: 'tool', step: step.index, call: index });
+    const item: OutboxItem = { kind: 'tool', step: step.index, call: index };
+    planned.eventId = itemId(run, reply.id, item);
+    outbox.push(item);
     const tool = inScope(tools, run.agent.tools, call.name);
     if (!planned.awaitsReply) {
       planned.status = 'done';
@@ -71,7 +87,7 @@ export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools:
     }
     return planned;
   });
-  return { run, outbox: [...outbox, ...advance(run, step, reply.id, outbox.length, now)] };
+  return { run, outbox: [...outbox, ...advance(run, step, reply.id, now)] };
 }
 
 /** A reply to one of the step's tool calls. */
@@ -94,11 +110,11 @@ export function applyToolReply(run: Run, step: RunStep, call: RunToolCall, reply
     call.error = outcome.error;
   }
   if (!step.toolCalls.some((each) => each.status === 'awaiting_approval')) run.status = 'running';
-  return { run, outbox: advance(run, step, reply.id, 0, now) };
+  return { run, outbox: advance(run, step, reply.id, now) };
 }
 
 /** Once every call of the step is settled: the results go to the model as the next step. */
-function advance(run: Run, step: RunStep, incomingId: string, firstIndex: number, now: string): OutboxItem[] {
+function advance(run: Run, step: RunStep, incomingId: string, now: string): OutboxItem[] {
   if (step.toolCalls.some((call) => call.status === 'pending' || call.status === 'awaiting_approval')) return [];
   step.status = 'done';
   step.finishedAt = now;
@@ -107,9 +123,10 @@ function advance(run: Run, step: RunStep, incomingId: string, firstIndex: number
     const stopped = fail(run, 'max_steps', `the agent used its ${run.agent.maxSteps} steps without a final answer`, now);
     return stopped.outbox;
   }
+  const item: OutboxItem = { kind: 'model', step: run.steps.length };
   const next: RunStep = {
-    index: run.steps.length,
-    requestId: emittedId(run, incomingId, firstIndex),
+    index: item.step,
+    requestId: itemId(run, incomingId, item),
     messageCount: run.messages.length,
     tools: step.tools,
     status: 'awaiting_model',
@@ -117,7 +134,7 @@ function advance(run: Run, step: RunStep, incomingId: string, firstIndex: number
     startedAt: now,
   };
   run.steps.push(next);
-  return [{ kind: 'model', step: next.index }];
+  return [item];
 }
 
 function planCall(run: Run, call: { id: string; name: string; arguments: unknown }, tools: ToolRegistry): RunToolCall {

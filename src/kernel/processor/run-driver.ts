@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { emittedEventSchema, type Envelope } from '../envelope.js';
 import type { Driver, DriverContext, UsageReport } from '../driver.js';
 import { KernelError, toKernelError } from '../errors.js';
-import { childEventId } from '../ids.js';
+import { childEventId, keyedChildEventId } from '../ids.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DriverRun, ModelUsage } from '../records.js';
@@ -162,10 +162,15 @@ export class DriverRunner {
       });
     }
     const time = isoNow(this.clock);
+    const keys = new Set<string>();
     return parsed.data.map((output, index) => {
+      if (output.key !== undefined) {
+        if (keys.has(output.key)) throw new KernelError('driver_failed', `driver ${this.id} emitted two events with the key "${output.key}"`, { retryable: false });
+        keys.add(output.key);
+      }
       const event: Envelope = {
         specversion: '1.0',
-        id: childEventId(parent.id, this.id, index),
+        id: output.key === undefined ? childEventId(parent.id, this.id, index) : keyedChildEventId(parent.id, this.id, output.key),
         type: output.type,
         source: output.source ?? `/drivers/${this.id}`,
         time,
