@@ -66,6 +66,14 @@ describe('replies', () => {
     assert.equal(denied?.recipient, 'asker');
   });
 
+  it('the denial of an answer on its way is addressed to the waiting driver and names the request it answered', async () => {
+    const denyAll: Authorizer = { name: 'test', authorize: async () => ({ decision: { allowed: false, authorizer: 'test', reason: 'budget spent', policies: [], verdict: 'deny' } }) };
+    const { processor } = kernelFixture([asker, answerer], { authorizer: denyAll });
+    const [denied] = emissionsOf(await processor.process(makeEvent({ id: 'a1', type: 'lookup.result', causationid: 'req-1', recipient: 'asker' }), { deliveryCount: 1 }));
+    assert.equal(denied?.recipient, 'asker');
+    assert.equal((denied?.data as { answered: string }).answered, 'req-1');
+  });
+
   it('an answer addressed to a driver that does not exist is routed by type only', async () => {
     const { processor } = kernelFixture([asker, answerer]);
     const outcome = await processor.process(makeEvent({ id: 'x1', type: 'lookup.request', recipient: 'gone' }), { deliveryCount: 1 });

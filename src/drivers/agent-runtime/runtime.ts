@@ -44,6 +44,18 @@ export interface RunStart {
 /** Output tokens assumed for a request when the agent sets no limit: kept free in the window. */
 const DEFAULT_ANSWER_TOKENS = 4096;
 
+/**
+ * The awaited event a reply answers: its parent, or, when the answer itself was denied on its
+ * way (the kernel's `event.denied` of an addressed answer), the request that answer answered.
+ */
+function awaitedBy(reply: Envelope): string | undefined {
+  if (reply.type === 'event.denied' && reply.data !== null && typeof reply.data === 'object') {
+    const answered = (reply.data as Record<string, unknown>)['answered'];
+    if (typeof answered === 'string') return answered;
+  }
+  return reply.causationid;
+}
+
 export class AgentRuntime {
   constructor(private readonly deps: AgentRuntimeDeps) {}
 
@@ -82,8 +94,9 @@ export class AgentRuntime {
 
   /** A reply addressed to the run's driver: the model's answer, or a tool call's. */
   async resume(reply: Envelope): Promise<EmittedEvent[]> {
-    if (reply.causationid === undefined) return [];
-    const found = await this.deps.runs.runOf(reply.userid, reply.causationid);
+    const awaited = awaitedBy(reply);
+    if (awaited === undefined) return [];
+    const found = await this.deps.runs.runOf(reply.userid, awaited);
     if (!found) return []; // not an event this driver awaits (an answer to a run that no longer exists)
     const now = this.deps.now().toISOString();
     const { run } = await this.deps.runs.update(found.userId, found.id, (current) => {
@@ -99,13 +112,14 @@ export class AgentRuntime {
 
   #transition(run: Run, reply: Envelope, now: string): { run: Run; outbox: OutboxItem[] } {
     if (run.status === 'completed' || run.status === 'failed') return { run, outbox: [] };
-    const modelStep = run.steps.find((step) => step.requestId === reply.causationid);
+    const awaited = awaitedBy(reply);
+    const modelStep = run.steps.find((step) => step.requestId === awaited);
     if (modelStep) {
       if (modelStep.status !== 'awaiting_model' || reply.type === 'policy.notify') return { run, outbox: [] };
       return applyModelReply(run, modelStep, reply, this.deps.tools, now);
     }
     for (const step of run.steps) {
-      const call = step.toolCalls.find((each) => each.eventId === reply.causationid);
+      const call = step.toolCalls.find((each) => each.eventId === awaited);
       if (call) return applyToolReply(run, step, call, reply, this.deps.tools, now);
     }
     return { run, outbox: [] };

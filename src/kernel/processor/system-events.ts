@@ -55,6 +55,8 @@ export function deniedEvent(now: Date, parent: Envelope, decision: Decision): Em
   const data: Record<string, unknown> = { eventId: parent.id, eventType: parent.type, authorizer: decision.authorizer, reason: decision.reason };
   if (decision.decidedBy !== undefined) data['policy'] = decision.decidedBy;
   if (decision.contextPath !== undefined) data['contextPath'] = decision.contextPath;
+  // An answer's denial says what the answer answered, so the driver waiting for it can tell.
+  if (parent.recipient !== undefined && parent.causationid !== undefined) data['answered'] = parent.causationid;
   return { event: child(parent, childEventId(parent.id, 'processor', 'denied'), DENIED_EVENT_TYPE, '/kernel/processor', 'output', now, data) };
 }
 
@@ -73,7 +75,9 @@ function child(parent: Envelope, id: string, type: string, source: string, categ
     data,
   };
   // The kernel's own answers reach a driver waiting for replies like any driver's (a denied or
-  // failed tool call, an approval it waits for).
-  if (parent.replyto !== undefined) event.recipient = parent.replyto;
+  // failed tool call, an approval it waits for), and so does the denial of an answer addressed
+  // to it: otherwise it would wait for an answer that was stopped on its way.
+  const addressee = parent.replyto ?? parent.recipient;
+  if (addressee !== undefined) event.recipient = addressee;
   return event;
 }

@@ -97,7 +97,7 @@ export class PolicyAuthorizer implements Authorizer {
     let scanned: { findings: PiiFinding[]; value: unknown } | undefined;
     const scan = () => (scanned ??= redactPii(event.data ?? null));
     const findings = (): PiiFinding[] => scan().findings;
-    const model = typeof dataField(event, 'model') === 'string' ? (dataField(event, 'model') as string) : '';
+    const model = requestedModel(event);
     const access = await checkContextAccess(event, this.deps.grants);
     if (access.kind === 'denied') {
       const decision: Decision = { allowed: false, authorizer: 'acl', reason: access.reason, policies: [], verdict: 'deny' };
@@ -205,6 +205,19 @@ function roundCounts(usage: UsageSnapshot): UsageSnapshot {
     tokens_today: Math.round(usage.tokens_today),
     tokens_month: Math.round(usage.tokens_month),
   };
+}
+
+/** Answers name the model that answered; they ask for none (a spent budget must not swallow an answer already paid for). */
+const MODEL_ANSWERS: ReadonlySet<string> = new Set(['model.response', 'model.error']);
+
+/**
+ * The model an event asks for (`model` in policies): its `data.model`, unless the event is an
+ * answer — a models driver's response, or any answer addressed to the driver that asked.
+ */
+function requestedModel(event: Envelope): string {
+  if (event.recipient !== undefined || MODEL_ANSWERS.has(event.type)) return '';
+  const model = dataField(event, 'model');
+  return typeof model === 'string' ? model : '';
 }
 
 function dataField(event: Envelope, field: string): unknown {
