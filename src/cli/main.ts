@@ -7,6 +7,7 @@ import { loadConfig } from '../config.js';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { createClient } from './client.js';
+import { agentRunShowCommand } from './commands/agent-runs.js';
 import { agentsGetCommand, agentsListCommand, agentsPutCommand, agentsRemoveCommand } from './commands/agents.js';
 import { approvalDecideCommand, approvalsListCommand } from './commands/approvals.js';
 import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
@@ -49,6 +50,7 @@ Usage:
   vextir agents put <file> [--if-match <etag>]
                                             create or replace one of your agents (its id is in the file)
   vextir agents rm <id> [--if-match <etag>] delete one of your agents
+  vextir agents run show <run id> [--json]  a run step by step: models, tokens, cost, tool calls, decisions
   vextir approvals ls [--status pending|approved|rejected]
   vextir approvals approve|reject <id> [--comment <text>]
   vextir grants ls [--path /Projects]       who else may read or write your context paths
@@ -142,11 +144,12 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'test') return policyTestCommand(await client(), rest[1], { data: values.data, usage: values.usage, file: values.file });
       throw new CliError('usage: vextir policy ls | get [--global] | put <file> [--global] | test <type> [--data] [--usage] [--file]', 2);
     case 'agents':
+      if (rest[0] === 'run' && rest[1] === 'show') return agentRunShowCommand(await client(), rest[2], values.json ?? false);
       if (rest[0] === 'ls') return agentsListCommand(await client());
       if (rest[0] === 'get') return agentsGetCommand(await client(), rest[1], values.json ?? false);
       if (rest[0] === 'put') return agentsPutCommand(await client(), rest[1], values['if-match']);
       if (rest[0] === 'rm') return agentsRemoveCommand(await client(), rest[1], values['if-match']);
-      throw new CliError('usage: vextir agents ls | get <id> [--json] | put <file> [--if-match] | rm <id> [--if-match]', 2);
+      throw new CliError('usage: vextir agents ls | get <id> [--json] | put <file> [--if-match] | rm <id> [--if-match] | run show <run id> [--json]', 2);
     case 'approvals':
       if (rest[0] === 'ls') return approvalsListCommand(await client(), values.status);
       if (rest[0] === 'approve' || rest[0] === 'reject') return approvalDecideCommand(await client(), rest[0], rest[1], values.comment);
