@@ -4,12 +4,12 @@
  * back, see it listed as yours, remove it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
+import { runVextir, type CliResult } from '../helpers/cli.js';
 
 let system: TestSystem;
 beforeAll(async () => {
@@ -17,16 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => system.stop());
 
-function vextir(user: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args, '--url', system.url],
-      { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: user } },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
-    );
-  });
+function vextir(user: string, ...args: string[]): Promise<CliResult> {
+  return runVextir(args, { url: system.url, dataDir: system.dataDir, user });
 }
 
 async function ok(user: string, ...args: string[]): Promise<string> {

@@ -3,11 +3,11 @@
  * system, minting its own dev token from the data folder.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
+import { runVextir, type CliResult } from '../helpers/cli.js';
 
 const USER = 'clio';
 
@@ -19,22 +19,8 @@ afterAll(async () => {
   await system.stop();
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function vextir(...args: string[]): Promise<CliResult> {
-  const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'context', ...args, '--url', system.url],
-      { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: USER } },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
-    );
-  });
+  return runVextir(['context', ...args], { url: system.url, dataDir: system.dataDir, user: USER });
 }
 
 async function ok(...args: string[]): Promise<string> {

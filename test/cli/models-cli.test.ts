@@ -1,10 +1,9 @@
 /** `vextir models` and `vextir usage` as a user runs them: the CLI in its own process, over HTTP. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 import { startOpenAiServer, type ModelServer } from '../helpers/model-servers/index.js';
+import { runVextir, type CliResult } from '../helpers/cli.js';
 
 let openai: ModelServer;
 let system: TestSystem;
@@ -17,13 +16,8 @@ afterAll(async () => {
   await openai.close();
 });
 
-function vextir(user: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, OPENAI_API_KEY: _key, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args, '--url', system.url], { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: user } }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
-    );
-  });
+function vextir(user: string, ...args: string[]): Promise<CliResult> {
+  return runVextir(args, { url: system.url, dataDir: system.dataDir, user, unset: ['OPENAI_API_KEY'] });
 }
 
 it('lists the models with prices and availability, and prints usage per model', async () => {

@@ -5,7 +5,6 @@
  * access to the disk would, the host is started again, and verify exits 1 naming that entry.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
+import { runVextir, type CliResult } from '../helpers/cli.js';
 
 const USER = 'auditor';
 
@@ -24,23 +24,9 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `vextir <args>` as a user runs it; the CLI mints its own dev token from the data folder. */
 function vextir(host: HostProcess, args: string[]): Promise<CliResult> {
-  const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args, '--url', host.url],
-      { env: { ...inherited, VEXTIR_DATA_DIR: dataDir, VEXTIR_USER: USER } },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
-    );
-  });
+  return runVextir(args, { url: host.url, dataDir, user: USER });
 }
 
 async function stop(host: HostProcess): Promise<void> {
