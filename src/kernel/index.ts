@@ -79,41 +79,8 @@ export {
 } from './records.js';
 export { isValidTypePattern, matchesAny, matchesType, parseTypeFilter } from './type-pattern.js';
 export { QueueWorker, type WorkerOptions } from './worker.js';
-export {
-  isoNow,
-  systemClock,
-  DEFAULT_CONTEXT_LIMITS,
-  GLOBAL_PARTITION,
-  type DeadLetter,
-  type DeadLetterQueue,
-  type Delivery,
-  type EventBus,
-  type PublishOptions,
-  type QueueConsumer,
-  type Clock,
-  type LogFn,
-  type Logger,
-  type ChangePage,
-  type EventQuery,
-  type EventStore,
-  type ContextEntry,
-  type ContextKind,
-  type ContextLimits,
-  type ContextStore,
-  type ContextSummary,
-  type ContextVersion,
-  type ContextWrite,
-  type ContextWriteOptions,
-  type SearchHit,
-  type PutOptions,
-  type StateItem,
-  type StateListOptions,
-  type StateStore,
-  type UsageDelta,
-  type UsageRecorder,
-  type UsageSnapshot,
-  type ContextAccessControl,
-} from './ports/index.js';
+// Every port, as its own index lists them.
+export * from './ports/index.js';
 export {
   applyOutcome,
   publishEmissions,
