@@ -22,6 +22,7 @@ import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents } from './system-events.js';
+import { DriverRoutes } from './routes.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
@@ -51,7 +52,7 @@ export interface DeliveryInfo {
 export class EventProcessor {
   readonly options: ProcessorOptions;
   readonly runners: ReadonlyMap<string, DriverRunner>;
-  readonly #routes = new Map<string, DriverRunner[]>();
+  readonly #routes: DriverRoutes;
   readonly #running: ShutdownRegistry = new Set();
   #stopped = false;
 
@@ -60,6 +61,7 @@ export class EventProcessor {
     this.runners = new Map(
       deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
     );
+    this.#routes = new DriverRoutes(deps.drivers, this.runners, deps.dynamicRoutes);
   }
 
   /** Abort running drivers (they see their signal aborted) and refuse further work. */
@@ -155,8 +157,8 @@ export class EventProcessor {
 
   /** Runs the drivers the event routes to, except those that succeeded on an earlier delivery. */
   async #runDrivers(event: Envelope, record: EventRecord, attempt: number, authorization: Authorization): Promise<DriverResult[]> {
-    let runners = this.#route(event.type);
-    if (event.recipient !== undefined || this.deps.dynamicRoutes !== undefined) runners = await this.#addressed(event, runners);
+    const routed = this.#routes.for(event);
+    let runners = routed instanceof Promise ? await routed : routed;
     if (record.drivers.length > 0) {
       const alreadyDone = new Set(record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver));
       runners = runners.filter((runner) => !alreadyDone.has(runner.id));
@@ -204,32 +206,6 @@ export class EventProcessor {
     } catch (error) {
       this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
     }
-  }
-
-  /**
-   * Beyond the type's capabilities: the driver an answer is addressed to (`recipient`), and the
-   * drivers dynamic routes name. Unknown ids are ignored (a driver removed since the request).
-   */
-  async #addressed(event: Envelope, byType: DriverRunner[]): Promise<DriverRunner[]> {
-    const ids = event.recipient === undefined ? [] : [event.recipient];
-    const dynamic = this.deps.dynamicRoutes?.driversFor(event);
-    if (dynamic !== undefined) ids.push(...(dynamic instanceof Promise ? await dynamic : dynamic));
-    if (ids.length === 0) return byType;
-    const runners = [...byType];
-    for (const id of ids) {
-      const runner = this.runners.get(id);
-      if (runner !== undefined && !runners.includes(runner)) runners.push(runner);
-    }
-    return runners;
-  }
-
-  #route(type: string): DriverRunner[] {
-    let runners = this.#routes.get(type);
-    if (!runners) {
-      runners = this.deps.drivers.route(type).map((driver) => this.runners.get(driver.manifest.id)).filter((r) => r !== undefined);
-      this.#routes.set(type, runners);
-    }
-    return runners;
   }
 
   #retry(record: EventRecord, emissions: Emission[], decision: Decision | undefined, error: KernelError, attempt: number): Outcome {
