@@ -17,12 +17,10 @@ export class RunStore {
     return item && parseRun(item.value);
   }
 
-  /** The run an awaited event belongs to. */
-  async runOf(userId: string, eventId: string): Promise<Run | undefined> {
+  /** The id of the run an awaited event belongs to (the caller's `update` reads the run itself). */
+  async runIdOf(userId: string, eventId: string): Promise<string | undefined> {
     const wait = await this.state.get(userId, WAIT_KIND, eventId);
-    if (!wait) return undefined;
-    const { runId } = waitSchema.parse(wait.value);
-    return this.get(userId, runId);
+    return wait && waitSchema.parse(wait.value).runId;
   }
 
   /** Records which run awaits each of `eventIds`; idempotent. */

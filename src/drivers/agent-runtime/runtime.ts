@@ -12,7 +12,7 @@
  * events (same ids) and never calls a model or a tool twice.
  */
 import { createHash } from 'node:crypto';
-import type { EmittedEvent, Envelope } from '../../kernel/index.js';
+import { isKernelError, type EmittedEvent, type Envelope } from '../../kernel/index.js';
 import type { ConversationStore } from './conversations.js';
 import { emissionsFor } from './emissions.js';
 import { fitHistory, estimateTokens, type Message } from './messages.js';
@@ -96,16 +96,23 @@ export class AgentRuntime {
   async resume(reply: Envelope): Promise<EmittedEvent[]> {
     const awaited = awaitedBy(reply);
     if (awaited === undefined) return [];
-    const found = await this.deps.runs.runOf(reply.userid, awaited);
-    if (!found) return []; // not an event this driver awaits (an answer to a run that no longer exists)
+    const runId = await this.deps.runs.runIdOf(reply.userid, awaited);
+    if (runId === undefined) return []; // not an event this driver awaits
     const now = this.deps.now().toISOString();
-    const { run } = await this.deps.runs.update(found.userId, found.id, (current) => {
-      if (current.outbox[reply.id] !== undefined) return undefined; // applied on an earlier delivery
-      const transition = this.#transition(current, reply, now);
-      transition.run.outbox[reply.id] = transition.outbox;
-      transition.run.updatedAt = now;
-      return { run: transition.run, result: undefined };
-    });
+    const updated = await this.deps.runs
+      .update(reply.userid, runId, (current) => {
+        if (current.outbox[reply.id] !== undefined) return undefined; // applied on an earlier delivery
+        const transition = this.#transition(current, reply, now);
+        transition.run.outbox[reply.id] = transition.outbox;
+        transition.run.updatedAt = now;
+        return { run: transition.run, result: undefined };
+      })
+      .catch((error: unknown) => {
+        if (isKernelError(error, 'not_found')) return undefined; // a run that no longer exists
+        throw error;
+      });
+    if (updated === undefined) return [];
+    const { run } = updated;
     if (run.status === 'completed' && run.conversationId !== undefined) await this.#remember(run);
     return this.#emit(run, reply.id);
   }
