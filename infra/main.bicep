@@ -255,6 +255,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'VEXTIR_POLICY_FILE', value: policyFile }
         { name: 'VEXTIR_POLICY_CACHE_MS', value: '2000' }
         { name: 'VEXTIR_AGENT_CACHE_MS', value: '2000' }
+        // The timer function fires schedule slots (every 30 s, publishing a minute ahead); instances tick nothing themselves.
+        { name: 'VEXTIR_SCHEDULER_TICK_MS', value: '0' }
+        { name: 'VEXTIR_MAX_SCHEDULES', value: '1000' }
         { name: 'VEXTIR_MAX_DELIVERY_COUNT', value: string(maxDeliveryCount) }
         { name: 'VEXTIR_MAX_DEPTH', value: '64' }
         { name: 'VEXTIR_RETRY_BASE_MS', value: '1000' }

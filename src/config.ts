@@ -108,6 +108,9 @@ const envSchema = z.object({
   VEXTIR_MODEL_TIMEOUT_MS: int(100, 600_000).default(60_000),
   /** How long an instance reuses a user's agent definitions to route events to them (as the policy cache does). */
   VEXTIR_AGENT_CACHE_MS: int(0, 3_600_000).default(2000),
+  /** How often this process fires due schedule slots (0: not here, e.g. a Function App whose timer function does it). */
+  VEXTIR_SCHEDULER_TICK_MS: int(0, 3_600_000).default(1000),
+  VEXTIR_MAX_SCHEDULES: int(1, 1_000_000).default(1000),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -141,6 +144,7 @@ export interface Config {
   policies: { file: string | undefined; cacheMs: number };
   models: ModelsConfig;
   agents: { cacheMs: number };
+  scheduler: { tickMs: number; maxPerUser: number };
   azure: AzureConfig | undefined;
 }
 
@@ -204,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       setting: (name) => (API_KEY_SETTING.test(name) ? env[name] || undefined : undefined),
     },
     agents: { cacheMs: e.VEXTIR_AGENT_CACHE_MS },
+    scheduler: { tickMs: e.VEXTIR_SCHEDULER_TICK_MS, maxPerUser: e.VEXTIR_MAX_SCHEDULES },
     azure,
   };
 }

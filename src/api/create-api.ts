@@ -19,6 +19,7 @@ import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
 import { getPolicies, putPolicies, testPolicies } from './handlers/policies.js';
+import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule } from './handlers/schedules.js';
 import { getStream } from './handlers/stream.js';
 import { getDrivers, getHealth, getMetrics } from './handlers/system.js';
 import { getUsage } from './handlers/usage.js';
@@ -57,6 +58,12 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'GET', path: '/api/agents/:id', handler: { handle: getAgent } },
   { method: 'PUT', path: '/api/agents/:id', handler: { handle: putAgent } },
   { method: 'DELETE', path: '/api/agents/:id', handler: { handle: deleteAgent } },
+  { method: 'GET', path: '/api/schedules', handler: { handle: listSchedules } },
+  { method: 'POST', path: '/api/schedules', handler: { handle: createSchedule } },
+  { method: 'GET', path: '/api/schedules/:id', handler: { handle: getSchedule } },
+  { method: 'DELETE', path: '/api/schedules/:id', handler: { handle: deleteSchedule } },
+  { method: 'POST', path: '/api/schedules/:id/pause', handler: { handle: pauseSchedule } },
+  { method: 'POST', path: '/api/schedules/:id/resume', handler: { handle: resumeSchedule } },
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
 ];

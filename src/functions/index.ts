@@ -4,11 +4,15 @@
  * - `api`: every /api/... route, served by the same handlers as the local host.
  * - `UniversalEventProcessor`: the Service Bus queue trigger; `connection` names the app setting
  *   prefix (ServiceBusConnection__fullyQualifiedNamespace for managed identity), never a secret.
+ * - `SchedulerTick`: every 30 s, fires the schedule slots due within the next minute; Service Bus
+ *   scheduled messages deliver each at its instant. Several instances may run it at once: each
+ *   slot still fires once (src/scheduler).
  */
 import { app } from '@azure/functions';
 import { azureSystem } from './azure-system.js';
 import { createHttpHandler } from './http-adapter.js';
 import { createQueueHandler } from './queue-handler.js';
+import { createSchedulerTick } from './scheduler-tick.js';
 
 app.setup({ enableHttpStream: true });
 
@@ -17,6 +21,11 @@ app.http('api', {
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   authLevel: 'anonymous', // authentication is the API's own (Entra ID bearer tokens)
   handler: createHttpHandler(async () => (await azureSystem()).api),
+});
+
+app.timer('SchedulerTick', {
+  schedule: '*/30 * * * * *',
+  handler: createSchedulerTick(azureSystem),
 });
 
 app.serviceBusQueue('UniversalEventProcessor', {

@@ -58,7 +58,7 @@ export {
 } from './envelope.js';
 export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
 export { approvalId, childEventId, contentDigest, keyedChildEventId, deliveryKey, eventDigest, newEventId } from './ids.js';
-export { ingest, type IngestResult, type IngressDeps } from './ingress.js';
+export { ingest, type IngestOptions, type IngestResult, type IngressDeps } from './ingress.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
 export {
   FINAL_STATUSES,

@@ -28,8 +28,13 @@ export interface IngressDeps {
   sharedCommit?: boolean;
 }
 
+export interface IngestOptions {
+  /** Deliver no earlier than this instant (a schedule's slot, published ahead of time). */
+  notBefore?: Date;
+}
+
 /** Accept events that all belong to `userId` (already stamped from the verified token). */
-export async function ingest(events: readonly Envelope[], deps: IngressDeps): Promise<IngestResult> {
+export async function ingest(events: readonly Envelope[], deps: IngressDeps, options: IngestOptions = {}): Promise<IngestResult> {
   const ids = events.map((event) => event.id);
   const seen = new Set<string>();
   for (const id of ids) {
@@ -58,7 +63,8 @@ export async function ingest(events: readonly Envelope[], deps: IngressDeps): Pr
     if (!previous || previous.status === 'accepted') toPublish.push(event);
     if (!previous) records.push(acceptedRecord(event, digest, now));
   }
-  const publish = (): Promise<void> => (toPublish.length > 0 ? deps.bus.publish(toPublish) : Promise.resolve());
+  const publishOptions = options.notBefore === undefined ? undefined : { notBefore: options.notBefore };
+  const publish = (): Promise<void> => (toPublish.length > 0 ? deps.bus.publish(toPublish, publishOptions) : Promise.resolve());
   const record = (): Promise<void> => (records.length > 0 ? deps.store.insertAccepted(records) : Promise.resolve());
   if (deps.sharedCommit) {
     await Promise.all([publish(), record()]);

@@ -7,12 +7,13 @@ import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthR
 import type { Config } from '../config.js';
 import { readProjectFile, type DriverRegistry } from '../drivers/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
-import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
+import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, ingest, type Logger, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
 import { createSecuritySystem, installGlobalPolicies, type Authenticator, type SecuritySystem } from '../security/index.js';
 import { createModelRegistry, type ModelRegistry } from '../registries/models/index.js';
+import { Scheduler, ScheduleStore } from '../scheduler/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
 import { loadPolicyFile } from './policy-file.js';
@@ -58,6 +59,8 @@ export interface Core {
   tools: ToolRegistry;
   /** Built-in, project and user agent definitions. */
   agents: AgentCatalog;
+  /** Users' schedules; a host runs its tick (startTicker, or a timer function). */
+  scheduler: Scheduler;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
   /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
@@ -97,6 +100,16 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     dynamicRoutes: agentSystem.routes,
     options: config.processor,
   });
+  const scheduler = new Scheduler({
+    store: new ScheduleStore(host.state),
+    // A slot's event enters like any user's event: recorded, authorized by the policies, audited.
+    publish: async (event, notBefore) => {
+      await ingest([event], { bus: host.bus, store: host.store, clock, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) }, notBefore === undefined ? {} : { notBefore });
+    },
+    clock,
+    logger,
+    maxPerUser: config.scheduler.maxPerUser,
+  });
   const started = Date.now();
   const services: ApiServices = {
     bus: host.bus,
@@ -125,6 +138,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     contextWorkspace: workspace,
     agentRuns: agentSystem.runs,
     agents,
+    schedules: scheduler,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {
@@ -137,6 +151,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     models,
     tools,
     agents,
+    scheduler,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
       await registry.initAll();

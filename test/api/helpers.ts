@@ -8,7 +8,8 @@ import type { ContextLimits } from '../../src/kernel/ports/context.js';
 import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
 import { RunStore } from '../../src/drivers/agent-runtime/index.js';
-import { EventProcessor, KernelError, type Driver } from '../../src/kernel/index.js';
+import { EventProcessor, ingest, KernelError, type Driver } from '../../src/kernel/index.js';
+import { Scheduler, ScheduleStore } from '../../src/scheduler/index.js';
 import { PrometheusMetrics } from '../../src/metrics/index.js';
 import { createAgentCatalog } from '../../src/registries/agents/index.js';
 import { createToolRegistry } from '../../src/registries/tools/index.js';
@@ -55,6 +56,14 @@ export function apiFixture(options: FixtureOptions = {}) {
     contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
     agentRuns: new RunStore(state),
     agents: createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry(nativeTools()), driverIds: () => [] }),
+    schedules: new Scheduler({
+      store: new ScheduleStore(state),
+      publish: async (event, notBefore) => {
+        await ingest([event], { bus: queue, store, clock }, notBefore === undefined ? {} : { notBefore });
+      },
+      clock,
+      logger: silentLogger,
+    }),
     ...options.services,
   };
   const api = createApi(services);

@@ -7,6 +7,7 @@
 import { ServiceBusQueueConsumer } from '../../adapters/azure/index.js';
 import type { Config } from '../../config.js';
 import { type Logger, QueueWorker } from '../../kernel/index.js';
+import { startTicker } from '../../scheduler/index.js';
 import { composeAzure, type AzureClients, type AzureSystem } from './compose.js';
 
 export interface RunningAzureWorker {
@@ -28,11 +29,14 @@ export async function startAzureWorker(config: Config, logger: Logger, clients: 
     errorDelayMs: 1000,
   });
   worker.start();
+  // Any number of workers (and the Function App's timer) may tick: each slot still fires once.
+  const ticker = config.scheduler.tickMs > 0 ? startTicker(system.scheduler, { intervalMs: config.scheduler.tickMs, logger }) : undefined;
   logger.info({ queue, drivers: system.registry.all().map((d) => d.manifest.id), concurrency: config.worker.concurrency }, 'Vextir OS worker is running');
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new messages');
+      await ticker?.stop();
       await worker.stop(config.worker.shutdownGraceMs);
       await consumer.close();
       await system.close();

@@ -6,6 +6,7 @@
 import { acquireHostLock, createHttpServer } from '../../adapters/local/index.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../kernel/index.js';
+import { startTicker } from '../../scheduler/index.js';
 import { composeLocal, type LocalSystem } from './compose.js';
 
 export interface RunningLocalHost {
@@ -38,6 +39,7 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   system.worker.start();
+  const ticker = config.scheduler.tickMs > 0 ? startTicker(system.scheduler, { intervalMs: config.scheduler.tickMs, logger }) : undefined;
   logger.info({ url, dataDir: config.dataDir, drivers: system.registry.all().map((d) => d.manifest.id) }, 'Vextir OS is running');
 
   let stopping: Promise<void> | undefined;
@@ -46,6 +48,7 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
       logger.info('shutting down: no new requests or messages');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await ticker?.stop();
       await system.worker.stop(config.worker.shutdownGraceMs);
       server.closeAllConnections(); // live streams end here
       await closed;
