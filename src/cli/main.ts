@@ -18,6 +18,7 @@ import { eventsListCommand, eventsShowCommand } from './commands/events.js';
 import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './commands/grants.js';
 import { modelsCommand, usageCommand } from './commands/models.js';
 import { policyGetCommand, policyListCommand, policyPutCommand, policyTestCommand } from './commands/policy.js';
+import { scheduleAddCommand, scheduleChangeCommand, scheduleGetCommand, scheduleRemoveCommand, schedulesListCommand } from './commands/schedules.js';
 import { startCommand } from './commands/start.js';
 import { tailCommand } from './commands/tail.js';
 import { tokenCommand } from './commands/token.js';
@@ -62,6 +63,10 @@ Usage:
                                             context, capabilities, and whether each can be called
   vextir usage [--json]                     your counters as policies see them, and tokens and cost
                                             per model today and this month
+  vextir schedules ls [--json]              your schedules: next slot, how often each fired
+  vextir schedules add --type <event type> (--cron "0 9 * * 1-5" [--tz Europe/Oslo] | --at <RFC 3339>)
+                       [--data <json>] [--subject <s>] [--id <id>] [--name <text>] [--catchup once|skip]
+  vextir schedules get|pause|resume|rm <id>
   vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
   vextir dlq replay <messageId>             put one back on the queue for a fresh round (admin token)
 
@@ -104,6 +109,11 @@ const OPTIONS = {
   prefix: { type: 'string' },
   recursive: { type: 'boolean' },
   owner: { type: 'string' },
+  cron: { type: 'string' },
+  at: { type: 'string' },
+  tz: { type: 'string' },
+  catchup: { type: 'string' },
+  name: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -159,6 +169,13 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'add') return grantAddCommand(await client(), rest.slice(1));
       if (rest[0] === 'rm') return grantRemoveCommand(await client(), rest.slice(1));
       throw new CliError('usage: vextir grants ls [--path] | add <path> <grantee> <read|write> | rm <path> <grantee>', 2);
+    case 'schedules':
+      if (rest[0] === 'ls') return schedulesListCommand(await client(), values.json ?? false);
+      if (rest[0] === 'add') return scheduleAddCommand(await client(), { type: values.type, data: values.data, subject: values.subject, id: values.id, name: values.name, cron: values.cron, at: values.at, tz: values.tz, catchup: values.catchup });
+      if (rest[0] === 'get') return scheduleGetCommand(await client(), rest[1]);
+      if (rest[0] === 'pause' || rest[0] === 'resume') return scheduleChangeCommand(await client(), rest[0], rest[1]);
+      if (rest[0] === 'rm') return scheduleRemoveCommand(await client(), rest[1]);
+      throw new CliError('usage: vextir schedules ls | add --type <t> (--cron <p> [--tz <z>] | --at <time>) | get|pause|resume|rm <id>', 2);
     case 'dlq':
       if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
       if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest[1]);
