@@ -48,6 +48,12 @@ describe('openCosmosStore', () => {
     await first.database.delete();
   });
 
+  it('opens on a fresh account from two processes starting at once (both find nothing, one create gets 409)', async () => {
+    const both = await Promise.all([1, 2].map(() => openCosmosStore({ client: server.client(), databaseId: 'together', createIfNotExists: true })));
+    await both[0]!.state.put('alice', 'k', 'one', { n: 1 });
+    assert.deepEqual((await both[1]!.state.get('alice', 'k', 'one'))?.value, { n: 1 });
+  });
+
   it('sets defaultTtl on created containers when asked (the setting, not expiry, is what this server can show)', async () => {
     const { database } = await openCosmosStore({ client: server.client(), databaseId: 'ttl', createIfNotExists: true, ttlSeconds: { audit: 86_400 } });
     assert.equal((await database.container('audit').read()).resource?.defaultTtl, 86_400);

@@ -22,9 +22,9 @@ afterAll(() => server.close());
 
 it('two schedulers on two Cosmos clients fire each slot once', async () => {
   const clock = new TestClock(new Date('2026-06-01T00:00:00.000Z'));
+  // Opened at once, as two instances starting together would: both create the database and containers.
   const open = () => openCosmosStore({ client: server.client(), databaseId: 'schedules', createIfNotExists: true, now: () => clock.now().getTime() });
-  const one = await open();
-  const two = await open();
+  const [one, two] = await Promise.all([open(), open()]);
   const queue = new MemoryQueue({ clock, lockMs: 1e12 });
   const scheduler = (stores: typeof one) =>
     new Scheduler({

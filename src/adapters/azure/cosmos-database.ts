@@ -93,7 +93,7 @@ export async function openCosmosStore(options: OpenCosmosStoreOptions): Promise<
   const stateId = options.containerIds?.state ?? 'state';
   const contextId = options.containerIds?.context ?? 'context';
   const database = createIfNotExists
-    ? (await cosmosCall('create database', () => client.databases.createIfNotExists({ id: databaseId }))).database
+    ? (await createOnce('create database', () => client.databases.createIfNotExists({ id: databaseId }))).database
     : client.database(databaseId);
   const [events, audit, state, context] = await Promise.all([
     ensureContainer(database, definition(eventsId, EVENTS_INDEXING, options.ttlSeconds?.events), createIfNotExists),
@@ -109,6 +109,20 @@ export async function openCosmosStore(options: OpenCosmosStoreOptions): Promise<
   return { database, store: new CosmosEventStore(events, clock), audit: new CosmosAuditLog(audit), state: new CosmosStateStore(state, stateClock), context: contextStore };
 }
 
+/**
+ * The SDK's createIfNotExists reads, then creates: two processes starting at once on a fresh
+ * account (a Function App and a `vextir worker`) both read "missing" and one create gets 409.
+ * The resource exists then, so asking again finds it.
+ */
+async function createOnce<T>(operation: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await cosmosCall(operation, create);
+  } catch (error) {
+    if (!isKernelError(error, 'conflict')) throw error;
+    return cosmosCall(operation, create);
+  }
+}
+
 function definition(id: string, indexingPolicy: IndexingPolicy, ttlSeconds: number | undefined): ContainerDefinition {
   const base: ContainerDefinition = { id, partitionKey: { paths: [PARTITION_KEY_PATH] }, indexingPolicy };
   if (ttlSeconds === undefined) return base;
@@ -121,7 +135,7 @@ async function ensureContainer(database: Database, wanted: ContainerDefinition, 
   let response: ContainerResponse;
   try {
     response = create
-      ? await cosmosCall(`create container ${id}`, () => database.containers.createIfNotExists(wanted))
+      ? await createOnce(`create container ${id}`, () => database.containers.createIfNotExists(wanted))
       : await cosmosCall(`read container ${id}`, () => database.container(id).read());
   } catch (error) {
     if (isKernelError(error, 'not_found')) {
