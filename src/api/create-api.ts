@@ -20,6 +20,7 @@ import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
 import { getPolicies, putPolicies, testPolicies } from './handlers/policies.js';
 import { getStream } from './handlers/stream.js';
+import { postMcp } from './mcp/index.js';
 import { getDrivers, getHealth, getMetrics } from './handlers/system.js';
 import { getUsage } from './handlers/usage.js';
 import { problemJson, problemResponse, problemType } from './problem.js';
@@ -59,6 +60,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'DELETE', path: '/api/agents/:id', handler: { handle: deleteAgent } },
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
+  { method: 'POST', path: '/api/mcp', handler: { handle: postMcp } },
 ];
 
 export function createApi(services: ApiServices): Api {

@@ -7,6 +7,7 @@ import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, Dr
 import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ModelListing } from '../registries/models/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
+import type { ToolRegistry } from '../registries/tools/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -91,6 +92,8 @@ export interface ApiServices {
   agentRuns: AgentRunReader;
   /** Agent definitions: built-in, the project's, and each user's own (/api/agents). */
   agents: AgentCatalog;
+  /** The tool registry: /api/mcp offers some of its native tools to MCP clients. */
+  tools: ToolRegistry;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */

@@ -125,6 +125,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     contextWorkspace: workspace,
     agentRuns: agentSystem.runs,
     agents,
+    tools,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {

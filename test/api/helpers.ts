@@ -36,6 +36,7 @@ export function apiFixture(options: FixtureOptions = {}) {
   const changes = new WorkSignal();
   const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
   const state = new MemoryStateStore({ clock });
+  const tools = createToolRegistry(nativeTools());
   const services: ApiServices = {
     bus: queue,
     deadLetters: queue,
@@ -54,7 +55,8 @@ export function apiFixture(options: FixtureOptions = {}) {
     context,
     contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
     agentRuns: new RunStore(state),
-    agents: createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry(nativeTools()), driverIds: () => [] }),
+    agents: createAgentCatalog({ state, clock, logger: silentLogger, tools, driverIds: () => [] }),
+    tools,
     ...options.services,
   };
   const api = createApi(services);
