@@ -117,6 +117,8 @@ export interface ApiLimits {
   streamMinIntervalMs: number;
   /** Largest context document in bytes as stored (VEXTIR_CONTEXT_MAX_DOC_BYTES; default 1 MiB). */
   maxContextDocumentBytes: number;
+  /** How long an MCP tool call (POST /api/mcp) waits for its event's answer before giving the client the event id instead. */
+  mcpAnswerWaitMs: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -126,6 +128,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   streamHeartbeatMs: 15_000,
   streamMinIntervalMs: 10,
   maxContextDocumentBytes: 1024 * 1024,
+  mcpAnswerWaitMs: 30_000,
 };
 
 /** The API as one function: route, authenticate, handle, and turn every error into problem+json. */

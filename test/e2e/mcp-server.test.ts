@@ -120,6 +120,31 @@ describe('POST /api/mcp with the SDK client', () => {
     value(await call(client, 'context_write', { path: '/Notes/open', content: 'allowed' }));
   });
 
+  it('a call a policy parks for approval says so, and runs once the user approves it', async () => {
+    const policies = { policies: [{ id: 'review-writes', name: 'Review', condition: "event.type == 'context.write' && context.path.startsWith('/Review')", action: 'require_approval', config: { reason: 'writes to /Review need a look' } }] };
+    assert.equal((await system.request('jon', 'PUT', '/api/policies?scope=user', { body: policies })).status, 200);
+    const client = await connect('jon');
+    const parked = await call(client, 'context_write', { path: '/Review/draft', content: 'please check' });
+    assert.notEqual(parked.isError, true);
+    assert.match(text(parked), /has NOT run yet: it waits for a person's approval \(writes to \/Review need a look\)/);
+    const { eventId, approvalId, status } = parked.structuredContent as { eventId: string; approvalId: string; status: string };
+    assert.equal(status, 'awaiting_approval');
+    assert.equal((await system.request('jon', 'GET', '/api/context/Review/draft')).status, 404);
+    assert.equal((await system.request('jon', 'POST', `/api/approvals/${approvalId}`, { body: { decision: 'approve' } })).status, 200);
+    const record = await system.settled('jon', eventId, (candidate) => candidate.status === 'processed');
+    assert.deepEqual(record.drivers.map((run) => run.driver), ['context']);
+    assert.equal(await (await system.request('jon', 'GET', '/api/context/Review/draft')).text(), 'please check');
+  });
+
+  it('a call no driver may answer (a restrict policy skips the context driver) ends in an error, not a wait', async () => {
+    const policies = { policies: [{ id: 'no-context-driver', name: 'Skip', condition: "event.type == 'context.read'", action: 'restrict', config: { restrictions: { drivers: { deny: ['context'] } } } }] };
+    assert.equal((await system.request('kai', 'PUT', '/api/policies?scope=user', { body: policies })).status, 200);
+    const client = await connect('kai');
+    const result = await call(client, 'context_read', { path: '/Welcome' });
+    assert.equal(result.isError, true);
+    assert.match(text(result), /context_read got no answer: the event \S+ ended processed: no answer came from the drivers: context skipped/);
+  });
+
   it("keeps users apart: another user's hub needs their grant, and their documents are not in mine", async () => {
     const owner = await connect('fay');
     value(await call(owner, 'context_write', { path: '/Notes/secret', content: 'fay only' }));

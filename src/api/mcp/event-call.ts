@@ -15,12 +15,6 @@ import { plainEventSchema, toEnvelope } from '../ingest-schemas.js';
 /** The `source` of every event an MCP client starts: the audit trail and event history show where a call came from. */
 export const MCP_EVENT_SOURCE = '/mcp';
 
-/**
- * How long a call waits for its answer. Answers take a bus round trip (milliseconds in the
- * embedded host, longer on Service Bus); past this the client gets the event id to look up
- * later with event_status, rather than a request held open by a stalled worker.
- */
-export const ANSWER_WAIT_MS = 30_000;
 /** How often to look for the answer where the host cannot wake us on a change (Azure). */
 const POLL_MS = 200;
 
@@ -48,14 +42,16 @@ export async function callThroughEvents(context: AuthenticatedContext, tool: Too
 
 async function awaitAnswer(context: AuthenticatedContext, tool: ToolDefinition, eventId: string): Promise<EventCallOutcome> {
   const { services, identity, request } = context;
-  const deadline = services.clock.now().getTime() + ANSWER_WAIT_MS;
+  // Answers take a bus round trip (milliseconds embedded, longer on Service Bus); past the limit
+  // the client gets the event id to look up later, rather than a request held open by a stalled
+  // worker. Wall-clock time, not the injected clock: this bounds how long a connection is held.
+  const stop = AbortSignal.any([request.signal, AbortSignal.timeout(services.limits.mcpAnswerWaitMs)]);
   for (;;) {
     const record = await services.store.get(identity.userId, eventId);
     const outcome = record === undefined ? undefined : await outcomeOf(context, tool, record);
     if (outcome !== undefined) return outcome;
-    const left = deadline - services.clock.now().getTime();
-    if (left <= 0 || request.signal.aborted) return { kind: 'pending', eventId, status: record?.status ?? 'accepted' };
-    await services.waitForChanges(Math.min(POLL_MS, left), request.signal);
+    if (stop.aborted) return { kind: 'pending', eventId, status: record?.status ?? 'accepted' };
+    await services.waitForChanges(POLL_MS, stop);
   }
 }
 
@@ -74,6 +70,12 @@ async function outcomeOf(context: AuthenticatedContext, tool: ToolDefinition, re
   }
   // A final record already lists every child: none of them answers (no driver took the request).
   if (!FINAL_STATUSES.has(record.status)) return undefined;
-  const reason = record.error?.message ?? record.decision?.reason ?? `the event ended ${record.status} without an answer from the driver`;
-  return { kind: 'unanswered', eventId: record.id, status: record.status, reason };
+  return { kind: 'unanswered', eventId: record.id, status: record.status, reason: whyUnanswered(record) };
+}
+
+function whyUnanswered(record: EventRecord): string {
+  if (record.error !== undefined) return record.error.message;
+  if (record.status === 'denied') return record.decision?.reason ?? 'denied';
+  const runs = record.drivers.map((run) => `${run.driver} ${run.status}${run.error === undefined ? '' : ` (${run.error.message})`}`);
+  return runs.length > 0 ? `no answer came from the drivers: ${runs.join('; ')}` : `no driver took ${record.type}`;
 }
