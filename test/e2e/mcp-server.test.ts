@@ -145,6 +145,27 @@ describe('POST /api/mcp with the SDK client', () => {
     assert.match(text(result), /context_read got no answer: the event \S+ ended processed: no answer came from the drivers: context skipped/);
   });
 
+  it('treats the client as an external service: /Personal answers are withheld, personal data is redacted', async () => {
+    const client = await connect('lea');
+    const written = await call(client, 'context_write', { path: '/Personal/diary', content: 'Dear diary' });
+    assert.equal(written.isError, true);
+    assert.match(text(written), /context_write ran \(event \S+\), but its answer \(context\.updated\) is not given to MCP clients: policy "personal-stays-internal" keeps/);
+    assert.equal(await (await system.request('lea', 'GET', '/api/context/Personal/diary')).text(), 'Dear diary', 'the write itself happened');
+    const read = await call(client, 'context_read', { path: '/Personal/diary' });
+    assert.equal(read.isError, true);
+    assert.doesNotMatch(text(read), /Dear diary/);
+    const readId = /ran \(event (\S+)\)/.exec(text(read))?.[1];
+    const status = value(await call(client, 'event_status', { id: String(readId) }));
+    assert.match(String((status['event'] as { dataWithheld?: string }).dataWithheld), /personal-stays-internal/);
+    await assert.rejects(client.readResource({ uri: 'vextir://context/Personal/diary' }), /personal-stays-internal/);
+    await assert.rejects(client.listResources(), /personal-stays-internal/, 'the recent documents include /Personal/diary');
+
+    value(await call(client, 'context_write', { path: '/Notes/contact', content: 'Write to jane.doe@example.com about the offer.' }));
+    const contact = value(await call(client, 'context_read', { path: '/Notes/contact' }));
+    assert.equal((contact['entry'] as { content: string }).content, 'Write to [REDACTED:email] about the offer.');
+    assert.match(await (await system.request('lea', 'GET', '/api/context/Notes/contact')).text(), /jane\.doe@example\.com/);
+  });
+
   it("keeps users apart: another user's hub needs their grant, and their documents are not in mine", async () => {
     const owner = await connect('fay');
     value(await call(owner, 'context_write', { path: '/Notes/secret', content: 'fay only' }));

@@ -11,6 +11,7 @@ import type { ToolDefinition, ToolReply } from '../../registries/tools/index.js'
 import type { AuthenticatedContext } from '../handlers/context.js';
 import { acceptEvents } from '../handlers/ingest.js';
 import { plainEventSchema, toEnvelope } from '../ingest-schemas.js';
+import { releaseToClient } from './release.js';
 
 /** The `source` of every event an MCP client starts: the audit trail and event history show where a call came from. */
 export const MCP_EVENT_SOURCE = '/mcp';
@@ -22,6 +23,8 @@ export type EventCallOutcome =
   /** The request event was accepted and the tool does not wait for answers (emit_event). */
   | { kind: 'emitted'; eventId: string }
   | { kind: 'answered'; eventId: string; reply: ToolReply }
+  /** The answer exists, but a policy keeps it from external recipients (release.ts). */
+  | { kind: 'withheld'; eventId: string; answerType: string; reason: string }
   /** A require_approval policy parked the request until a person decides. */
   | { kind: 'awaiting_approval'; eventId: string; approvalId: string | undefined; reason: string }
   /** The request ended (failed, dead-lettered) without an answer the tool knows. */
@@ -62,15 +65,25 @@ async function outcomeOf(context: AuthenticatedContext, tool: ToolDefinition, re
     return { kind: 'awaiting_approval', eventId: record.id, approvalId: approval?.id, reason: approval?.reason ?? record.decision?.reason ?? 'a policy requires approval' };
   }
   if (record.children.length > 0) {
-    // Children are recorded when the processor takes them, so an answer may be listed before it can be read.
+    // Children are recorded when the processor takes them, so an answer may be listed before it
+    // can be read; and it is the client's only once authorized like any event (policies apply to answers).
     const children = await context.services.store.getMany(context.identity.userId, record.children);
-    const reply = children.map((child) => ({ type: child.type, data: child.event.data })).find((candidate) => tool.isReply(candidate));
-    if (reply !== undefined) return { kind: 'answered', eventId: record.id, reply };
+    const answer = children.find((child) => tool.isReply({ type: child.type, data: child.event.data }));
+    if (answer !== undefined) return answerOutcome(record.id, answer);
     if (children.length < record.children.length) return undefined;
   }
   // A final record already lists every child: none of them answers (no driver took the request).
   if (!FINAL_STATUSES.has(record.status)) return undefined;
   return { kind: 'unanswered', eventId: record.id, status: record.status, reason: whyUnanswered(record) };
+}
+
+function answerOutcome(eventId: string, answer: EventRecord): EventCallOutcome | undefined {
+  if (answer.status === 'denied') return { kind: 'withheld', eventId, answerType: answer.type, reason: `the answer was denied: ${answer.decision?.reason ?? 'by a policy'}` };
+  // A driver that also listens to the answer may fail on it; the answer itself was still allowed.
+  if (!FINAL_STATUSES.has(answer.status)) return undefined;
+  const release = releaseToClient(answer);
+  if (!release.ok) return { kind: 'withheld', eventId, answerType: answer.type, reason: release.reason };
+  return { kind: 'answered', eventId, reply: { type: answer.type, data: release.data } };
 }
 
 function whyUnanswered(record: EventRecord): string {

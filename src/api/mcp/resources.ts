@@ -75,6 +75,7 @@ async function answerOf(context: AuthenticatedContext, name: string, args: Recor
     if (data?.['code'] === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: there is no document at ${path}`, { uri: resourceUri(path) });
     throw new McpError(ErrorCode.InvalidRequest, result.error);
   }
+  if (outcome.kind === 'withheld') throw new McpError(ErrorCode.InvalidRequest, `${path}: the answer is not given to MCP clients: ${outcome.reason}`);
   if (outcome.kind === 'awaiting_approval') throw new McpError(ErrorCode.InvalidRequest, `reading ${path} waits for a person's approval (${outcome.reason}); event ${outcome.eventId}`);
   if (outcome.kind === 'unanswered') throw new McpError(ErrorCode.InternalError, `no answer for ${path}: the event ${outcome.eventId} ended ${outcome.status}: ${outcome.reason}`);
   throw new McpError(ErrorCode.InternalError, `no answer for ${path} in time: the event ${outcome.eventId} is still ${'status' in outcome ? outcome.status : 'pending'}`);

@@ -7,7 +7,7 @@
  */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { KernelError, toKernelError } from '../../kernel/index.js';
+import { eventRecordSchema, KernelError, toKernelError } from '../../kernel/index.js';
 import type { ToolDefinition } from '../../registries/tools/index.js';
 import { recordRefusal } from '../audit-trail.js';
 import type { AuthenticatedContext } from '../handlers/context.js';
@@ -15,6 +15,7 @@ import { getEvent } from '../handlers/events.js';
 import { problemResponse } from '../problem.js';
 import type { ApiResponse } from '../types.js';
 import { callThroughEvents, type EventCallOutcome } from './event-call.js';
+import { releaseToClient } from './release.js';
 
 /** The registry's tools an MCP client may call: reading and writing the user's hub, and starting their workflows. */
 export const MCP_TOOL_SCOPE: readonly string[] = Object.freeze(['context_read', 'context_write', 'context_query', 'context_search', 'emit_event']);
@@ -22,6 +23,8 @@ export const MCP_TOOL_SCOPE: readonly string[] = Object.freeze(['context_read', 
 export const EVENT_STATUS_TOOL = 'event_status';
 
 const eventStatusArgs = z.strictObject({ id: z.string().min(1).max(256) });
+/** What GET /api/events/{id} answers (record-view.ts); loose, so every field it shows is passed on. */
+const eventStatusView = eventRecordSchema.omit({ userId: true, digest: true }).loose();
 
 const EVENT_STATUS: Tool = {
   name: EVENT_STATUS_TOOL,
@@ -70,6 +73,8 @@ function resultOf(tool: ToolDefinition, outcome: EventCallOutcome): CallToolResu
         content: [{ type: 'text', text: `${tool.name} has NOT run yet: it waits for a person's approval (${outcome.reason}). The user decides with POST /api/approvals/${outcome.approvalId ?? '<id>'}; call ${EVENT_STATUS_TOOL} with "${outcome.eventId}" later to see the outcome.` }],
         structuredContent: { status: 'awaiting_approval', eventId: outcome.eventId, reason: outcome.reason, ...(outcome.approvalId !== undefined && { approvalId: outcome.approvalId }) },
       };
+    case 'withheld':
+      return errorResult(`${tool.name} ran (event ${outcome.eventId}), but its answer (${outcome.answerType}) is not given to MCP clients: ${outcome.reason}. Do not repeat the call; the user can see the result in Vextir itself.`);
     case 'unanswered':
       return errorResult(`${tool.name} got no answer: the event ${outcome.eventId} ended ${outcome.status}: ${outcome.reason}`);
     case 'pending':
@@ -77,13 +82,20 @@ function resultOf(tool: ToolDefinition, outcome: EventCallOutcome): CallToolResu
   }
 }
 
-/** The same view, the same 404 for another user's id, as GET /api/events/{id}. */
+/**
+ * GET /api/events/{id}'s view (the same code: another user's id is the same 404), with the
+ * event's data released as answers are (release.ts): withheld or redacted where a policy says so.
+ */
 async function eventStatus(context: AuthenticatedContext, args: Record<string, unknown>): Promise<CallToolResult> {
   const parsed = eventStatusArgs.safeParse(args);
   if (!parsed.success) return refused(context, new KernelError('invalid_input', `${EVENT_STATUS_TOOL}: invalid arguments: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ')}`));
   const response = await getEvent({ ...context, params: { id: parsed.data.id } });
   if (!('body' in response) || typeof response.body !== 'string') throw new Error('GET /api/events/{id} answered without a JSON body');
-  return success(asObject(JSON.parse(response.body)));
+  const view = eventStatusView.parse(JSON.parse(response.body));
+  const release = releaseToClient(view);
+  const { data: _data, ...event } = view.event;
+  const shown = release.ok ? { ...event, ...(release.data !== undefined && { data: release.data }) } : { ...event, dataWithheld: release.reason };
+  return success({ ...view, event: shown });
 }
 
 /**
