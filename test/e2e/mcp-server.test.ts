@@ -230,6 +230,18 @@ describe('POST /api/mcp over plain HTTP', () => {
     }
   });
 
+  it('refuses a web page of another origin with 403 (DNS rebinding), and accepts its own origin', async () => {
+    const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    const headers = { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+    const foreign = await system.request('ada', 'POST', '/api/mcp', { body: ping, headers: { ...headers, origin: 'http://attacker.example' } });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('content-type'), 'application/problem+json');
+    assert.match(((await foreign.json()) as { detail: string }).detail, /another origin \(http:\/\/attacker\.example\)/);
+    const own = await system.request('ada', 'POST', '/api/mcp', { body: ping, headers: { ...headers, origin: new URL(system.url).origin } });
+    assert.equal(own.status, 200);
+    assert.deepEqual(await own.json(), { jsonrpc: '2.0', id: 1, result: {} });
+  });
+
   it('answers a malformed JSON-RPC body with a JSON-RPC parse error', async () => {
     const response = await system.request('ada', 'POST', '/api/mcp', { body: '{not json', headers: { accept: 'application/json, text/event-stream' } });
     assert.equal(response.status, 400);

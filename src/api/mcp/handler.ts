@@ -10,6 +10,7 @@
  * resources.ts.
  */
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { KernelError } from '../../kernel/index.js';
 import type { ApiRequest, ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from '../handlers/context.js';
 import { createMcpServer } from './server.js';
@@ -18,6 +19,7 @@ import { createMcpServer } from './server.js';
 const FORWARDED_HEADERS = ['content-type', 'accept', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
 
 export async function postMcp(context: AuthenticatedContext): Promise<ApiResponse> {
+  checkOrigin(context.request);
   // The same body limit as POST /api/events: every call becomes an event of at most that size.
   const body = await context.request.body(context.services.limits.maxBodyBytes);
   const server = createMcpServer(context);
@@ -29,6 +31,25 @@ export async function postMcp(context: AuthenticatedContext): Promise<ApiRespons
     return await toApiResponse(response);
   } finally {
     await server.close();
+  }
+}
+
+/**
+ * The transport specification asks servers to check Origin against DNS rebinding. A bearer token
+ * already stops a rebound page (it has no token to send); this refuses any browser page of
+ * another origin too. Clients outside browsers send no Origin and are not affected.
+ */
+function checkOrigin(request: ApiRequest): void {
+  const origin = request.headers.get('origin');
+  if (origin === null) return;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== request.url.host) {
+    throw new KernelError('forbidden', `requests to /api/mcp from a web page of another origin (${origin}) are refused`, { details: { errors: [{ field: 'origin', reason: `must be the API's own origin (${request.url.origin}) when sent` }] } });
   }
 }
 

@@ -38,6 +38,7 @@ export function listMcpTools(context: AuthenticatedContext): Tool[] {
   const registered = context.services.tools.forScope(MCP_TOOL_SCOPE).map((tool): Tool => ({
     name: tool.name,
     description: tool.description,
+    // The registry refuses a tool whose schema is not an object schema, which is what MCP requires.
     inputSchema: tool.inputSchema as Tool['inputSchema'],
   }));
   return [...registered, EVENT_STATUS];
