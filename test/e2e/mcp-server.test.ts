@@ -201,9 +201,12 @@ describe('POST /api/mcp with the SDK client', () => {
     assert.ok(decision, 'the write has its decision entry');
     const record = (await (await system.request('ivy', 'GET', `/api/events/${String(written['eventId'])}`)).json()) as RecordBody;
     assert.equal((record.event as { source?: string }).source, '/mcp');
-    const refusal = entries.find((entry) => entry.kind === 'access' && entry.target === '/api/mcp');
-    assert.equal(refusal?.request?.status, 400);
-    assert.match(refusal.reason ?? '', /invalid arguments/);
+    const refusals = entries.filter((entry) => entry.kind === 'access' && entry.target === '/api/mcp');
+    assert.equal(refusals[0]?.request?.status, 400);
+    assert.match(refusals[0].reason ?? '', /MCP tool call refused: context_write: invalid arguments/);
+    await assert.rejects(client.readResource({ uri: 'vextir://context/a/../b' }));
+    const after = (await (await system.request('ivy', 'GET', '/api/audit?limit=1000')).json()) as { entries: Array<{ kind: string; target?: string; reason?: string }> };
+    assert.ok(after.entries.some((entry) => entry.kind === 'access' && entry.target === '/api/mcp' && /MCP resource read refused/.test(entry.reason ?? '')));
   });
 });
 

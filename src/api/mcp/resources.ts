@@ -8,6 +8,7 @@ import { ErrorCode, McpError, type ReadResourceResult, type Resource, type Resou
 import { isJsonContentType } from '../../kernel/context/index.js';
 import { KernelError } from '../../kernel/index.js';
 import type { ToolDefinition } from '../../registries/tools/index.js';
+import { recordRefusal } from '../audit-trail.js';
 import type { AuthenticatedContext } from '../handlers/context.js';
 import { contextPath } from '../handlers/context-shared.js';
 import { callThroughEvents } from './event-call.js';
@@ -41,7 +42,14 @@ export async function listResources(context: AuthenticatedContext): Promise<Reso
 }
 
 export async function readResource(context: AuthenticatedContext, uri: string): Promise<ReadResourceResult> {
-  const path = pathOf(uri);
+  let path: string;
+  try {
+    path = pathOf(uri);
+  } catch (error) {
+    // Refused before any event exists: audited as createApi audits a refused HTTP request.
+    await recordRefusal(context.services, context.request, context.identity.userId, 400, 'invalid_input', `MCP resource read refused: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
   const value = await answerOf(context, 'context_read', { path }, path);
   const entry = typeof value['entry'] === 'object' && value['entry'] !== null ? (value['entry'] as Record<string, unknown>) : {};
   if (entry['kind'] === 'folder') throw new McpError(ErrorCode.InvalidParams, `${path} is a folder, not a document: list documents with the context_query tool`);
