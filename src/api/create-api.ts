@@ -21,6 +21,7 @@ import { postEvents } from './handlers/ingest.js';
 import { getPolicies, putPolicies, testPolicies } from './handlers/policies.js';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule } from './handlers/schedules.js';
 import { getStream } from './handlers/stream.js';
+import { postMcp } from './mcp/index.js';
 import { getDrivers, getHealth, getMetrics } from './handlers/system.js';
 import { getUsage } from './handlers/usage.js';
 import { problemJson, problemResponse, problemType } from './problem.js';
@@ -66,6 +67,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'POST', path: '/api/schedules/:id/resume', handler: { handle: resumeSchedule } },
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
+  { method: 'POST', path: '/api/mcp', handler: { handle: postMcp } },
 ];
 
 export function createApi(services: ApiServices): Api {

@@ -8,6 +8,7 @@ import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ModelListing } from '../registries/models/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
 import type { Scheduler } from '../scheduler/index.js';
+import type { ToolRegistry } from '../registries/tools/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -94,6 +95,8 @@ export interface ApiServices {
   agents: AgentCatalog;
   /** Users' schedules (/api/schedules). */
   schedules: Scheduler;
+  /** The tool registry: /api/mcp offers some of its native tools to MCP clients. */
+  tools: ToolRegistry;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */
@@ -117,6 +120,8 @@ export interface ApiLimits {
   streamMinIntervalMs: number;
   /** Largest context document in bytes as stored (VEXTIR_CONTEXT_MAX_DOC_BYTES; default 1 MiB). */
   maxContextDocumentBytes: number;
+  /** How long an MCP tool call (POST /api/mcp) waits for its event's answer before giving the client the event id instead. */
+  mcpAnswerWaitMs: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -126,6 +131,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   streamHeartbeatMs: 15_000,
   streamMinIntervalMs: 10,
   maxContextDocumentBytes: 1024 * 1024,
+  mcpAnswerWaitMs: 30_000,
 };
 
 /** The API as one function: route, authenticate, handle, and turn every error into problem+json. */

@@ -139,6 +139,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     agentRuns: agentSystem.runs,
     agents,
     schedules: scheduler,
+    tools,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {

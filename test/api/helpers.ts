@@ -37,6 +37,7 @@ export function apiFixture(options: FixtureOptions = {}) {
   const changes = new WorkSignal();
   const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
   const state = new MemoryStateStore({ clock });
+  const tools = createToolRegistry(nativeTools());
   const services: ApiServices = {
     bus: queue,
     deadLetters: queue,
@@ -55,7 +56,6 @@ export function apiFixture(options: FixtureOptions = {}) {
     context,
     contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
     agentRuns: new RunStore(state),
-    agents: createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry(nativeTools()), driverIds: () => [] }),
     schedules: new Scheduler({
       store: new ScheduleStore(state),
       publish: async (event, notBefore) => {
@@ -64,6 +64,8 @@ export function apiFixture(options: FixtureOptions = {}) {
       clock,
       logger: silentLogger,
     }),
+    agents: createAgentCatalog({ state, clock, logger: silentLogger, tools, driverIds: () => [] }),
+    tools,
     ...options.services,
   };
   const api = createApi(services);

@@ -34,6 +34,7 @@ describe('authentication', () => {
     ['GET', '/api/stream'],
     ['GET', '/api/metrics'],
     ['GET', '/api/drivers'],
+    ['POST', '/api/mcp'],
   ];
 
   for (const [method, path] of protectedRoutes) {
