@@ -28,6 +28,8 @@ const deploymentsSchema = optionalText().transform((value, issues) => {
 
 /** Names a model entry's `apiKeySetting` may have (src/registries/models/schema.ts says why). */
 const API_KEY_SETTING = /^[A-Z][A-Z0-9_]{0,100}_API_KEY$/;
+/** Names a webhook channel's `secretSetting` or a mailbox's `passwordSetting` may have: never an arbitrary variable. */
+const IO_SECRET_SETTING = /^[A-Z][A-Z0-9_]{0,100}_(SECRET|PASSWORD)$/;
 
 const envSchema = z.object({
   /** `local`: the embedded default (SQLite, dev tokens). `azure`: Service Bus + Cosmos DB + Entra ID. */
@@ -108,6 +110,19 @@ const envSchema = z.object({
   VEXTIR_MODEL_TIMEOUT_MS: int(100, 600_000).default(60_000),
   /** How long an instance reuses a user's agent definitions to route events to them (as the policy cache does). */
   VEXTIR_AGENT_CACHE_MS: int(0, 3_600_000).default(2000),
+  /**
+   * IO drivers: the SMTP server `email.send` goes through (unset SMTP_HOST: email.send is answered
+   * `email.failed` not_configured). SMTP_TLS: `starttls` (required, the default), `implicit`
+   * (TLS from the first byte, usually port 465) or `none` (a relay on loopback only). SMTP_CA_FILE:
+   * a PEM file of certificates to trust besides the system's (a private CA).
+   */
+  SMTP_HOST: optionalText(),
+  SMTP_PORT: int(1, 65535).default(587),
+  SMTP_TLS: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+  SMTP_USER: optionalText(),
+  SMTP_PASSWORD: optionalText(),
+  SMTP_FROM: optionalText(),
+  SMTP_CA_FILE: optionalText(),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -141,7 +156,14 @@ export interface Config {
   policies: { file: string | undefined; cacheMs: number };
   models: ModelsConfig;
   agents: { cacheMs: number };
+  io: IoConfig;
   azure: AzureConfig | undefined;
+}
+
+export interface IoConfig {
+  smtp: { host: string; port: number; tls: 'starttls' | 'implicit' | 'none'; user: string | undefined; password: string | undefined; from: string | undefined; caFile: string | undefined } | undefined;
+  /** The value of a setting a channel or mailbox names (only `*_SECRET` and `*_PASSWORD` names). */
+  setting: (name: string) => string | undefined;
 }
 
 export interface ModelsConfig {
@@ -204,6 +226,10 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       setting: (name) => (API_KEY_SETTING.test(name) ? env[name] || undefined : undefined),
     },
     agents: { cacheMs: e.VEXTIR_AGENT_CACHE_MS },
+    io: {
+      smtp: e.SMTP_HOST === undefined ? undefined : { host: e.SMTP_HOST, port: e.SMTP_PORT, tls: e.SMTP_TLS, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM, caFile: e.SMTP_CA_FILE },
+      setting: (name) => (IO_SECRET_SETTING.test(name) ? env[name] || undefined : undefined),
+    },
     azure,
   };
 }

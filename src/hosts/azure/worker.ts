@@ -28,11 +28,14 @@ export async function startAzureWorker(config: Config, logger: Logger, clients: 
     errorDelayMs: 1000,
   });
   worker.start();
+  // The Function App has no long-running process to watch mailboxes in: the worker does it.
+  system.mailboxes.start();
   logger.info({ queue, drivers: system.registry.all().map((d) => d.manifest.id), concurrency: config.worker.concurrency }, 'Vextir OS worker is running');
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new messages');
+      await system.mailboxes.stop();
       await worker.stop(config.worker.shutdownGraceMs);
       await consumer.close();
       await system.close();

@@ -38,12 +38,14 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   system.worker.start();
+  system.mailboxes.start();
   logger.info({ url, dataDir: config.dataDir, drivers: system.registry.all().map((d) => d.manifest.id) }, 'Vextir OS is running');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests or messages');
+      await system.mailboxes.stop(); // no new mail is taken in while the rest drains
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await system.worker.stop(config.worker.shutdownGraceMs);

@@ -1,0 +1,58 @@
+/** A fetched message's raw source -> the shape events carry (EmailMessage). */
+import { simpleParser, type AddressObject } from 'mailparser';
+import type { EmailMessage } from './contract.js';
+
+const MAX_BODY_CHARS = 64 * 1024;
+
+export interface FetchedMessage {
+  uid: number;
+  uidValidity: bigint;
+  source: Buffer;
+  internalDate: Date | undefined;
+}
+
+export async function toEmailMessage(message: FetchedMessage): Promise<EmailMessage> {
+  const parsed = await simpleParser(message.source, { skipImageLinks: true, skipTextToHtml: true });
+  const text = parsed.text ?? (typeof parsed.html === 'string' ? htmlToPlainText(parsed.html) : '');
+  const truncated = text.length > MAX_BODY_CHARS;
+  const received = message.internalDate ?? parsed.date;
+  const fromAddress = parsed.from?.value[0]?.address;
+  const cc = addressText(parsed.cc);
+  return {
+    // A mail without a Message-ID still needs a stable one: its place in the mailbox.
+    messageId: parsed.messageId ?? `<uid-${message.uidValidity.toString()}-${message.uid}@imap.invalid>`,
+    uid: message.uid,
+    uidValidity: message.uidValidity.toString(),
+    from: parsed.from?.text ?? '',
+    ...(fromAddress !== undefined && { fromAddress }),
+    to: addressText(parsed.to) ?? '',
+    ...(cc !== undefined && { cc }),
+    subject: parsed.subject ?? '',
+    body: truncated ? text.slice(0, MAX_BODY_CHARS) : text,
+    truncated,
+    receivedAt: (received ?? new Date(0)).toISOString(),
+    attachments: parsed.attachments.map((attachment) => ({
+      ...(attachment.filename !== undefined && { filename: attachment.filename }),
+      contentType: attachment.contentType,
+      size: attachment.size,
+    })),
+  };
+}
+
+function addressText(value: AddressObject | AddressObject[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map((item) => item.text).join(', ');
+}
+
+/** Good enough for a summary when a mail has only HTML: tags out, entities of the common kind decoded. */
+function htmlToPlainText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/p>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
