@@ -6,8 +6,12 @@
  * channels a user may not use, and personal data redacted on its way out.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { verifyWebhookSignature, type NotificationDelivered, type NotificationFailed } from '../../src/drivers/notifications/index.js';
+import { signWebhook, verifyWebhookSignature, type NotificationDelivered, type NotificationFailed } from '../../src/drivers/notifications/index.js';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -154,5 +158,30 @@ describe('verifyWebhookSignature', () => {
     assert.equal(verifyWebhookSignature(SECRET, header, `${hit.body} `, { now: timestamp * 1000 }).ok, false);
     assert.equal(verifyWebhookSignature('another-secret', header, hit.body, { now: timestamp * 1000 }).ok, false);
     assert.equal(verifyWebhookSignature(SECRET, undefined, hit.body).ok, false);
+  });
+});
+
+describe("the README's verification snippet", () => {
+  it('accepts a real delivery and refuses a changed body and a stale timestamp', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const snippet = /<!-- verify-snippet -->\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(snippet, 'the README has the snippet');
+    const dir = mkdtempSync(join(tmpdir(), 'vextir-snippet-'));
+    try {
+      writeFileSync(join(dir, 'verify.mjs'), snippet);
+      const { verifyVextirSignature } = (await import(pathToFileURL(join(dir, 'verify.mjs')).href)) as { verifyVextirSignature: (secret: string, header: unknown, body: string, tolerance?: number) => boolean };
+      const { send: record } = await send('alice', { channel: 'ops', title: 'Snippet', text: 'check me' });
+      const hit = receiver.on('/ops').find((entry) => entry.headers['vextir-event-id'] === record.id)!;
+      const header = hit.headers['vextir-signature'];
+      assert.equal(verifyVextirSignature(SECRET, header, hit.body), true);
+      assert.equal(verifyVextirSignature(SECRET, header, hit.body.replace('check me', 'check you')), false);
+      assert.equal(verifyVextirSignature('wrong', header, hit.body), false);
+      const now = Math.floor(Date.now() / 1000);
+      assert.equal(verifyVextirSignature(SECRET, signWebhook(SECRET, hit.body, now - 60), hit.body), true);
+      assert.equal(verifyVextirSignature(SECRET, signWebhook(SECRET, hit.body, now - 400), hit.body), false, 'a correctly signed but old timestamp is refused');
+      assert.equal(verifyVextirSignature(SECRET, undefined, hit.body), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
