@@ -33,7 +33,12 @@ export function skipWithoutDovecot(): boolean {
   return true;
 }
 
-export async function startDovecot(users: Record<string, string>): Promise<Dovecot> {
+export interface DovecotOptions {
+  /** Replaces the capabilities announced after login (e.g. without IDLE, to test polling). */
+  capabilities?: string;
+}
+
+export async function startDovecot(users: Record<string, string>, options: DovecotOptions = {}): Promise<Dovecot> {
   const binary = dovecotBinary();
   if (binary === undefined) throw new Error('Dovecot is not installed (apt-get install -y dovecot-imapd)');
   const dir = mkdtempSync(join(tmpdir(), 'vextir-dovecot-'));
@@ -60,6 +65,7 @@ export async function startDovecot(users: Record<string, string>): Promise<Dovec
       `log_path = ${join(dir, 'dovecot.log')}`,
       'first_valid_uid = 1',
       'mail_location = maildir:~/Maildir',
+      ...(options.capabilities === undefined ? [] : [`imap_capability = ${options.capabilities}`]),
       `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u ${join(dir, 'users')}\n}`,
       `userdb {\n  driver = static\n  args = ${mailUser} home=${mail}/%u\n}`,
       `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${port}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}`,
