@@ -63,7 +63,7 @@ export function createImapDriver(options: ImapDriverOptions): Driver {
 }
 
 async function fetchByDate(mailbox: Mailbox, folder: string, request: EmailFetch): Promise<EmailMessage[]> {
-  const client = imapClient(mailbox, { disableAutoIdle: true });
+  const client = await imapClient(mailbox, { disableAutoIdle: true });
   client.on('error', () => undefined); // reported through the rejected command instead
   await client.connect();
   try {

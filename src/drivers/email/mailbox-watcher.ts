@@ -83,7 +83,7 @@ export class MailboxWatcher {
   /** One connection: catch up, then wait for news until the connection closes or the watcher stops. */
   async #session(connected: () => void): Promise<void> {
     const { mailbox } = this.deps;
-    const client = imapClient(mailbox, { autoIdleDelayMs: 100, pollMs: mailbox.pollSeconds * 1000 });
+    const client = await imapClient(mailbox, { autoIdleDelayMs: 100, pollMs: mailbox.pollSeconds * 1000 });
     this.#client = client;
     let wake: (() => void) | undefined;
     client.on('exists', () => wake?.());

@@ -1,5 +1,5 @@
 /** A fetched message's raw source -> the shape events carry (EmailMessage). */
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { EmailMessage } from './contract.js';
 
 const MAX_BODY_CHARS = 64 * 1024;
@@ -12,6 +12,8 @@ export interface FetchedMessage {
 }
 
 export async function toEmailMessage(message: FetchedMessage): Promise<EmailMessage> {
+  // Imported on first use, like imapflow (about 0.3 s): only hosts that read mail need it.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(message.source, { skipImageLinks: true, skipTextToHtml: true });
   const text = parsed.text ?? (typeof parsed.html === 'string' ? htmlToPlainText(parsed.html) : '');
   const truncated = text.length > MAX_BODY_CHARS;

@@ -31,7 +31,7 @@ export interface SmtpDriverOptions {
 }
 
 export function createSmtpDriver(options: SmtpDriverOptions): Driver {
-  let transport: SmtpTransport | undefined;
+  let transport: Promise<SmtpTransport> | undefined;
   const { smtp, state } = options;
   return defineDriver({
     manifest: {
@@ -63,7 +63,7 @@ export function createSmtpDriver(options: SmtpDriverOptions): Driver {
       transport ??= createSmtpTransport(smtp);
       let info;
       try {
-        info = await transport.sendMail({
+        info = await (await transport).sendMail({
           ...(smtp.from !== undefined && { from: smtp.from }),
           to: mail.to,
           ...(mail.cc !== undefined && { cc: mail.cc }),
@@ -88,7 +88,7 @@ export function createSmtpDriver(options: SmtpDriverOptions): Driver {
       return [{ type: EMAIL_SENT, category: 'output', data: sent }];
     },
     async shutdown() {
-      transport?.close();
+      (await transport)?.close();
     },
   });
 }
