@@ -83,3 +83,21 @@ describe('email.send over SMTP', () => {
     assert.equal(smtp.mails.length, before);
   });
 });
+
+describe('email.send with credentials the server refuses', () => {
+  it('answers email.failed auth_failed, naming the settings to check', async () => {
+    const wrong = await startTestSystem({ env: { SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_USER: smtp.user, SMTP_PASSWORD: 'not-the-password', SMTP_FROM: 'noreply@vextir.test', SMTP_CA_FILE: smtp.caFile } });
+    try {
+      const id = await wrong.emit('alice', 'email.send', { to: 'bob@example.com', subject: 's', text: 't' });
+      const record = await wrong.settled('alice', id);
+      const answer = await wrong.settled('alice', record.children[0]!);
+      assert.equal(answer.event.type, 'email.failed');
+      const data = answer.event.data as EmailFailed;
+      assert.equal(data.code, 'auth_failed');
+      assert.equal(data.responseCode, 535);
+      assert.match(data.reason, /SMTP_USER, SMTP_PASSWORD/);
+    } finally {
+      await wrong.stop();
+    }
+  });
+});
