@@ -150,6 +150,12 @@ describe.skipIf(skip)('email in over IMAP (Dovecot)', () => {
     assert.deepEqual(sinceFeb.data.messages?.map((m) => m.subject), ['March', 'February']);
     const inbox = await answer('alice', { mailbox: 'alice-inbox', limit: 2 });
     assert.deepEqual(inbox.data.messages?.map((m) => m.subject), ['After the restart', 'While you were out']);
+    const big = ['From: bob@example.com', 'To: alice@example.org', 'Subject: Big', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'é'.repeat(50_000), ''].join('\r\n');
+    await imap.append('Archive', Buffer.from(big, 'utf8'), [], new Date('2026-04-10T10:00:00Z'));
+    const [bigMessage] = (await answer('alice', { mailbox: 'alice-inbox', folder: 'Archive', since: '2026-04-01' })).data.messages ?? [];
+    assert.equal(bigMessage?.truncated, true, 'a body over 64 KiB is cut');
+    assert.ok(Buffer.byteLength(bigMessage.body) <= 64 * 1024 && Buffer.byteLength(bigMessage.body) > 60 * 1024);
+    assert.match(bigMessage.body, /^é+$/, 'cut at a character boundary');
     const missing = await answer('alice', { mailbox: 'alice-inbox', folder: 'Nope' });
     assert.equal(missing.data.code, 'not_found');
     const bob = await answer('bob', { mailbox: 'alice-inbox' });

@@ -82,7 +82,7 @@ export const emailMessageSchema = z.strictObject({
   to: z.string(),
   cc: z.string().optional(),
   subject: z.string(),
-  /** The text body (from the HTML when the mail has no text part), at most 64 KiB. */
+  /** The text body (from the HTML when the mail has no text part): at most 64 KiB of UTF-8, less in a fetch of many. */
   body: z.string(),
   truncated: z.boolean(),
   receivedAt: z.string(),

@@ -10,7 +10,11 @@ import { defineDriver } from '../define-driver.js';
 import { EMAIL_FETCH, EMAIL_FETCH_ERROR, EMAIL_FETCH_RESULT, emailFetchSchema, type EmailFetch, type EmailMessage } from './contract.js';
 import { imapClient } from './imap-connection.js';
 import type { Mailbox } from './mailboxes.js';
+import { MAX_BODY_BYTES } from './parse-message.js';
 import { classifyImapError, readMessages } from './read-mailbox.js';
+
+/** The bodies of one email.fetch.result together, in UTF-8 bytes (each message's body gets its share). */
+const RESULT_BODY_BYTES = 160 * 1024;
 
 export const emailFetchErrorSchema = z.strictObject({
   requestId: z.string(),
@@ -82,7 +86,10 @@ async function fetchByDate(mailbox: Mailbox, folder: string, request: EmailFetch
       })
       .map((message) => message.uid)
       .sort((a, b) => a - b);
-    return (await readMessages(client, opened.uidValidity, inRange.slice(-request.limit))).reverse();
+    const chosen = inRange.slice(-request.limit);
+    // One answer is one event: the bodies share a budget that keeps it within a bus message.
+    const perMessage = Math.min(MAX_BODY_BYTES, Math.floor(RESULT_BODY_BYTES / Math.max(1, chosen.length)));
+    return (await readMessages(client, opened.uidValidity, chosen, perMessage)).reverse();
   } finally {
     await client.logout().catch(() => client.close());
   }

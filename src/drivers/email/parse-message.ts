@@ -2,7 +2,11 @@
 import type { AddressObject } from 'mailparser';
 import type { EmailMessage } from './contract.js';
 
-const MAX_BODY_CHARS = 64 * 1024;
+/**
+ * The most of a body one event carries, in UTF-8 bytes: an event must fit a Service Bus message
+ * (256 KB on the Standard tier) with its envelope and the rest of the message.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface FetchedMessage {
   uid: number;
@@ -11,12 +15,13 @@ export interface FetchedMessage {
   internalDate: Date | undefined;
 }
 
-export async function toEmailMessage(message: FetchedMessage): Promise<EmailMessage> {
+export async function toEmailMessage(message: FetchedMessage, maxBodyBytes = MAX_BODY_BYTES): Promise<EmailMessage> {
   // Imported on first use, like imapflow (about 0.3 s): only hosts that read mail need it.
   const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(message.source, { skipImageLinks: true, skipTextToHtml: true });
   const text = parsed.text ?? (typeof parsed.html === 'string' ? htmlToPlainText(parsed.html) : '');
-  const truncated = text.length > MAX_BODY_CHARS;
+  const body = truncateUtf8(text, maxBodyBytes);
+  const truncated = body.length < text.length;
   const received = message.internalDate ?? parsed.date;
   const fromAddress = parsed.from?.value[0]?.address;
   const cc = addressText(parsed.cc);
@@ -30,7 +35,7 @@ export async function toEmailMessage(message: FetchedMessage): Promise<EmailMess
     to: addressText(parsed.to) ?? '',
     ...(cc !== undefined && { cc }),
     subject: parsed.subject ?? '',
-    body: truncated ? text.slice(0, MAX_BODY_CHARS) : text,
+    body,
     truncated,
     receivedAt: (received ?? new Date(0)).toISOString(),
     attachments: parsed.attachments.map((attachment) => ({
@@ -39,6 +44,13 @@ export async function toEmailMessage(message: FetchedMessage): Promise<EmailMess
       size: attachment.size,
     })),
   };
+}
+
+/** At most `maxBytes` of UTF-8, cut at a character boundary. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  // A cut inside a multi-byte character decodes to U+FFFD at the end: drop it.
+  return Buffer.from(text).subarray(0, maxBytes).toString('utf8').replace(/\uFFFD+$/, '');
 }
 
 function addressText(value: AddressObject | AddressObject[] | undefined): string | undefined {

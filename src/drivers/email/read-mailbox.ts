@@ -3,15 +3,15 @@ import type { ImapFlow } from 'imapflow';
 import type { EmailMessage } from './contract.js';
 import { toEmailMessage } from './parse-message.js';
 
-/** Messages with these UIDs (ascending), parsed; the folder must be selected. */
-export async function readMessages(client: ImapFlow, uidValidity: bigint, uids: readonly number[]): Promise<EmailMessage[]> {
+/** Messages with these UIDs (ascending), parsed, each body at most `maxBodyBytes`; the folder must be selected. */
+export async function readMessages(client: ImapFlow, uidValidity: bigint, uids: readonly number[], maxBodyBytes?: number): Promise<EmailMessage[]> {
   if (uids.length === 0) return [];
   const fetched = await client.fetchAll(uids.join(','), { uid: true, source: true, internalDate: true }, { uid: true });
   const messages: EmailMessage[] = [];
   for (const message of fetched.sort((a, b) => a.uid - b.uid)) {
     if (message.source === undefined) continue;
     const internalDate = message.internalDate === undefined ? undefined : new Date(message.internalDate);
-    messages.push(await toEmailMessage({ uid: message.uid, uidValidity, source: message.source, internalDate }));
+    messages.push(await toEmailMessage({ uid: message.uid, uidValidity, source: message.source, internalDate }, maxBodyBytes));
   }
   return messages;
 }
