@@ -51,7 +51,8 @@ export function createNotificationsDriver(options: NotificationsDriverOptions): 
     },
     async handle(event, context) {
       const parsed = notificationSendSchema.safeParse(event.data);
-      const channelId = typeof (event.data as { channel?: unknown } | undefined)?.channel === 'string' ? String((event.data as { channel: string }).channel) : '';
+      const named = (event.data as { channel?: unknown } | undefined)?.channel;
+      const channelId = typeof named === 'string' ? named.slice(0, 64) : '';
       const fail = (code: NotificationFailed['code'], reason: string): EmittedEvent[] => [answer(NOTIFICATION_FAILED, { requestId: event.id, channel: channelId, code, reason, attempts: [], deadLettered: false })];
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
