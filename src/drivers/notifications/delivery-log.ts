@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { StateStore } from '../../kernel/index.js';
-import { deliveryAttemptSchema, notificationDeliveredSchema, notificationFailedSchema, notificationSendSchema, type DeliveryAttempt, type NotificationDelivered, type NotificationFailed, type NotificationSend } from './contract.js';
+import { deliveryAttemptSchema, notificationDeliveredSchema, notificationFailedSchema, notificationSendSchema, type NotificationSend } from './contract.js';
 
 export const DELIVERY_KIND = 'notification-delivery';
 
@@ -30,13 +30,8 @@ export class DeliveryLogs {
     return item === undefined ? { request, attempts: [] } : deliveryLogSchema.parse(item.value);
   }
 
-  async recordAttempt(userId: string, eventId: string, log: DeliveryLog, attempt: DeliveryAttempt): Promise<DeliveryLog> {
-    const next: DeliveryLog = { ...log, attempts: [...log.attempts, attempt] };
-    await this.state.put(userId, DELIVERY_KIND, eventId, next);
-    return next;
-  }
-
-  async finish(userId: string, eventId: string, log: DeliveryLog, outcome: { kind: 'delivered'; answer: NotificationDelivered } | { kind: 'failed'; answer: NotificationFailed }): Promise<void> {
-    await this.state.put(userId, DELIVERY_KIND, eventId, { ...log, outcome });
+  /** One write per attempt: the attempt, and the outcome when there is one. */
+  async save(userId: string, eventId: string, log: DeliveryLog): Promise<void> {
+    await this.state.put(userId, DELIVERY_KIND, eventId, log);
   }
 }

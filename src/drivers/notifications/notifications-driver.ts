@@ -70,15 +70,16 @@ export function createNotificationsDriver(options: NotificationsDriverOptions): 
       const attempt = log.attempts.length + 1;
       const now = context.clock.now();
       const result = await postToChannel({ channel, body: webhookBody(channel, event, request), eventId: event.id, idempotencyKey: context.idempotencyKey, attempt, now, signal: context.signal });
-      log = await logs.recordAttempt(event.userid, event.id, log, { attempt, at: now.toISOString(), ...('status' in result && result.status !== undefined && { status: result.status }), ...('error' in result && { error: result.error }) });
+      log = { ...log, attempts: [...log.attempts, { attempt, at: now.toISOString(), ...('status' in result && result.status !== undefined && { status: result.status }), ...('error' in result && { error: result.error }) }] };
 
       if (result.kind === 'delivered') {
         const delivered: NotificationDelivered = { requestId: event.id, channel: channel.id, status: result.status, attempts: log.attempts, deliveredAt: now.toISOString() };
-        await logs.finish(event.userid, event.id, log, { kind: 'delivered', answer: delivered });
+        await logs.save(event.userid, event.id, { ...log, outcome: { kind: 'delivered', answer: delivered } });
         return [answer(NOTIFICATION_DELIVERED, delivered)];
       }
       const lastAttempt = attempt >= channel.maxAttempts || context.attempt >= options.maxDeliveryCount;
       if (result.kind === 'retry' && !lastAttempt) {
+        await logs.save(event.userid, event.id, log);
         context.logger.info({ channel: channel.id, attempt, error: result.error }, 'notification not delivered yet; it will be retried');
         throw new KernelError('unavailable', `notification to "${channel.id}" not delivered on attempt ${attempt}: ${result.error}`, { retryable: true, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) });
       }
@@ -91,7 +92,7 @@ export function createNotificationsDriver(options: NotificationsDriverOptions): 
         attempts: log.attempts,
         deadLettered: result.kind === 'retry',
       };
-      await logs.finish(event.userid, event.id, log, { kind: 'failed', answer: failed });
+      await logs.save(event.userid, event.id, { ...log, outcome: { kind: 'failed', answer: failed } });
       return [answer(NOTIFICATION_FAILED, failed)];
     },
   });
