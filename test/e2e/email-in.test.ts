@@ -17,6 +17,7 @@ import { startLocal, type RunningLocalHost } from '../../src/hosts/embedded/inde
 import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
 import { skipWithoutDovecot, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { silentLogger } from '../helpers/kernel-fixture.js';
+import { startOpenAiServer, type ModelServer } from '../helpers/model-servers/index.js';
 
 const skip = skipWithoutDovecot();
 const PASSWORD = 'imap-pass-alice';
@@ -24,9 +25,10 @@ let dovecot: Dovecot;
 let dataDir: string;
 let host: RunningLocalHost;
 let imap: ImapFlow;
+let openai: ModelServer;
 
 async function start(): Promise<RunningLocalHost> {
-  const env = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: join(dataDir, 'vextir.config.json'), PORT: '0', VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ALICE_IMAP_PASSWORD: PASSWORD };
+  const env = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: join(dataDir, 'vextir.config.json'), PORT: '0', VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ALICE_IMAP_PASSWORD: PASSWORD, OPENAI_API_KEY: 'sk-email-in', OPENAI_BASE_URL: openai.url };
   const started = await startLocal(loadConfig(env), silentLogger);
   // Wait until the watcher is connected and caught up (GET /api/health says so).
   for (let i = 0; i < 200; i += 1) {
@@ -79,6 +81,7 @@ function mail(subject: string, body: string, date = new Date()): string {
 describe.skipIf(skip)('email in over IMAP (Dovecot)', () => {
   beforeAll(async () => {
     dovecot = await startDovecot({ alice: PASSWORD });
+    openai = await startOpenAiServer();
     dataDir = mkdtempSync(join(tmpdir(), 'vextir-email-in-'));
     writeFileSync(
       join(dataDir, 'vextir.config.json'),
@@ -92,11 +95,14 @@ describe.skipIf(skip)('email in over IMAP (Dovecot)', () => {
     await host?.stop();
     await imap?.logout().catch(() => undefined);
     await dovecot?.stop();
+    await openai?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   // Noticed through IDLE: the safety-net poll is 60 s away, and received() waits 10 s at most.
   it('turns a new message into one email.received for the mailbox user, which the email assistant takes', async () => {
+    const classification = { category: 'meeting_request', priority: 'normal', summary: 'Bob asks to meet on Tuesday.', meeting_requested: true, path: '/Email/lunch' };
+    openai.script('*', { json: classification });
     const appended = await imap.append('INBOX', mail('Lunch next week', 'Could we meet on Tuesday at 12:30?'));
     assert.ok(appended);
     const [event] = await received(1);
@@ -115,6 +121,16 @@ describe.skipIf(skip)('email in over IMAP (Dovecot)', () => {
     for (const field of ['from', 'to', 'subject', 'body', 'receivedAt', 'messageId'] as const) assert.equal(typeof data[field], 'string', field);
     const record = await settled('alice', event.id);
     assert.ok(record.drivers.some((run) => run.driver === 'email_assistant' && run.status === 'succeeded'), 'the email assistant started a run on it');
+    // The assistant's model call carries the mail, and its answer is the classification.
+    let processed: Stored[] = [];
+    for (let i = 0; i < 200 && processed.length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      processed = ((await (await api('alice', '/api/events?type=email.processed')).json()) as { events: Stored[] }).events;
+    }
+    assert.deepEqual((processed[0]?.event.data as { output?: unknown } | undefined)?.output, classification);
+    const prompt = JSON.stringify(openai.requests[0]?.body.messages);
+    assert.match(prompt, /Lunch next week/);
+    assert.match(prompt, /Could we meet on Tuesday at 12:30\?/);
     const bob = (await (await api('bob', '/api/events?type=email.received')).json()) as { events: unknown[] };
     assert.deepEqual(bob.events, [], 'nobody else gets alice\'s mail');
   });
