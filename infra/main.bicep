@@ -35,6 +35,20 @@ param azureOpenAiEndpoint string = ''
 param azureOpenAiApiKey string = ''
 @description('Built-in models deployed on Azure OpenAI: <model id>=<deployment>, comma-separated (each becomes model azure-<id>)')
 param azureOpenAiDeployments string = ''
+// Email out (the built-in `smtp` driver): an empty host leaves email.send unconfigured. The
+// secrets webhook channels and mailboxes name in the project file (`*_SECRET`, `*_PASSWORD`) are
+// the deployer's to add as app settings (Key Vault references), as their names are the project's.
+@description('SMTP server for email.send; empty: email.send answers not_configured')
+param smtpHost string = ''
+param smtpPort int = 587
+@allowed([ 'starttls', 'implicit', 'none' ])
+param smtpTls string = 'starttls'
+param smtpUser string = ''
+@secure()
+@description('SMTP password; stored in Key Vault')
+param smtpPassword string = ''
+@description('The From address of every mail sent, e.g. "Vextir <noreply@example.com>"')
+param smtpFrom string = ''
 param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
 
@@ -193,6 +207,12 @@ resource azureOpenAiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = i
   properties: { value: azureOpenAiApiKey }
 }
 
+resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(smtpPassword)) {
+  parent: vault
+  name: 'smtp-password'
+  properties: { value: smtpPassword }
+}
+
 func keyVaultReference(vaultName string, secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -276,6 +296,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_OPENAI_API_KEY', value: empty(azureOpenAiApiKey) ? '' : keyVaultReference(vault.name, 'azure-openai-api-key') }
         { name: 'AZURE_OPENAI_DEPLOYMENTS', value: azureOpenAiDeployments }
         { name: 'VEXTIR_MODEL_TIMEOUT_MS', value: '60000' }
+        { name: 'SMTP_HOST', value: smtpHost }
+        { name: 'SMTP_PORT', value: string(smtpPort) }
+        { name: 'SMTP_TLS', value: smtpTls }
+        { name: 'SMTP_USER', value: smtpUser }
+        { name: 'SMTP_PASSWORD', value: empty(smtpPassword) ? '' : keyVaultReference(vault.name, 'smtp-password') }
+        { name: 'SMTP_FROM', value: smtpFrom }
+        { name: 'SMTP_CA_FILE', value: '' }
       ]
     }
   }

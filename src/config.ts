@@ -28,6 +28,8 @@ const deploymentsSchema = optionalText().transform((value, issues) => {
 
 /** Names a model entry's `apiKeySetting` may have (src/registries/models/schema.ts says why). */
 const API_KEY_SETTING = /^[A-Z][A-Z0-9_]{0,100}_API_KEY$/;
+/** Names a webhook channel's `secretSetting` or a mailbox's `passwordSetting` may have: never an arbitrary variable. */
+const IO_SECRET_SETTING = /^[A-Z][A-Z0-9_]{0,100}_(SECRET|PASSWORD)$/;
 
 const envSchema = z.object({
   /** `local`: the embedded default (SQLite, dev tokens). `azure`: Service Bus + Cosmos DB + Entra ID. */
@@ -111,6 +113,19 @@ const envSchema = z.object({
   /** How often this process fires due schedule slots (0: not here, e.g. a Function App whose timer function does it). */
   VEXTIR_SCHEDULER_TICK_MS: int(0, 3_600_000).default(1000),
   VEXTIR_MAX_SCHEDULES: int(1, 1_000_000).default(1000),
+  /**
+   * IO drivers: the SMTP server `email.send` goes through (unset SMTP_HOST: email.send is answered
+   * `email.failed` not_configured). SMTP_TLS: `starttls` (required, the default), `implicit`
+   * (TLS from the first byte, usually port 465) or `none` (a relay on loopback only). SMTP_CA_FILE:
+   * a PEM file of certificates to trust besides the system's (a private CA).
+   */
+  SMTP_HOST: optionalText(),
+  SMTP_PORT: int(1, 65535).default(587),
+  SMTP_TLS: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+  SMTP_USER: optionalText(),
+  SMTP_PASSWORD: optionalText(),
+  SMTP_FROM: optionalText(),
+  SMTP_CA_FILE: optionalText(),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -145,7 +160,14 @@ export interface Config {
   models: ModelsConfig;
   agents: { cacheMs: number };
   scheduler: { tickMs: number; maxPerUser: number };
+  io: IoConfig;
   azure: AzureConfig | undefined;
+}
+
+export interface IoConfig {
+  smtp: { host: string; port: number; tls: 'starttls' | 'implicit' | 'none'; user: string | undefined; password: string | undefined; from: string | undefined; caFile: string | undefined } | undefined;
+  /** The value of a setting a channel or mailbox names (only `*_SECRET` and `*_PASSWORD` names). */
+  setting: (name: string) => string | undefined;
 }
 
 export interface ModelsConfig {
@@ -209,6 +231,10 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     },
     agents: { cacheMs: e.VEXTIR_AGENT_CACHE_MS },
     scheduler: { tickMs: e.VEXTIR_SCHEDULER_TICK_MS, maxPerUser: e.VEXTIR_MAX_SCHEDULES },
+    io: {
+      smtp: e.SMTP_HOST === undefined ? undefined : { host: e.SMTP_HOST, port: e.SMTP_PORT, tls: e.SMTP_TLS, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM, caFile: e.SMTP_CA_FILE },
+      setting: (name) => (IO_SECRET_SETTING.test(name) ? env[name] || undefined : undefined),
+    },
     azure,
   };
 }

@@ -19,6 +19,9 @@
  *     - { id: llama3, provider: openai-compatible, model: "llama3.1:8b", baseUrl: "http://127.0.0.1:11434/v1",
  *         capabilities: [chat, tools], contextWindow: 131072, maxOutputTokens: 8192, price: { inputPerMTok: 0, outputPerMTok: 0 } }
  *     - { id: gpt-4o, enabled: false }
+ *
+ * `notifications:` (webhook channels) and `mailboxes:` (IMAP mailboxes watched for users) configure
+ * the IO drivers: see src/drivers/notifications/channels.ts and src/drivers/email/mailboxes.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -26,7 +29,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KernelError } from '../kernel/index.js';
 import { modelOverrideSchema, type ModelOverride } from '../registries/models/index.js';
+import { mailboxesSchema, type MailboxConfig } from './email/mailboxes.js';
 import type { DriverModuleSpec } from './loader.js';
+import { notificationsSectionSchema, type NotificationsSection } from './notifications/channels.js';
 
 const projectFileSchema = z.strictObject({
   drivers: z
@@ -34,6 +39,8 @@ const projectFileSchema = z.strictObject({
     .default([]),
   models: z.array(modelOverrideSchema).default([]),
   agents: z.array(z.record(z.string(), z.unknown())).default([]),
+  notifications: notificationsSectionSchema.default({ channels: [] }),
+  mailboxes: mailboxesSchema,
 });
 
 export interface ProjectFile {
@@ -44,11 +51,15 @@ export interface ProjectFile {
   models: ModelOverride[];
   /** The `agents:` entries as written (validated by the agent catalog). */
   agents: Array<Record<string, unknown>>;
+  /** Webhook channels of the notifications driver. */
+  notifications: NotificationsSection;
+  /** IMAP mailboxes watched for their users. */
+  mailboxes: MailboxConfig[];
 }
 
 export function readProjectFile(file: string): ProjectFile {
   const path = resolve(file);
-  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [] };
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [], notifications: { channels: [] }, mailboxes: [] };
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
@@ -62,5 +73,7 @@ export function readProjectFile(file: string): ProjectFile {
     drivers: parsed.data.drivers.map((spec) => (spec.options === undefined ? { module: spec.module } : { module: spec.module, options: spec.options })),
     models: parsed.data.models,
     agents: parsed.data.agents,
+    notifications: parsed.data.notifications,
+    mailboxes: parsed.data.mailboxes,
   };
 }

@@ -17,6 +17,7 @@ import { Scheduler, ScheduleStore } from '../scheduler/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
 import { loadPolicyFile } from './policy-file.js';
+import { createIo, type MailboxWatchers } from './io.js';
 import { createAgentSystem } from './tools.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
@@ -61,6 +62,8 @@ export interface Core {
   agents: AgentCatalog;
   /** Users' schedules; a host runs its tick (startTicker, or a timer function). */
   scheduler: Scheduler;
+  /** The configured mailboxes' watchers: hosts that run continuously start and stop them. */
+  mailboxes: MailboxWatchers;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
   /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
@@ -87,7 +90,8 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const registered: { registry?: DriverRegistry } = {};
   const agentSystem = createAgentSystem(config, project, { state: host.state, clock, logger, models, driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id) });
   const { tools, agents } = agentSystem;
-  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs }, agentSystem.drivers);
+  const io = createIo(config, project, { state: host.state, bus: host.bus, store: host.store, clock, logger, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, agentSystem.drivers);
   registered.registry = registry;
   const processor = new EventProcessor({
     store: host.store,
@@ -127,7 +131,8 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
       })),
     models: () => models.listing(),
     health: async () => {
-      const checks = await host.healthChecks();
+      const mailboxes = io.mailboxes.health();
+      const checks = { ...(await host.healthChecks()), ...(mailboxes && { mailboxes }) };
       const ok = Object.values(checks).every((check) => check.ok);
       return { status: ok ? 'ok' : 'degraded', mode: host.mode, version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), checks };
     },
@@ -153,11 +158,13 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     tools,
     agents,
     scheduler,
+    mailboxes: io.mailboxes,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
       await registry.initAll();
     },
     async close() {
+      await io.mailboxes.stop();
       processor.stop();
       await registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
       await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));

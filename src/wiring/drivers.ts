@@ -15,6 +15,8 @@ export interface BuiltInDriverDeps {
   models: ModelRegistry;
   /** VEXTIR_MODEL_TIMEOUT_MS: one call to a model provider. */
   modelCallTimeoutMs: number;
+  /** The IO drivers (notifications, smtp, imap), built from settings and the project file (io.ts). */
+  io?: readonly Driver[];
 }
 
 /** The built-in drivers every deployment has. */
@@ -23,6 +25,7 @@ export function builtInDrivers(deps: BuiltInDriverDeps): Driver[] {
     createPingDriver(),
     createContextDriver({ store: deps.context, access: createContextAccessControl(deps.grants), workspace: deps.workspace }),
     createModelsDriver({ registry: deps.models, callTimeoutMs: deps.modelCallTimeoutMs }),
+    ...(deps.io ?? []),
   ];
 }
 

@@ -31,12 +31,15 @@ export async function startAzureWorker(config: Config, logger: Logger, clients: 
   worker.start();
   // Any number of workers (and the Function App's timer) may tick: each slot still fires once.
   const ticker = config.scheduler.tickMs > 0 ? startTicker(system.scheduler, { intervalMs: config.scheduler.tickMs, logger }) : undefined;
+  // The Function App has no long-running process to watch mailboxes in: the worker does it.
+  system.mailboxes.start();
   logger.info({ queue, drivers: system.registry.all().map((d) => d.manifest.id), concurrency: config.worker.concurrency }, 'Vextir OS worker is running');
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new messages');
       await ticker?.stop();
+      await system.mailboxes.stop();
       await worker.stop(config.worker.shutdownGraceMs);
       await consumer.close();
       await system.close();

@@ -40,12 +40,14 @@ export async function startLocal(config: Config, logger: Logger): Promise<Runnin
   const url = `http://${config.http.host}:${port}`;
   system.worker.start();
   const ticker = config.scheduler.tickMs > 0 ? startTicker(system.scheduler, { intervalMs: config.scheduler.tickMs, logger }) : undefined;
+  system.mailboxes.start();
   logger.info({ url, dataDir: config.dataDir, drivers: system.registry.all().map((d) => d.manifest.id) }, 'Vextir OS is running');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests or messages');
+      await system.mailboxes.stop(); // no new mail is taken in while the rest drains
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await ticker?.stop();

@@ -1,0 +1,122 @@
+/**
+ * A side effect is applied once even when its event is delivered again after the send: the real
+ * host runs as a child process, email.send and notification.send each reach their peer (the
+ * SMTP server and the webhook receiver here), and while a sibling driver (`hold`) keeps each
+ * event's outcome from being committed, the host is killed with SIGKILL. On restart both events
+ * are redelivered, the IO drivers run again (attempt 2), find their durable markers and answer
+ * without a second send.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, it } from 'vitest';
+import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
+import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
+import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp-peer.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+
+const SECRET = 'whsec-redelivery';
+const USER = 'carol';
+let smtp: SmtpPeer;
+let receiver: WebhookReceiver;
+let dataDir: string;
+
+beforeAll(async () => {
+  smtp = await startSmtpPeer();
+  receiver = await startWebhookReceiver();
+  receiver.secret('/ops', SECRET);
+  dataDir = mkdtempSync(join(tmpdir(), 'vextir-io-redelivery-'));
+});
+afterAll(async () => {
+  await smtp.close();
+  await receiver.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Stored {
+  status: string;
+  children: string[];
+  drivers: Array<{ driver: string; status: string; attempt: number }>;
+  event: { type: string; data: { attempts?: unknown[] } };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 600; i += 1) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+it('sends an email and a notification once across a SIGKILL after the send', async () => {
+  const configFile = join(dataDir, 'vextir.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      drivers: [{ module: resolve('test/fixtures/drivers/hold-driver.js'), options: { capabilities: ['email.send', 'notification.send'] } }],
+      notifications: { channels: [{ id: 'ops', url: `${receiver.url}/ops`, format: 'json', secretSetting: 'OPS_WEBHOOK_SECRET' }] },
+    }),
+  );
+  const env = {
+    VEXTIR_CONFIG: configFile,
+    VEXTIR_RETRY_BASE_MS: '50',
+    OPS_WEBHOOK_SECRET: SECRET,
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_USER: smtp.user,
+    SMTP_PASSWORD: smtp.password,
+    SMTP_FROM: 'noreply@vextir.test',
+    SMTP_CA_FILE: smtp.caFile,
+  };
+  const port = await freePort();
+  const token = await signDevToken(loadOrCreateDevSecret(dataDir), USER);
+  const call = async (host: HostProcess, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${host.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    return response.json();
+  };
+
+  let host = await startHostProcess(dataDir, port, env);
+  try {
+    await call(host, '/api/events', { id: 'mail-1', type: 'email.send', data: { to: 'bob@example.com', subject: 'Once', text: 'only once' } });
+    await call(host, '/api/events', { id: 'note-1', type: 'notification.send', data: { channel: 'ops', title: 'Once', text: 'only once' } });
+    // Both peers have it, and both IO drivers returned (so their markers are written), while `hold` keeps both events open.
+    await until('both sends', async () => (smtp.mails.length === 1 && receiver.on('/ops').length === 1 ? true : undefined));
+    await until('both drivers to return', async () => {
+      const { drivers } = (await call(host, '/api/drivers')) as { drivers: Array<{ manifest: { id: string }; stats: { invocations: number; inFlight: number } }> };
+      const done = (id: string) => drivers.some((d) => d.manifest.id === id && d.stats.invocations === 1 && d.stats.inFlight === 0);
+      return done('smtp') && done('notifications') ? true : undefined;
+    });
+  } finally {
+    host.child.kill('SIGKILL');
+    await host.exited;
+  }
+
+  host = await startHostProcess(dataDir, port, env);
+  try {
+    const settled = (id: string) => until(`${id} processed`, async () => {
+      const record = (await call(host, `/api/events/${id}`)) as Stored;
+      return record.status === 'processed' ? record : undefined;
+    });
+    const mailRecord = await settled('mail-1');
+    const noteRecord = await settled('note-1');
+    // The redelivery really ran the IO drivers again: attempt 2 is theirs.
+    assert.deepEqual(mailRecord.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`).sort(), ['hold:succeeded@2', 'smtp:succeeded@2']);
+    assert.deepEqual(noteRecord.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`).sort(), ['hold:succeeded@2', 'notifications:succeeded@2']);
+    assert.equal(smtp.mails.length, 1, 'the mail was sent once');
+    assert.equal(receiver.on('/ops').length, 1, 'the webhook was called once');
+    const answers = async (record: Stored) => Promise.all(record.children.map(async (id) => (await call(host, `/api/events/${id}`)) as Stored));
+    assert.deepEqual((await answers(mailRecord)).map((child) => child.event.type), ['email.sent']);
+    const [delivered] = await answers(noteRecord);
+    assert.equal(delivered?.event.type, 'notification.delivered');
+    assert.equal(delivered?.event.data.attempts?.length, 1);
+  } finally {
+    host.child.kill('SIGTERM');
+    assert.equal(await host.exited, 0);
+  }
+});
