@@ -141,7 +141,17 @@ export interface Config {
   policies: { file: string | undefined; cacheMs: number };
   models: ModelsConfig;
   agents: { cacheMs: number };
+  mcp: McpConfig;
   azure: AzureConfig | undefined;
+}
+
+export interface McpConfig {
+  /**
+   * The value of a setting the project file's mcp_servers name as `${NAME}` (a bearer token, an
+   * API key for a server's environment): operators write that file, so any upper-case name may
+   * be referenced; event data never can. Read here so nothing else touches the environment.
+   */
+  setting: (name: string) => string | undefined;
 }
 
 export interface ModelsConfig {
@@ -204,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       setting: (name) => (API_KEY_SETTING.test(name) ? env[name] || undefined : undefined),
     },
     agents: { cacheMs: e.VEXTIR_AGENT_CACHE_MS },
+    mcp: { setting: (name) => (/^[A-Z][A-Z0-9_]{0,100}$/.test(name) ? env[name] || undefined : undefined) },
     azure,
   };
 }

@@ -27,6 +27,7 @@ import { z } from 'zod';
 import { KernelError } from '../kernel/index.js';
 import { modelOverrideSchema, type ModelOverride } from '../registries/models/index.js';
 import type { DriverModuleSpec } from './loader.js';
+import { mcpServersSchema, type McpServerEntry } from './mcp/index.js';
 
 const projectFileSchema = z.strictObject({
   drivers: z
@@ -34,6 +35,8 @@ const projectFileSchema = z.strictObject({
     .default([]),
   models: z.array(modelOverrideSchema).default([]),
   agents: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** MCP servers whose tools agents may call (src/drivers/mcp/schema.ts). */
+  mcp_servers: mcpServersSchema,
 });
 
 export interface ProjectFile {
@@ -44,11 +47,13 @@ export interface ProjectFile {
   models: ModelOverride[];
   /** The `agents:` entries as written (validated by the agent catalog). */
   agents: Array<Record<string, unknown>>;
+  /** The `mcp_servers:` entries, validated; `${SETTING}` references are resolved by the wiring. */
+  mcpServers: McpServerEntry[];
 }
 
 export function readProjectFile(file: string): ProjectFile {
   const path = resolve(file);
-  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [] };
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [], mcpServers: [] };
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
@@ -62,5 +67,6 @@ export function readProjectFile(file: string): ProjectFile {
     drivers: parsed.data.drivers.map((spec) => (spec.options === undefined ? { module: spec.module } : { module: spec.module, options: spec.options })),
     models: parsed.data.models,
     agents: parsed.data.agents,
+    mcpServers: parsed.data.mcp_servers,
   };
 }

@@ -15,6 +15,7 @@ import { createSecuritySystem, installGlobalPolicies, type Authenticator, type S
 import { createModelRegistry, type ModelRegistry } from '../registries/models/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
+import { createMcpSystem } from './mcp.js';
 import { loadPolicyFile } from './policy-file.js';
 import { createAgentSystem } from './tools.js';
 
@@ -84,7 +85,9 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const registered: { registry?: DriverRegistry } = {};
   const agentSystem = createAgentSystem(config, project, { state: host.state, clock, logger, models, driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id) });
   const { tools, agents } = agentSystem;
-  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs }, agentSystem.drivers);
+  // MCP servers' tools join `tools` once the servers connect (at start, not here).
+  const mcp = createMcpSystem(config, project, { tools, state: host.state, logger });
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs }, [...agentSystem.drivers, ...mcp.drivers]);
   registered.registry = registry;
   const processor = new EventProcessor({
     store: host.store,
@@ -114,7 +117,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
       })),
     models: () => models.listing(),
     health: async () => {
-      const checks = await host.healthChecks();
+      const checks = { ...(await host.healthChecks()), ...mcp.healthChecks() };
       const ok = Object.values(checks).every((check) => check.ok);
       return { status: ok ? 'ok' : 'degraded', mode: host.mode, version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), checks };
     },
