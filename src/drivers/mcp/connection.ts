@@ -25,6 +25,11 @@ export interface Backoff {
 const DEFAULT_BACKOFF: Backoff = { baseMs: 500, maxMs: 30_000 };
 /** A connection that lived this long was healthy: the next failure starts the backoff afresh. */
 const STABLE_MS = 10_000;
+/**
+ * Starting (spawn + initialize + the first tools/list) may take far longer than a call (npx or
+ * docker fetching the server): at least this long, whatever the server's call timeout.
+ */
+const MIN_START_TIMEOUT_MS = 30_000;
 /** What is kept of a stdio server's stderr, for the error that says why it would not start. */
 const STDERR_TAIL_BYTES = 1000;
 
@@ -151,7 +156,7 @@ export class McpConnection {
     const transport = this.#transport();
     client.onclose = () => this.#lost(client);
     try {
-      await client.connect(transport, { timeout: this.server.timeout });
+      await client.connect(transport, { timeout: Math.max(MIN_START_TIMEOUT_MS, this.server.timeout) });
       this.#pid = transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
       await this.#listTools(client, true);
     } catch (error) {
@@ -179,11 +184,12 @@ export class McpConnection {
 
   /** Every page of tools; `initial`: failures reach the caller (the connect attempt) instead of the log. */
   async #listTools(client: Client, initial = false): Promise<void> {
+    const timeout = initial ? Math.max(MIN_START_TIMEOUT_MS, this.server.timeout) : this.server.timeout;
     try {
       const tools: Tool[] = [];
       let cursor: string | undefined;
       do {
-        const page = await client.listTools(cursor === undefined ? undefined : { cursor }, { timeout: this.server.timeout });
+        const page = await client.listTools(cursor === undefined ? undefined : { cursor }, { timeout });
         tools.push(...page.tools);
         cursor = page.nextCursor;
       } while (cursor !== undefined);
