@@ -5,7 +5,7 @@
  * child, with the decision in the event's record and the audit trail.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -20,7 +20,6 @@ let allowed: string;
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'vextir-mcp-ref-'));
   allowed = join(scratch, 'allowed');
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(allowed);
   writeFileSync(join(scratch, 'outside.txt'), 'not for the server');
   system = await startTestSystem({

@@ -5,7 +5,7 @@
  * (stateful sessions, as a production server keeps them) that a test can stop and start again.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -45,7 +45,7 @@ export async function startHttpMcpServer(name: keyof typeof TEST_SERVERS, port =
     await new Promise<void>((done) => server.listen(at, '127.0.0.1', done));
     return (server.address() as AddressInfo).port;
   };
-  const handle = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     authorizations.push(req.headers.authorization ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
