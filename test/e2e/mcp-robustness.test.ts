@@ -117,3 +117,27 @@ describe('personal data', () => {
     assert.match(text, /REDACTED|\[email\]|redacted/i);
   });
 });
+
+describe('the user\'s policies', () => {
+  it('decide on a tool.call by its server, tool and arguments: deny, or ask a person', async () => {
+    const policies = {
+      policies: [
+        { id: 'no-secret-searches', name: 'No secret searches', condition: "event.type == 'tool.call' && event.data.tool == 'web_search' && event.data.arguments.query.contains('secret')", action: 'deny', config: { reason: 'searching for secrets is not allowed' } },
+        { id: 'sums-need-approval', name: 'Sums need approval', condition: "event.type == 'tool.call' && event.data.server == 'tester' && event.data.tool == 'add'", action: 'require_approval', config: { reason: 'sums are checked by a person' } },
+      ],
+    };
+    assert.equal((await system.request('fay', 'PUT', '/api/policies?scope=user', { body: policies })).status, 200);
+
+    const denied = await system.settled('fay', await system.emit('fay', 'tool.call', { server: 'tester', tool: 'web_search', arguments: { query: 'the secret plans' } }));
+    assert.equal(denied.status, 'denied');
+    assert.equal(denied.decision?.['decidedBy'], 'no-secret-searches');
+    assert.deepEqual(denied.drivers, [], 'no driver ran: the server never saw the call');
+
+    const allowed = await callTool(system, 'fay', 'tester', 'web_search', { query: 'public plans' });
+    assert.equal(allowed.answer.type, 'tool.result');
+
+    const parked = await system.settled('fay', await system.emit('fay', 'tool.call', { server: 'tester', tool: 'add', arguments: { a: 1, b: 1 } }));
+    assert.equal(parked.decision?.verdict, 'require_approval');
+    assert.equal(parked.decision?.['decidedBy'], 'sums-need-approval');
+  });
+});
