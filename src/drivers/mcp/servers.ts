@@ -30,16 +30,25 @@ export function driverIdOf(server: { external: boolean }): string {
   return server.external ? 'mcp' : 'mcp-local';
 }
 
+/** A server as this module keeps it: its tools by name, and the registry names it registered. */
+interface ServerEntry extends McpServer {
+  tools: Map<string, Tool>;
+  registered: Set<string>;
+}
+
 export class McpServers {
-  readonly #servers = new Map<string, McpServer & { tools: Map<string, Tool>; registered: Set<string> }>();
+  readonly #servers = new Map<string, ServerEntry>();
 
   constructor(
     configs: readonly ResolvedMcpServer[],
     private readonly deps: McpServersDeps,
   ) {
     for (const config of configs) {
-      const entry = { config, driver: driverIdOf(config), tools: new Map<string, Tool>(), registered: new Set<string>() } as McpServer & { tools: Map<string, Tool>; registered: Set<string> };
-      entry.connection = new McpConnection(config, { logger: deps.logger, onTools: (tools) => this.#sync(entry, tools), ...(deps.backoff && { backoff: deps.backoff }) });
+      const tools = new Map<string, Tool>();
+      const registered = new Set<string>();
+      const driver = driverIdOf(config);
+      const connection = new McpConnection(config, { logger: deps.logger, onTools: (listed) => this.#sync(entry, listed), ...(deps.backoff && { backoff: deps.backoff }) });
+      const entry: ServerEntry = { config, driver, connection, tools, registered };
       this.#servers.set(config.id, entry);
     }
   }
@@ -77,7 +86,7 @@ export class McpServers {
     for (const server of this.#servers.values()) this.#sync(server, []);
   }
 
-  #sync(server: McpServer & { tools: Map<string, Tool>; registered: Set<string> }, listed: readonly Tool[]): void {
+  #sync(server: ServerEntry, listed: readonly Tool[]): void {
     const policy: ServerToolPolicy = server.config;
     const offered = listed.filter((tool) => isToolAllowed(policy, tool.name));
     server.tools.clear();
