@@ -177,7 +177,9 @@ export class McpConnection {
     this.#stderr = '';
     const transport = new StdioClientTransport({ command: server.command, args: server.args, env: server.env, stderr: 'pipe', ...(server.cwd !== undefined && { cwd: server.cwd }) });
     transport.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+      const text = chunk.toString('utf8');
+      this.#stderr = (this.#stderr + text).slice(-STDERR_TAIL_BYTES);
+      this.deps.logger.debug({ server: server.id, stderr: text }, 'MCP server stderr');
     });
     return transport;
   }
