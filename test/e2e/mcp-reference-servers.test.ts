@@ -51,9 +51,16 @@ describe('server-everything over stdio', () => {
     assert.equal(answer.type, 'tool.result');
     assert.deepEqual(answer.event.data, { server: 'everything', tool: 'echo', content: [{ type: 'text', text: 'Echo: hello MCP' }], isError: false });
 
-    const audit = (await (await system.request('ann', 'GET', '/api/audit?limit=1000')).json()) as { entries: Array<{ eventId?: string; kind: string; action?: string; decision?: { allowed: boolean } }> };
-    const entries = audit.entries.filter((entry) => entry.eventId === call.id);
-    assert.ok(entries.length > 0, `the audit trail has the call: ${JSON.stringify(audit.entries.slice(-3))}`);
+    type Entry = { eventId?: string; eventType?: string; status?: string; decision?: { allowed: boolean; authorizer: string }; drivers: string[]; emitted: string[] };
+    const audit = (await (await system.request('ann', 'GET', '/api/audit?limit=1000')).json()) as { entries: Entry[] };
+    const entry = audit.entries.find((candidate) => candidate.eventId === call.id && candidate.status === 'processed');
+    assert.ok(entry, `the audit trail has the call: ${JSON.stringify(audit.entries.slice(-3))}`);
+    assert.equal(entry.eventType, 'tool.call');
+    assert.deepEqual({ allowed: entry.decision?.allowed, authorizer: entry.decision?.authorizer }, { allowed: true, authorizer: 'policy-engine' });
+    assert.deepEqual([...entry.drivers].sort(), ['mcp', 'mcp-local']);
+    assert.deepEqual(entry.emitted, [answer.id]);
+    const verified = (await (await system.request('ann', 'GET', '/api/audit/verify')).json()) as { ok: boolean };
+    assert.equal(verified.ok, true, 'the hash chain is intact');
   });
 
   it('returns structured content and sums', async () => {
