@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
-import { callTool, firstChild } from '../helpers/mcp-calls.js';
+import { freePort } from '../helpers/local-host-process.js';
+import { callTool, firstChild, health, until } from '../helpers/mcp-calls.js';
 import { fixtureServer, startHttpMcpServer, type HttpMcpServer } from '../helpers/mcp-servers.js';
 
 let github: HttpMcpServer;
@@ -18,12 +19,14 @@ const mapping = { on: 'github.issue.create', tool: 'create_issue', emits: 'githu
 
 beforeAll(async () => {
   github = await startHttpMcpServer('github');
+  const nobodyListens = await freePort();
   system = await startTestSystem({
     env: { GITHUB_TOKEN: 'ghp-test-token-1234' },
     project: {
       mcp_servers: [
         { id: 'github', transport: 'http', url: github.url, headers: { Authorization: 'Bearer ${GITHUB_TOKEN}' }, events: [mapping] },
         fixtureServer('ghstdio', 'github'),
+        { id: 'offline', transport: 'http', url: `http://127.0.0.1:${nobodyListens}/mcp` },
       ],
     },
   });
@@ -73,6 +76,21 @@ describe('the GitHub scenario over Streamable HTTP', () => {
     const data = answer.event.data as { code: string; event: string; message: string };
     assert.equal(data.event, 'github.issue.create');
     assert.match(data.message, /title/);
+  });
+});
+
+describe('an HTTP server that is not there', () => {
+  it('is reported down in /api/health, and a call says why', async () => {
+    // Between its retries (a retry may be in flight at any moment, reported as "connecting").
+    const check = await until('the offline server reported down', async () => {
+      const found = (await health(system)).checks['mcp:offline'];
+      return found?.ok === false ? found : undefined;
+    });
+    assert.match(check.detail ?? '', /^down: .*fetch failed/);
+    const { answer } = await callTool(system, 'eve', 'offline', 'anything');
+    assert.equal(answer.type, 'tool.error');
+    assert.equal((answer.event.data as { code: string }).code, 'unavailable');
+    assert.match((answer.event.data as { message: string }).message, /MCP server "offline" could not be started: .*fetch failed/);
   });
 });
 
