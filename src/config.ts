@@ -161,7 +161,17 @@ export interface Config {
   agents: { cacheMs: number };
   scheduler: { tickMs: number; maxPerUser: number };
   io: IoConfig;
+  mcp: McpConfig;
   azure: AzureConfig | undefined;
+}
+
+export interface McpConfig {
+  /**
+   * The value of a setting the project file's mcp_servers name as `${NAME}` (a bearer token, an
+   * API key for a server's environment): operators write that file, so any upper-case name may
+   * be referenced; event data never can. Read here so nothing else touches the environment.
+   */
+  setting: (name: string) => string | undefined;
 }
 
 export interface IoConfig {
@@ -235,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       smtp: e.SMTP_HOST === undefined ? undefined : { host: e.SMTP_HOST, port: e.SMTP_PORT, tls: e.SMTP_TLS, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM, caFile: e.SMTP_CA_FILE },
       setting: (name) => (IO_SECRET_SETTING.test(name) ? env[name] || undefined : undefined),
     },
+    mcp: { setting: (name) => (/^[A-Z][A-Z0-9_]{0,100}$/.test(name) ? env[name] || undefined : undefined) },
     azure,
   };
 }

@@ -32,6 +32,7 @@ import { modelOverrideSchema, type ModelOverride } from '../registries/models/in
 import { mailboxesSchema, type MailboxConfig } from './email/mailboxes.js';
 import type { DriverModuleSpec } from './loader.js';
 import { notificationsSectionSchema, type NotificationsSection } from './notifications/channels.js';
+import { mcpServersSchema, type McpServerEntry } from './mcp/index.js';
 
 const projectFileSchema = z.strictObject({
   drivers: z
@@ -41,6 +42,8 @@ const projectFileSchema = z.strictObject({
   agents: z.array(z.record(z.string(), z.unknown())).default([]),
   notifications: notificationsSectionSchema.default({ channels: [] }),
   mailboxes: mailboxesSchema,
+  /** MCP servers whose tools agents may call (src/drivers/mcp/schema.ts). */
+  mcp_servers: mcpServersSchema,
 });
 
 export interface ProjectFile {
@@ -55,11 +58,13 @@ export interface ProjectFile {
   notifications: NotificationsSection;
   /** IMAP mailboxes watched for their users. */
   mailboxes: MailboxConfig[];
+  /** The `mcp_servers:` entries, validated; `${SETTING}` references are resolved by the wiring. */
+  mcpServers: McpServerEntry[];
 }
 
 export function readProjectFile(file: string): ProjectFile {
   const path = resolve(file);
-  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [], notifications: { channels: [] }, mailboxes: [] };
+  if (!existsSync(path)) return { baseDir: dirname(path), drivers: [], models: [], agents: [], notifications: { channels: [] }, mailboxes: [], mcpServers: [] };
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8')); // YAML is a superset of JSON: both work
@@ -75,5 +80,6 @@ export function readProjectFile(file: string): ProjectFile {
     agents: parsed.data.agents,
     notifications: parsed.data.notifications,
     mailboxes: parsed.data.mailboxes,
+    mcpServers: parsed.data.mcp_servers,
   };
 }

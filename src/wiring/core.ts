@@ -16,6 +16,7 @@ import { createModelRegistry, type ModelRegistry } from '../registries/models/in
 import { Scheduler, ScheduleStore } from '../scheduler/index.js';
 import { VERSION } from '../version.js';
 import { loadDrivers } from './drivers.js';
+import { createMcpSystem } from './mcp.js';
 import { loadPolicyFile } from './policy-file.js';
 import { createIo, type MailboxWatchers } from './io.js';
 import { createAgentSystem } from './tools.js';
@@ -91,7 +92,9 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const agentSystem = createAgentSystem(config, project, { state: host.state, clock, logger, models, driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id) });
   const { tools, agents } = agentSystem;
   const io = createIo(config, project, { state: host.state, bus: host.bus, store: host.store, clock, logger, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
-  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, agentSystem.drivers);
+  // MCP servers' tools join `tools` once the servers connect (at start, not here).
+  const mcp = createMcpSystem(config, project, { tools, state: host.state, logger });
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers]);
   registered.registry = registry;
   const processor = new EventProcessor({
     store: host.store,
@@ -132,7 +135,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     models: () => models.listing(),
     health: async () => {
       const mailboxes = io.mailboxes.health();
-      const checks = { ...(await host.healthChecks()), ...(mailboxes && { mailboxes }) };
+      const checks = { ...(await host.healthChecks()), ...mcp.healthChecks(), ...(mailboxes && { mailboxes }) };
       const ok = Object.values(checks).every((check) => check.ok);
       return { status: ok ? 'ok' : 'degraded', mode: host.mode, version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), checks };
     },

@@ -1,0 +1,16 @@
+/**
+ * A driver module for the MCP bench: it hears the answers to tool calls and tells the bench, in
+ * the same process, which call was answered (the module is loaded once, so both share `finished`).
+ */
+import { EventEmitter } from 'node:events';
+
+export const finished = new EventEmitter();
+
+export default function createMcpProbeDriver() {
+  return {
+    manifest: { id: 'bench_mcp_probe', name: 'Bench MCP probe', version: '1.0.0', type: 'tool', capabilities: ['tool.result', 'tool.error'], external: false },
+    async handle(event: { type: string; causationid?: string }): Promise<void> {
+      finished.emit('answer', { causationid: event.causationid, type: event.type });
+    },
+  };
+}
