@@ -87,6 +87,9 @@ describe('an HTTP server that is not there', () => {
       return found?.ok === false ? found : undefined;
     });
     assert.match(check.detail ?? '', /^down: .*fetch failed/);
+    const response = await fetch(`${system.url}/api/health`);
+    assert.equal(response.status, 200, 'a broken MCP server does not make the host unhealthy');
+    assert.equal(((await response.json()) as { status: string }).status, 'ok');
     const { answer } = await callTool(system, 'eve', 'offline', 'anything');
     assert.equal(answer.type, 'tool.error');
     assert.equal((answer.event.data as { code: string }).code, 'unavailable');
