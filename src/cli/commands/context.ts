@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { parseJsonOption } from '../json-option.js';
 import { contextPathArg } from '../paths.js';
 
 export interface ContextCliOptions {
@@ -171,13 +172,6 @@ function required(value: string | undefined, usage: string): string {
   return value;
 }
 
-function parseJsonOption(name: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new CliError(`${name} is not valid JSON: ${(error as Error).message}`, 2);
-  }
-}
 
 function isListing(value: unknown): value is { entries: Summary[] } {
   return typeof value === 'object' && value !== null && Array.isArray((value as { entries?: unknown }).entries);

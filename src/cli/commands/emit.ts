@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { parseJsonOption } from '../json-option.js';
 
 export interface EmitOptions {
   data?: string | undefined;
@@ -11,14 +12,7 @@ export interface EmitOptions {
 /** Publishes one event as a structured CloudEvent, like any HTTP client would. */
 export async function emitCommand(client: Client, type: string | undefined, options: EmitOptions): Promise<void> {
   if (!type) throw new CliError('usage: vextir emit <type> [--data <json>] [--id <id>] [--source <uri>] [--subject <text>]', 2);
-  let data: unknown;
-  if (options.data !== undefined) {
-    try {
-      data = JSON.parse(options.data);
-    } catch (error) {
-      throw new CliError(`--data is not valid JSON: ${(error as Error).message}`, 2);
-    }
-  }
+  const data = options.data === undefined ? undefined : parseJsonOption('--data', options.data);
   const event = {
     specversion: '1.0',
     id: options.id ?? `cli-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,

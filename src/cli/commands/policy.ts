@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { parseJsonOption } from '../json-option.js';
 
 interface PolicyView {
   id: string;
@@ -68,10 +69,3 @@ function readPolicyFile(file: string): string {
   }
 }
 
-function parseJsonOption(name: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${name} is not valid JSON: ${(error as Error).message}`, 2);
-  }
-}

@@ -4,6 +4,7 @@
  */
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { parseJsonOption } from '../json-option.js';
 
 interface ScheduleView {
   id: string;
@@ -44,14 +45,7 @@ export async function schedulesListCommand(client: Client, asJson: boolean): Pro
 
 export async function scheduleAddCommand(client: Client, options: ScheduleAddOptions): Promise<void> {
   if (!options.type || (options.cron === undefined) === (options.at === undefined)) throw new CliError(ADD_USAGE, 2);
-  let data: unknown;
-  if (options.data !== undefined) {
-    try {
-      data = JSON.parse(options.data);
-    } catch (error) {
-      throw new CliError(`--data is not valid JSON: ${(error as Error).message}`, 2);
-    }
-  }
+  const data = options.data === undefined ? undefined : parseJsonOption('--data', options.data);
   const body = {
     ...(options.id !== undefined && { id: options.id }),
     ...(options.name !== undefined && { name: options.name }),
