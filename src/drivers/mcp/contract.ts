@@ -22,6 +22,8 @@ export type ToolCall = z.infer<typeof toolCallSchema>;
 export type ToolErrorCode =
   /** No such server or tool, or the tool is not in the server's allow-list. */
   | 'not_found'
+  /** The server is configured for other users only (mcp_servers `users`). */
+  | 'forbidden'
   /** The arguments are not a tool.call (or a mapped event's data is not an object). */
   | 'invalid_input'
   /** The server is not running or could not be reached; trying later may work. */

@@ -66,6 +66,10 @@ export function createMcpDriver(deps: McpDriverDeps) {
       if (request === undefined) return [];
       if ('error' in request) return [{ type: TOOL_ERROR, data: request.error }];
       const { server, tool, mapping } = request;
+      const users = server.config.users;
+      if (users !== undefined && !users.includes(event.userid)) {
+        return answer(request, failure(server, tool, 'forbidden', `the MCP server "${server.config.id}" is not available to user ${event.userid} (mcp_servers "${server.config.id}" users)`, false));
+      }
       if (!isToolAllowed(server.config, tool) || (server.tools.size > 0 && !server.tools.has(tool))) {
         return answer(request, failure(server, tool, 'not_found', `the MCP server "${server.config.id}" offers no tool "${tool}"${server.tools.size > 0 ? ` (it offers: ${[...server.tools.keys()].join(', ')})` : ''}`, false));
       }

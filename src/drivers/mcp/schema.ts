@@ -16,7 +16,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
-import { durationSchema, eventTypeSchema } from '../../kernel/index.js';
+import { durationSchema, eventTypeSchema, userIdSchema } from '../../kernel/index.js';
 
 /** Part of tool names (`<server>_<tool>`) and of the tool source `mcp:<server>`. */
 export const MCP_SERVER_ID = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -42,6 +42,11 @@ const common = {
   approval: z.array(toolGlob).default([]),
   /** Only these tools (globs) are offered and may be called; default every tool. */
   tools: z.array(toolGlob).optional(),
+  /**
+   * The users whose events may call this server's tools (default: every user of the deployment).
+   * A server reached with an operator's credentials (a GitHub token) should say whose it is.
+   */
+  users: z.array(userIdSchema).min(1).optional(),
   /** Whether call arguments leave this system (PII policies apply); false for a server on this machine that keeps data here. */
   external: z.boolean().default(true),
   events: z.array(eventMappingSchema).default([]),
