@@ -10,7 +10,7 @@ export const modelCapabilitySchema = z.enum(MODEL_CAPABILITIES);
 export type ModelCapability = z.infer<typeof modelCapabilitySchema>;
 
 /**
- * `openai-compatible`: any server speaking OpenAI's chat-completions wire format (Ollama, vLLM,
+ * `openai-compatible`: every server speaking OpenAI's chat-completions wire format (Ollama, vLLM,
  * LM Studio, a gateway); it needs a `baseUrl`.
  */
 export const MODEL_PROVIDERS = ['openai', 'azure-openai', 'anthropic', 'openai-compatible'] as const;

@@ -31,7 +31,7 @@ export function isReservedEventType(type: string): boolean {
   return RESERVED_EVENT_TYPES.some((pattern) => matchesType(pattern, type) || pattern === `${type}.*`);
 }
 
-/** `allowed`: the type patterns a narrowed copy may emit (undefined: any type that is not reserved). */
+/** `allowed`: the type patterns a narrowed copy may emit (undefined: every type that is not reserved). */
 export function emitEventTool(allowed?: readonly string[]): ToolDefinition {
   const typeSchema: Record<string, unknown> = allowed === undefined
     ? { type: 'string', minLength: 1, maxLength: 256, pattern: EVENT_TYPE.source, description: 'The event type, a dotted name such as "meeting.schedule".' }

@@ -6,7 +6,7 @@
  *
  * - `context_read`: the tool of that name, whatever its source.
  * - `context_*`, `*`: globs; `*` matches any run of characters (none included).
- * - `mcp:github/*`: every tool the MCP server `github` offers; `mcp:*\/*search*`: any MCP
+ * - `mcp:github/*`: every tool the MCP server `github` offers; `mcp:*\/*search*`: every MCP
  *   server's tool whose name (at the server, see ToolDefinition.sourceName) contains "search";
  *   `native/*`: every native tool. With a source, the name glob matches the tool's name at its
  *   source, so a scope does not depend on how the registry disambiguates names.
