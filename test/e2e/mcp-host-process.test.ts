@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
-import { freePort, startHostProcess } from '../helpers/local-host-process.js';
+import { freePort, isRunning, startHostProcess } from '../helpers/local-host-process.js';
 import { until, type HealthBody } from '../helpers/mcp-calls.js';
 import { fixtureServer, referenceServer } from '../helpers/mcp-servers.js';
 
@@ -26,15 +26,6 @@ async function serverPids(url: string): Promise<number[]> {
     const pids = ['mcp:everything', 'mcp:tester'].map((name) => Number(/pid (\d+)/.exec(report.checks[name]?.detail ?? '')?.[1] ?? NaN));
     return pids.every((pid) => Number.isInteger(pid)) ? pids : undefined;
   });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 for (const signal of ['SIGTERM', 'SIGKILL'] as const) {

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { isRunning } from '../helpers/local-host-process.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 import { callTool, health } from '../helpers/mcp-calls.js';
 import { referenceServer } from '../helpers/mcp-servers.js';
@@ -142,12 +143,3 @@ describe('shutdown', () => {
     for (const pid of pids) assert.equal(isRunning(pid), false, `MCP server process ${pid} outlived the host`);
   });
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -44,3 +44,13 @@ export async function startHostProcess(dataDir: string, port: number, env: Recor
   child.kill('SIGKILL');
   throw new Error(`the host did not answer /api/health within 30 s; see ${dataDir}`);
 }
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
