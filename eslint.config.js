@@ -33,6 +33,8 @@ const REGISTRIES_DEEP = {
 };
 const SCHEDULER = { regex: '(^|/)scheduler/', message: 'the scheduler publishes through the kernel; the API, the wiring and the hosts use it, never the other way round' };
 const SCHEDULER_DEEP = { regex: '(^|/)scheduler/(?!index\\.js$)', message: 'import the scheduler through src/scheduler/index.ts' };
+const PLANS = { regex: '(^|/)plans/', message: 'plans run over the kernel (and the scheduler); the API and the wiring use them, never the other way round' };
+const PLANS_DEEP = { regex: '(^|/)plans/(?!index\\.js$)', message: 'import plans through src/plans/index.ts' };
 const METRICS = { regex: '(^|/)metrics/|^prom-client$', message: 'the kernel reports through its ProcessorObserver port' };
 const KERNEL_DEEP = {
   // Code outside the kernel sees its one face: src/kernel/index.ts and the sub-folders' index.ts.
@@ -79,17 +81,18 @@ export default tseslint.config(
 
   // The arrows: functions -> hosts -> wiring -> (api, drivers, security, metrics, adapters) -> kernel;
   // drivers, api and wiring -> registries -> kernel.
-  forbid(['src/kernel/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, SCHEDULER]),
-  forbid(['src/scheduler/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP]),
+  forbid(['src/kernel/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, SCHEDULER, PLANS]),
+  forbid(['src/scheduler/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, PLANS]),
+  forbid(['src/plans/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP]),
   forbid(['src/registries/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP]),
-  forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER]),
+  forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS]),
   forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
-  forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP]),
+  forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP]),
   forbid(['src/metrics/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/memory/**', 'src/adapters/*.ts'], [AZURE_SDK, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/local/**'], [AZURE_SDK, DRIVERS, SECURITY, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/azure/**'], [LOCAL_ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
-  forbid(['src/wiring/**'], [AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP]),
+  forbid(['src/wiring/**'], [AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP]),
   forbid(['src/hosts/azure/**', 'src/functions/**'], [LOCAL_ADAPTERS, EMBEDDED_HOST, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP]),
   forbid(['src/hosts/embedded/**'], [AZURE_SDK, { regex: '(^|/)adapters/azure/', message: 'the embedded default does not load the Azure SDKs' }, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP]),
   forbid(['src/cli/**', 'src/*.ts'], [AZURE_SDK, ADAPTERS, KERNEL_DEEP, REGISTRIES_DEEP]),

@@ -2,5 +2,5 @@
 export { Scheduler, slotEventId, type SchedulerDeps, type TickResult } from './scheduler.js';
 export { ScheduleStore } from './schedule-store.js';
 export { startTicker, type Ticker } from './ticker.js';
-export { nextCronSlot } from './slots.js';
+export { checkCron, checkTimeZone, nextCronSlot } from './slots.js';
 export type { Schedule, ScheduleInput } from './schedule.js';

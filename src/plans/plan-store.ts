@@ -1,0 +1,97 @@
+/**
+ * Plans in the StateStore (layout in plan-state.ts). Reads parse with the schemas (a malformed
+ * item is an internal error, not a guess); changes are read-modify-write with ETags, retried a
+ * few times when another writer got there first.
+ */
+import { KernelError, isKernelError, type StateStore } from '../kernel/index.js';
+import { NODE_KIND, PLAN_KIND, nodeSchema, planSchema, type Plan, type PlanNode } from './plan-state.js';
+
+const MAX_ROUNDS = 16;
+
+export function nodeKey(planId: string, index: number): string {
+  return `${planId}/${String(index).padStart(6, '0')}`;
+}
+
+export class PlanStore {
+  constructor(readonly state: StateStore) {}
+
+  async getPlan(userId: string, planId: string): Promise<Plan | undefined> {
+    const item = await this.state.get(userId, PLAN_KIND, planId);
+    return item && parse(planSchema, item.value, `plan ${planId}`);
+  }
+
+  async getNode(userId: string, planId: string, index: number): Promise<PlanNode | undefined> {
+    const item = await this.state.get(userId, NODE_KIND, nodeKey(planId, index));
+    return item && parse(nodeSchema, item.value, `node ${index} of plan ${planId}`);
+  }
+
+  async getNodes(userId: string, planId: string, indices: readonly number[]): Promise<Map<number, PlanNode>> {
+    if (indices.length === 0) return new Map();
+    const items = await this.state.getMany(userId, NODE_KIND, indices.map((index) => nodeKey(planId, index)));
+    return new Map(items.map((item) => {
+      const node = parse(nodeSchema, item.value, `a node of plan ${planId}`);
+      return [node.def.index, node];
+    }));
+  }
+
+  /** One page of a plan's nodes in index order, after `afterIndex`. */
+  async listNodes(userId: string, planId: string, options: { afterIndex?: number; limit: number }): Promise<PlanNode[]> {
+    const items = await this.state.list(userId, NODE_KIND, {
+      keyPrefix: `${planId}/`,
+      ...(options.afterIndex !== undefined && { afterKey: nodeKey(planId, options.afterIndex) }),
+      limit: options.limit,
+    });
+    return items.map((item) => parse(nodeSchema, item.value, `a node of plan ${planId}`));
+  }
+
+  /** Writes nodes of a plan that is being created (nothing else writes them before the header exists). */
+  async putNodes(userId: string, nodes: readonly PlanNode[]): Promise<void> {
+    // Bounded parallelism: Cosmos DB and SQLite both do better with some, neither with 10,000 at once.
+    for (let start = 0; start < nodes.length; start += 64) {
+      await Promise.all(nodes.slice(start, start + 64).map((node) => this.state.put(userId, NODE_KIND, nodeKey(node.planId, node.def.index), node)));
+    }
+  }
+
+  /** Creates the header; false when it exists already (a redelivered start). */
+  async createPlan(plan: Plan): Promise<boolean> {
+    try {
+      await this.state.put(plan.userId, PLAN_KIND, plan.id, plan, { ifNoneMatch: '*' });
+      return true;
+    } catch (error) {
+      if (isKernelError(error, 'precondition_failed')) return false;
+      throw error;
+    }
+  }
+
+  /** Applies `change` to the header; `undefined` from it means nothing to write. Returns what is stored after. */
+  updatePlan(userId: string, planId: string, change: (plan: Plan) => Plan | undefined): Promise<Plan> {
+    return this.#update(userId, PLAN_KIND, planId, (value) => parse(planSchema, value, `plan ${planId}`), change);
+  }
+
+  updateNode(userId: string, planId: string, index: number, change: (node: PlanNode) => PlanNode | undefined): Promise<PlanNode> {
+    return this.#update(userId, NODE_KIND, nodeKey(planId, index), (value) => parse(nodeSchema, value, `node ${index} of plan ${planId}`), change);
+  }
+
+  async #update<T>(userId: string, kind: string, key: string, read: (value: unknown) => T, change: (value: T) => T | undefined): Promise<T> {
+    for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+      const item = await this.state.get(userId, kind, key);
+      if (!item) throw new KernelError('not_found', `${kind} ${key} does not exist`);
+      const current = read(item.value);
+      const changed = change(structuredClone(current));
+      if (changed === undefined) return current;
+      try {
+        await this.state.put(userId, kind, key, changed, { ifMatch: item.etag });
+        return changed;
+      } catch (error) {
+        if (!isKernelError(error, 'precondition_failed')) throw error;
+      }
+    }
+    throw new KernelError('conflict', `${kind} ${key} kept changing under this update`, { retryable: true });
+  }
+}
+
+function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new KernelError('internal', `stored ${what} is malformed: ${parsed.error.message}`);
+  return parsed.data;
+}
