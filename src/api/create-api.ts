@@ -19,6 +19,8 @@ import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
 import { getPolicies, putPolicies, testPolicies } from './handlers/policies.js';
+import { deleteInstruction, getInstruction, listInstructions, putInstruction, runInstruction } from './handlers/instructions.js';
+import { cancelPlan, getPlan, listPlans, retryPlan } from './handlers/plans.js';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule } from './handlers/schedules.js';
 import { getStream } from './handlers/stream.js';
 import { postMcp } from './mcp/index.js';
@@ -65,6 +67,15 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'DELETE', path: '/api/schedules/:id', handler: { handle: deleteSchedule } },
   { method: 'POST', path: '/api/schedules/:id/pause', handler: { handle: pauseSchedule } },
   { method: 'POST', path: '/api/schedules/:id/resume', handler: { handle: resumeSchedule } },
+  { method: 'GET', path: '/api/instructions', handler: { handle: listInstructions } },
+  { method: 'POST', path: '/api/instructions', handler: { handle: putInstruction } },
+  { method: 'GET', path: '/api/instructions/:id', handler: { handle: getInstruction } },
+  { method: 'DELETE', path: '/api/instructions/:id', handler: { handle: deleteInstruction } },
+  { method: 'POST', path: '/api/instructions/:id/run', handler: { handle: runInstruction } },
+  { method: 'GET', path: '/api/plans', handler: { handle: listPlans } },
+  { method: 'GET', path: '/api/plans/:id', handler: { handle: getPlan } },
+  { method: 'POST', path: '/api/plans/:id/cancel', handler: { handle: cancelPlan } },
+  { method: 'POST', path: '/api/plans/:id/retry', handler: { handle: retryPlan } },
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
   { method: 'POST', path: '/api/mcp', handler: { handle: postMcp } },

@@ -8,6 +8,7 @@ import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ModelListing } from '../registries/models/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
 import type { Scheduler } from '../scheduler/index.js';
+import type { PlanSystem } from '../plans/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
 import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
@@ -95,6 +96,8 @@ export interface ApiServices {
   agents: AgentCatalog;
   /** Users' schedules (/api/schedules). */
   schedules: Scheduler;
+  /** Instructions and the plans they run (src/plans). */
+  plans: PlanSystem;
   /** The tool registry: /api/mcp offers some of its native tools to MCP clients. */
   tools: ToolRegistry;
 }

@@ -26,8 +26,8 @@ export interface StepRuntime {
   now(): Date;
   outputs: OutputStore;
   tools: PlanTools;
-  /** How long a step waits for its result when it sets no timeout. */
-  resultTimeoutMs: number;
+  /** How long a step waits for its result when it sets no timeout (undefined: as long as it takes). */
+  resultTimeoutMs: number | undefined;
 }
 
 /** A node's request as the transition rendered it (the engine publishes it after the writes). */
@@ -230,7 +230,7 @@ export class Advance {
   }
 
   #setDeadline(node: PlanNode, from: Date): void {
-    const timeout = node.def.timeoutMs ?? (node.def.action === 'sub_plan' ? undefined : this.rt.resultTimeoutMs);
+    const timeout = node.def.timeoutMs ?? this.rt.resultTimeoutMs;
     if (timeout === undefined) delete node.deadline;
     else node.deadline = new Date(from.getTime() + timeout).toISOString();
   }

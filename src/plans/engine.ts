@@ -34,7 +34,7 @@ export interface PlanEngineDeps {
   tools: PlanTools;
   clock: Clock;
   logger: Logger;
-  /** How long a step waits for its result when it sets no timeout (default one hour). */
+  /** How long a step waits for its result when it sets no timeout (default: no limit; the kernel answers an awaited event no driver handles). */
   resultTimeoutMs?: number;
 }
 
@@ -53,7 +53,7 @@ export class PlanEngine {
 
   constructor(readonly deps: PlanEngineDeps) {
     this.outputs = new OutputStore(deps.plans.state);
-    this.#runtime = { now: () => deps.clock.now(), outputs: this.outputs, tools: deps.tools, resultTimeoutMs: deps.resultTimeoutMs ?? 3_600_000 };
+    this.#runtime = { now: () => deps.clock.now(), outputs: this.outputs, tools: deps.tools, resultTimeoutMs: deps.resultTimeoutMs };
   }
 
   /** An answer to a node's request: `awaited` is the request it answers. */

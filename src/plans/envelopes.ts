@@ -13,7 +13,8 @@ import type { RenderedRequest } from './activation.js';
 import { PLAN_SOURCE, PLANS_DRIVER, timerId, type TimerKind } from './ids.js';
 import type { Attempt, Plan, PlanNode } from './plan-state.js';
 
-export const TIMER_EVENT = 'plan.timer';
+/** Not under `plan.*`: a user following their plans' events (a `plan.*` stream) does not want the engine's alarms. */
+export const TIMER_EVENT = 'timer.plan';
 
 export function requestEnvelope(plan: Plan, attempt: Attempt, request: RenderedRequest, cause: string): Envelope {
   const id = attempt.requestId!;

@@ -7,3 +7,4 @@ export { RUN_INSTRUCTION, scheduleIdOf, type InstructionSummary, type Instructio
 export { planStatusSchema, type Plan, type PlanStatus } from './plan-state.js';
 export { PLANS_DRIVER, planIdFor } from './ids.js';
 export type { NodeView } from './views.js';
+export { readInstructionDocument } from './document.js';

@@ -1,6 +1,6 @@
 /**
  * The `plans` driver: the engine's door to the kernel. It handles `instruction.run` (start a
- * plan) and `plan.timer` (timeouts, sleeps, rescans, trailing debounces), and through replies and
+ * plan) and `timer.plan` (timeouts, sleeps, rescans, trailing debounces), and through replies and
  * dynamic routes the events plans wait for: answers to nodes' requests (addressed to it, or in a
  * request's correlation), events that meet instructions' triggers, events waiting nodes watch.
  */

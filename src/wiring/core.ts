@@ -20,6 +20,8 @@ import { createMcpSystem } from './mcp.js';
 import { loadPolicyFile } from './policy-file.js';
 import { createIo, type MailboxWatchers } from './io.js';
 import { createAgentSystem } from './tools.js';
+import { combineRoutes, createPlans } from './plans.js';
+import type { PlanSystem } from '../plans/index.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -63,6 +65,8 @@ export interface Core {
   agents: AgentCatalog;
   /** Users' schedules; a host runs its tick (startTicker, or a timer function). */
   scheduler: Scheduler;
+  /** Instructions and their plans. */
+  plans: PlanSystem;
   /** The configured mailboxes' watchers: hosts that run continuously start and stop them. */
   mailboxes: MailboxWatchers;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
@@ -94,19 +98,6 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const io = createIo(config, project, { state: host.state, bus: host.bus, store: host.store, clock, logger, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
   // MCP servers' tools join `tools` once the servers connect (at start, not here).
   const mcp = createMcpSystem(config, project, { tools, state: host.state, logger });
-  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers]);
-  registered.registry = registry;
-  const processor = new EventProcessor({
-    store: host.store,
-    drivers: registry,
-    authorizer: security.authorizer,
-    usage: security.usage,
-    clock,
-    logger,
-    observer: metrics,
-    dynamicRoutes: agentSystem.routes,
-    options: config.processor,
-  });
   const scheduler = new Scheduler({
     store: new ScheduleStore(host.state),
     // A slot's event enters like any user's event: recorded, authorized by the policies, audited.
@@ -116,6 +107,20 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     clock,
     logger,
     maxPerUser: config.scheduler.maxPerUser,
+  });
+  const plans = createPlans({ state: host.state, store: host.store, bus: host.bus, clock, logger, scheduler, tools, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
+  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
+  registered.registry = registry;
+  const processor = new EventProcessor({
+    store: host.store,
+    drivers: registry,
+    authorizer: security.authorizer,
+    usage: security.usage,
+    clock,
+    logger,
+    observer: metrics,
+    dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes),
+    options: config.processor,
   });
   const started = Date.now();
   const services: ApiServices = {
@@ -151,6 +156,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     agentRuns: agentSystem.runs,
     agents,
     schedules: scheduler,
+    plans,
     tools,
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
@@ -165,6 +171,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     tools,
     agents,
     scheduler,
+    plans,
     mailboxes: io.mailboxes,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);

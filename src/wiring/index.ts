@@ -4,3 +4,4 @@ export { builtInDrivers, loadDrivers, type BuiltInDriverDeps } from './drivers.j
 export { createIo, type IoDeps, type IoSystem, type MailboxWatchers } from './io.js';
 export { loadPolicyFile } from './policy-file.js';
 export { createAgentSystem, nativeTools, type AgentSystem } from './tools.js';
+export { combineRoutes, createPlans, type PlanWiring } from './plans.js';

@@ -13,7 +13,7 @@ import { Scheduler, ScheduleStore } from '../../src/scheduler/index.js';
 import { PrometheusMetrics } from '../../src/metrics/index.js';
 import { createAgentCatalog } from '../../src/registries/agents/index.js';
 import { createToolRegistry } from '../../src/registries/tools/index.js';
-import { nativeTools } from '../../src/wiring/index.js';
+import { createPlans, nativeTools } from '../../src/wiring/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
@@ -38,6 +38,14 @@ export function apiFixture(options: FixtureOptions = {}) {
   const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
   const state = new MemoryStateStore({ clock });
   const tools = createToolRegistry(nativeTools());
+  const scheduler = new Scheduler({
+    store: new ScheduleStore(state),
+    publish: async (event, notBefore) => {
+      await ingest([event], { bus: queue, store, clock }, notBefore === undefined ? {} : { notBefore });
+    },
+    clock,
+    logger: silentLogger,
+  });
   const services: ApiServices = {
     bus: queue,
     deadLetters: queue,
@@ -56,14 +64,8 @@ export function apiFixture(options: FixtureOptions = {}) {
     context,
     contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
     agentRuns: new RunStore(state),
-    schedules: new Scheduler({
-      store: new ScheduleStore(state),
-      publish: async (event, notBefore) => {
-        await ingest([event], { bus: queue, store, clock }, notBefore === undefined ? {} : { notBefore });
-      },
-      clock,
-      logger: silentLogger,
-    }),
+    schedules: scheduler,
+    plans: createPlans({ state, store, bus: queue, clock, logger: silentLogger, scheduler, tools }),
     agents: createAgentCatalog({ state, clock, logger: silentLogger, tools, driverIds: () => [] }),
     tools,
     ...options.services,
