@@ -47,12 +47,13 @@ afterAll(async () => {
   await receiver.close();
 });
 
-type Run = { driver: string; status: string; attempt: number; error?: { message: string } };
+/** The record as GET /api/events/{id} returns it, with each driver run's attempt. */
+type Settled = Omit<RecordBody, 'drivers'> & { drivers: Array<{ driver: string; status: string; attempt: number; error?: { message: string } }> };
 
 /** Emits chat.message as alice; the settled record and its one answer. */
-async function send(data: unknown): Promise<{ record: RecordBody & { drivers: Run[] }; answer: { type: string; data: Record<string, unknown> } }> {
+async function send(data: unknown): Promise<{ record: Settled; answer: { type: string; data: Record<string, unknown> } }> {
   const id = await system.emit('alice', 'chat.message', data);
-  const record = (await system.settled('alice', id)) as RecordBody & { drivers: Run[] };
+  const record = (await system.settled('alice', id)) as unknown as Settled;
   assert.equal(record.children.length, 1, `one answer: ${JSON.stringify(record)}`);
   const child = await system.settled('alice', record.children[0]!);
   return { record, answer: child.event as { type: string; data: Record<string, unknown> } };
