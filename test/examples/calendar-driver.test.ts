@@ -3,11 +3,11 @@
  * loader) and driven with calendar.fetch events through the kernel's processor: the sample
  * calendar, the parts of RFC 5545 it reads (all-day dates, TZID times across DST changes,
  * folding, escapes, recurrence), range filtering, and what fails how (bad requests and missing
- * files for good, an unreachable calendar server worth retrying). One test runs it on the
- * embedded host over HTTP.
+ * files for good, an unreachable calendar server worth retrying). The README's configuration
+ * snippet is loaded as written, and one test runs the driver on the embedded host over HTTP.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -357,6 +357,21 @@ describe('failures', () => {
     await assert.rejects(loadCalendarDriver({ calendars: { work: { url: 'ftp://x.example/a.ics' } } }), /options\.calendars\.work\.url must be an http or https URL/);
     await assert.rejects(loadCalendarDriver({ calendars: { work: { file: SAMPLE, timeZone: 'Eastern' } } }), /options\.calendars\.work\.timeZone must be an IANA time zone/);
     await assert.rejects(loadCalendarDriver({ calendars: { work: { file: SAMPLE } }, default: 'home' }), /options\.default names no calendar/);
+  });
+});
+
+describe("the README's example configuration", () => {
+  it('loads the three example drivers, and the calendar answers from the sample', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Example drivers')))?.[1];
+    assert.ok(yaml, 'the section has a vextir.config.yaml snippet');
+    const project = readProjectFile(calendarFile('readme.yaml', yaml));
+    // As if the file were at the repository's root, where the snippet's paths point.
+    const drivers = await loadDriverModules(project.drivers, resolve('.'));
+    assert.deepEqual(drivers.map((driver) => driver.manifest.id), ['weather_tool', 'calendar', 'chat_webhook']);
+    const result = await fetchCalendar(drivers[1]!, { start: '2026-03-09T00:00:00-04:00', end: '2026-03-10T00:00:00-04:00' });
+    assert.equal(result.calendar, 'team');
+    assert.deepEqual(brief(result.events), ['2026-03-09T09:15:00-04:00 Team Alpha standup']);
   });
 });
 
