@@ -46,7 +46,7 @@ export function eventsInRange(calendar, { from, to, zone }) {
   const replaced = new Map();
   for (const event of interpreted) {
     if (event.problem !== undefined) {
-      if (mayOverlap(event, from, to)) skipped.push({ uid: event.uid, ...(event.summary !== '' && { summary: event.summary }), reason: event.problem });
+      if (!event.cancelled && mayOverlap(event, from, to)) skipped.push({ uid: event.uid, ...(event.summary !== '' && { summary: event.summary }), reason: event.problem });
     } else if (event.recurrenceId !== undefined) {
       replaced.set(event.uid, (replaced.get(event.uid) ?? new Set()).add(event.recurrenceId));
     }
@@ -84,7 +84,8 @@ export function eventsInRange(calendar, { from, to, zone }) {
 
 /**
  * Whether an event that cannot be listed might have been in the range, judging by what could be
- * read: one whose start (or, when it does not recur, its end) puts it outside is not reported.
+ * read: one whose start (or, when it does not recur, its end) puts it outside is not reported,
+ * and neither is a cancelled one.
  * @param {Interpreted} event
  * @param {number} from
  * @param {number} to

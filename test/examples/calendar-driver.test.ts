@@ -267,12 +267,13 @@ describe('reading iCalendar', () => {
       ...vevent('broken', 'SUMMARY:Broken', 'DTSTART:2026-03-09'),
       ...vevent('backwards', 'SUMMARY:Backwards', 'DTSTART:20260309T100000Z', 'DTEND:20260309T090000Z'),
       ...vevent('later', 'SUMMARY:Broken but later', 'DTSTART:20260401T100000Z', 'RRULE:FREQ=HOURLY'),
+      ...vevent('cancelled', 'SUMMARY:Cancelled anyway', 'DTSTART:20250309T100000Z', 'RRULE:FREQ=MONTHLY', 'STATUS:CANCELLED'),
       ...vevent('fine', 'SUMMARY:Fine', 'DTSTART:20260309T120000Z'),
     ));
     const driver = await loadCalendarDriver({ calendars: { odd: { file } } });
     const result = await fetchCalendar(driver, { start: '2026-03-09T00:00:00Z', end: '2026-03-10T00:00:00Z' });
     assert.deepEqual(brief(result.events), ['2026-03-09T12:00:00Z Fine']);
-    assert.equal(result.skipped, 4, 'the one starting after the range is not counted');
+    assert.equal(result.skipped, 4, 'neither the one starting after the range nor the cancelled one is counted');
     assert.deepEqual(result.skippedEvents?.map((event) => [event.uid, event.reason]), [
       ['outlook', 'DTSTART has TZID "Eastern Standard Time", which is not an IANA time zone (VTIMEZONE definitions are not read)'],
       ['yearly', 'RRULE FREQ=YEARLY is not supported (only DAILY and WEEKLY)'],
