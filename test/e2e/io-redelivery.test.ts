@@ -1,6 +1,6 @@
 /**
  * A side effect is applied once even when its event is delivered again after the send: the real
- * host runs as a child process, email.send and notification.send each reach their peer (the
+ * host runs as a child process, email.send, notification.send and notification.urgent each reach their peer (the
  * SMTP server and the webhook receiver here), and while a sibling driver (`hold`) keeps each
  * event's outcome from being committed, the host is killed with SIGKILL. On restart both events
  * are redelivered, the IO drivers run again (attempt 2), find their durable markers and answer
@@ -50,12 +50,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-it('sends an email and a notification once across a SIGKILL after the send', async () => {
+it('sends an email and each notification (normal and urgent) once across a SIGKILL after the send', async () => {
   const configFile = join(dataDir, 'vextir.config.json');
   writeFileSync(
     configFile,
     JSON.stringify({
-      drivers: [{ module: resolve('test/fixtures/drivers/hold-driver.js'), options: { capabilities: ['email.send', 'notification.send'] } }],
+      drivers: [{ module: resolve('test/fixtures/drivers/hold-driver.js'), options: { capabilities: ['email.send', 'notification.send', 'notification.urgent'] } }],
       notifications: { channels: [{ id: 'ops', url: `${receiver.url}/ops`, format: 'json', secretSetting: 'OPS_WEBHOOK_SECRET' }] },
     }),
   );
@@ -85,12 +85,13 @@ it('sends an email and a notification once across a SIGKILL after the send', asy
   try {
     await call(host, '/api/events', { id: 'mail-1', type: 'email.send', data: { to: 'bob@example.com', subject: 'Once', text: 'only once' } });
     await call(host, '/api/events', { id: 'note-1', type: 'notification.send', data: { channel: 'ops', title: 'Once', text: 'only once' } });
-    // Both peers have it, and both IO drivers returned (so their markers are written), while `hold` keeps both events open.
-    await until('both sends', async () => (smtp.mails.length === 1 && receiver.on('/ops').length === 1 ? true : undefined));
+    await call(host, '/api/events', { id: 'alert-1', type: 'notification.urgent', data: { channel: 'ops', title: 'Once', text: 'urgent, once' } });
+    // The peers have them, and the IO drivers returned (so their markers are written), while `hold` keeps the events open.
+    await until('the sends', async () => (smtp.mails.length === 1 && receiver.on('/ops').length === 2 ? true : undefined));
     await until('both drivers to return', async () => {
       const { drivers } = (await call(host, '/api/drivers')) as { drivers: Array<{ manifest: { id: string }; stats: { invocations: number; inFlight: number } }> };
-      const done = (id: string) => drivers.some((d) => d.manifest.id === id && d.stats.invocations === 1 && d.stats.inFlight === 0);
-      return done('smtp') && done('notifications') ? true : undefined;
+      const done = (id: string, invocations: number) => drivers.some((d) => d.manifest.id === id && d.stats.invocations === invocations && d.stats.inFlight === 0);
+      return done('smtp', 1) && done('notifications', 2) ? true : undefined;
     });
   } finally {
     host.child.kill('SIGKILL');
@@ -105,16 +106,21 @@ it('sends an email and a notification once across a SIGKILL after the send', asy
     });
     const mailRecord = await settled('mail-1');
     const noteRecord = await settled('note-1');
+    const alertRecord = await settled('alert-1');
     // The redelivery really ran the IO drivers again: attempt 2 is theirs.
     assert.deepEqual(mailRecord.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`).sort(), ['hold:succeeded@2', 'smtp:succeeded@2']);
     assert.deepEqual(noteRecord.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`).sort(), ['hold:succeeded@2', 'notifications:succeeded@2']);
+    assert.deepEqual(alertRecord.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`).sort(), ['hold:succeeded@2', 'notifications:succeeded@2']);
     assert.equal(smtp.mails.length, 1, 'the mail was sent once');
-    assert.equal(receiver.on('/ops').length, 1, 'the webhook was called once');
+    assert.deepEqual(receiver.on('/ops').map((hit) => hit.headers['vextir-event-id']).sort(), ['alert-1', 'note-1'], 'the webhook was called once per notification');
     const answers = async (record: Stored) => Promise.all(record.children.map(async (id) => (await call(host, `/api/events/${id}`)) as Stored));
     assert.deepEqual((await answers(mailRecord)).map((child) => child.event.type), ['email.sent']);
     const [delivered] = await answers(noteRecord);
     assert.equal(delivered?.event.type, 'notification.delivered');
     assert.equal(delivered?.event.data.attempts?.length, 1);
+    const [alerted] = await answers(alertRecord);
+    assert.equal(alerted?.event.type, 'notification.delivered');
+    assert.equal(alerted?.event.data.attempts?.length, 1);
   } finally {
     host.child.kill('SIGTERM');
     assert.equal(await host.exited, 0);

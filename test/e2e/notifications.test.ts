@@ -3,7 +3,8 @@
  * event's children) against a node:http receiver started here, which verifies every signature
  * with the exported helper: a receiver that fails twice before accepting, one that never
  * answers once, one that always fails (dead letter), a permanent 4xx, Slack and Teams payloads,
- * channels a user may not use, and personal data redacted on its way out.
+ * channels a user may not use, and personal data redacted on its way out. notification.urgent
+ * is delivered the same way, marked urgent in each format.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,8 +48,8 @@ afterAll(async () => {
 });
 
 /** Sends a notification as `user` and returns its one answer once the send is processed. */
-async function send(user: string, data: unknown): Promise<{ type: string; data: NotificationDelivered & NotificationFailed; send: RecordBody }> {
-  const id = await system.emit(user, 'notification.send', data);
+async function send(user: string, data: unknown, type = 'notification.send'): Promise<{ type: string; data: NotificationDelivered & NotificationFailed; send: RecordBody }> {
+  const id = await system.emit(user, type, data);
   const record = await system.settled(user, id, (r) => r.status !== 'accepted');
   assert.equal(record.status, 'processed', JSON.stringify(record.error));
   assert.equal(record.children.length, 1, 'one answer');
@@ -143,6 +144,57 @@ describe('notification.send to webhooks', () => {
     const { send: record } = await send('alice', { channel: 'ops', title: 'Customer', text: 'write to carol@example.com' });
     const hit = receiver.on('/ops').find((entry) => entry.headers['vextir-event-id'] === record.id);
     assert.equal((JSON.parse(hit!.body) as { text: string }).text, 'write to [REDACTED:email]');
+  });
+});
+
+describe('notification.urgent', () => {
+  it('delivers signed JSON with priority "urgent" (a normal notification has no priority)', async () => {
+    const { type, data, send: record } = await send('alice', { channel: 'ops', title: 'Severe weather', text: 'Storm warning for Oslo', data: { location: 'Oslo' } }, 'notification.urgent');
+    assert.equal(type, 'notification.delivered');
+    assert.equal(data.requestId, record.id);
+    const hit = receiver.on('/ops').find((entry) => entry.headers['vextir-event-id'] === record.id)!;
+    assert.equal(hit.verification?.ok, true);
+    assert.equal(hit.headers['vextir-idempotency-key'], `alice:${record.id}:notifications`);
+    const body = JSON.parse(hit.body) as Record<string, unknown>;
+    assert.deepEqual(body, { id: record.id, type: 'notification', channel: 'ops', priority: 'urgent', title: 'Severe weather', text: 'Storm warning for Oslo', data: { location: 'Oslo' }, time: body['time'] });
+    const normal = receiver.on('/ops').find((entry) => entry.headers['vextir-event-id'] !== record.id)!;
+    assert.equal('priority' in (JSON.parse(normal.body) as object), false);
+  });
+
+  it('prefixes the title in Slack and Teams, where people read it', async () => {
+    const slackBefore = receiver.on('/slack').length;
+    const teamsBefore = receiver.on('/teams').length;
+    assert.equal((await send('alice', { channel: 'slack', title: 'Severe weather', text: 'Storm warning' }, 'notification.urgent')).type, 'notification.delivered');
+    assert.equal((await send('alice', { channel: 'teams', title: 'Severe weather', text: 'Storm warning' }, 'notification.urgent')).type, 'notification.delivered');
+    assert.deepEqual(JSON.parse(receiver.on('/slack')[slackBefore]!.body), {
+      text: '[URGENT] Severe weather\nStorm warning',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: '[URGENT] Severe weather' } },
+        { type: 'section', text: { type: 'mrkdwn', text: 'Storm warning' } },
+      ],
+    });
+    const teams = JSON.parse(receiver.on('/teams')[teamsBefore]!.body) as { attachments: Array<{ content: { body: Array<{ text: string; color?: string }> } }> };
+    assert.deepEqual(teams.attachments[0]?.content.body.map((block) => [block.text, block.color]), [['[URGENT] Severe weather', 'Attention'], ['Storm warning', undefined]]);
+  });
+
+  it('is retried and delivered once, with one idempotency key and one body, like notification.send', async () => {
+    receiver.script('/flaky', 503);
+    const before = receiver.on('/flaky').length;
+    const { type, data, send: record } = await send('alice', { channel: 'flaky', title: 'Flood', text: 'River rising' }, 'notification.urgent');
+    assert.equal(type, 'notification.delivered');
+    assert.deepEqual(data.attempts.map((attempt) => attempt.status), [503, 200]);
+    const hits = receiver.on('/flaky').slice(before);
+    assert.equal(hits.length, 2);
+    assert.ok(hits.every((hit) => hit.headers['vextir-event-id'] === record.id && hit.verification?.ok === true));
+    assert.equal(new Set(hits.map((hit) => hit.headers['vextir-idempotency-key'])).size, 1);
+    assert.equal(new Set(hits.map((hit) => hit.body)).size, 1);
+  });
+
+  it('refuses what notification.send refuses, naming its own type', async () => {
+    const invalid = await send('alice', { channel: 'ops', text: 'no title' }, 'notification.urgent');
+    assert.equal(invalid.data.code, 'invalid_request');
+    assert.match(invalid.data.reason, /^invalid notification\.urgent: title:/);
+    assert.equal((await send('bob', { channel: 'alice-only', title: 't', text: 'x' }, 'notification.urgent')).data.code, 'forbidden');
   });
 });
 

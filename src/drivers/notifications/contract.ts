@@ -2,8 +2,12 @@
  * The notifications driver's events:
  *
  *   notification.send       { channel, title, text, data? }            -> one of:
+ *   notification.urgent     { channel, title, text, data? }            -> one of:
  *   notification.delivered  { requestId, channel, status, attempts, deliveredAt }
  *   notification.failed     { requestId, channel, code, reason, status?, attempts, deadLettered }
+ *
+ * `notification.urgent` (the seed's "Severe Weather Alert" emits it) is delivered exactly like
+ * `notification.send`, marked urgent in what is posted (see payload.ts).
  *
  * `channel` names a channel configured in the project file, never a URL: events cannot send
  * data to arbitrary destinations.
@@ -11,6 +15,7 @@
 import { z } from 'zod';
 
 export const NOTIFICATION_SEND = 'notification.send';
+export const NOTIFICATION_URGENT = 'notification.urgent';
 export const NOTIFICATION_DELIVERED = 'notification.delivered';
 export const NOTIFICATION_FAILED = 'notification.failed';
 
@@ -45,7 +50,7 @@ export const notificationDeliveredSchema = z.strictObject({
 export type NotificationDelivered = z.infer<typeof notificationDeliveredSchema>;
 
 export const notificationFailureCodeSchema = z.enum([
-  /** The event's data does not match notification.send. */
+  /** The event's data does not match notification.send (or notification.urgent). */
   'invalid_request',
   /** No channel of that id is configured. */
   'unknown_channel',

@@ -4,6 +4,7 @@ export {
   NOTIFICATION_DELIVERED,
   NOTIFICATION_FAILED,
   NOTIFICATION_SEND,
+  NOTIFICATION_URGENT,
   notificationDeliveredSchema,
   notificationFailedSchema,
   notificationSendSchema,

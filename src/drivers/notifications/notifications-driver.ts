@@ -1,6 +1,7 @@
 /**
- * The built-in `notifications` driver: `notification.send` -> a POST to a configured webhook
- * channel -> `notification.delivered` or `notification.failed`.
+ * The built-in `notifications` driver: `notification.send` or `notification.urgent` -> a POST to
+ * a configured webhook channel -> `notification.delivered` or `notification.failed`. Both types
+ * take the same data and are delivered the same way; an urgent one is marked so in the body.
  *
  * Retries use the kernel's redelivery rather than a loop in the driver: an attempt that failed
  * in a way worth retrying (timeout, network, 408, 429, 5xx) is recorded in the delivery log and
@@ -22,7 +23,7 @@
 import { KernelError, type Driver, type EmittedEvent, type StateStore } from '../../kernel/index.js';
 import { defineDriver } from '../define-driver.js';
 import { channelRefusal, type WebhookChannel } from './channels.js';
-import { NOTIFICATION_DELIVERED, NOTIFICATION_FAILED, NOTIFICATION_SEND, notificationSendSchema, type NotificationDelivered, type NotificationFailed } from './contract.js';
+import { NOTIFICATION_DELIVERED, NOTIFICATION_FAILED, NOTIFICATION_SEND, NOTIFICATION_URGENT, notificationSendSchema, type NotificationDelivered, type NotificationFailed } from './contract.js';
 import { postToChannel } from './deliver.js';
 import { DeliveryLogs } from './delivery-log.js';
 import { webhookBody } from './payload.js';
@@ -43,8 +44,8 @@ export function createNotificationsDriver(options: NotificationsDriverOptions): 
       version: '1.0.0',
       type: 'io',
       author: 'Vextir OS',
-      description: 'Delivers notification.send to configured webhook channels (signed JSON, Slack, Teams), with retries and a dead letter',
-      capabilities: [NOTIFICATION_SEND],
+      description: 'Delivers notification.send and notification.urgent to configured webhook channels (signed JSON, Slack, Teams), with retries and a dead letter',
+      capabilities: [NOTIFICATION_SEND, NOTIFICATION_URGENT],
       external: true,
       // Above the longest channel timeout (60 s), so a slow receiver is an attempt, not a driver timeout.
       resources: { timeout: '90s', maxConcurrency: 64 },
@@ -56,7 +57,7 @@ export function createNotificationsDriver(options: NotificationsDriverOptions): 
       const fail = (code: NotificationFailed['code'], reason: string): EmittedEvent[] => [answer(NOTIFICATION_FAILED, { requestId: event.id, channel: channelId, code, reason, attempts: [], deadLettered: false })];
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return fail('invalid_request', `invalid notification.send: ${issue?.path.join('.') || 'data'}: ${issue?.message ?? 'bad shape'}`);
+        return fail('invalid_request', `invalid ${event.type}: ${issue?.path.join('.') || 'data'}: ${issue?.message ?? 'bad shape'}`);
       }
       const request = parsed.data;
       const channel = options.channels.get(request.channel);

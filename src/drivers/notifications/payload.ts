@@ -1,18 +1,27 @@
 /**
  * The body each channel format receives. The same notification gives the same body on every
  * attempt (the signature's timestamp is what changes), so a receiver can compare retries.
+ *
+ * A `notification.urgent` says so where each receiver looks: `priority: "urgent"` in the signed
+ * JSON (a normal notification has no `priority`, so its body is as before), and the title
+ * prefixed with URGENT_PREFIX in Slack and Teams, which people read (Teams also colours it).
  */
 import type { Envelope } from '../../kernel/index.js';
-import type { NotificationSend } from './contract.js';
+import { NOTIFICATION_URGENT, type NotificationSend } from './contract.js';
 import type { WebhookChannel } from './channels.js';
 
+const URGENT_PREFIX = '[URGENT] ';
+
 export function webhookBody(channel: WebhookChannel, event: Envelope, notification: NotificationSend): string {
+  const urgent = event.type === NOTIFICATION_URGENT;
+  const title = urgent ? `${URGENT_PREFIX}${notification.title}` : notification.title;
   switch (channel.format) {
     case 'json':
       return JSON.stringify({
         id: event.id,
         type: 'notification',
         channel: channel.id,
+        ...(urgent && { priority: 'urgent' }),
         title: notification.title,
         text: notification.text,
         ...(notification.data !== undefined && { data: notification.data }),
@@ -21,9 +30,9 @@ export function webhookBody(channel: WebhookChannel, event: Envelope, notificati
     case 'slack':
       // Slack incoming webhooks: `text` is the fallback (notifications, old clients); blocks render.
       return JSON.stringify({
-        text: `${notification.title}\n${notification.text}`,
+        text: `${title}\n${notification.text}`,
         blocks: [
-          { type: 'header', text: { type: 'plain_text', text: notification.title.slice(0, 150) } },
+          { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
           ...(notification.text === '' ? [] : [{ type: 'section', text: { type: 'mrkdwn', text: notification.text.slice(0, 3000) } }]),
         ],
       });
@@ -40,7 +49,7 @@ export function webhookBody(channel: WebhookChannel, event: Envelope, notificati
               type: 'AdaptiveCard',
               version: '1.4',
               body: [
-                { type: 'TextBlock', text: notification.title, weight: 'Bolder', size: 'Medium', wrap: true },
+                { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true, ...(urgent && { color: 'Attention' }) },
                 ...(notification.text === '' ? [] : [{ type: 'TextBlock', text: notification.text, wrap: true }]),
               ],
             },
