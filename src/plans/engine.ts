@@ -224,7 +224,8 @@ export class PlanEngine {
   async #finished(plan: Plan): Promise<Plan> {
     let final = plan;
     if (plan.status === 'completed' && plan.outputs === undefined) {
-      const outputs = await this.#outputsOf(plan);
+      // A template that cannot be rendered (a field a step did not return) is reported, not retried forever.
+      const outputs = await this.#outputsOf(plan).catch((error: unknown) => ({ error: `the outputs could not be rendered: ${(error as Error).message}` }));
       final = await this.deps.plans.updatePlan(plan.userId, plan.id, (current) => (current.outputs === undefined ? { ...current, outputs } : undefined));
     }
     await this.deps.publish([planEventEnvelope(final, 'finished')]);

@@ -54,7 +54,21 @@ export function evaluate(source: string, scope: Scope, vars: Record<string, unkn
     if (programs.size >= MAX_PROGRAMS) programs.delete(programs.keys().next().value as string);
     programs.set(key, program);
   }
-  return toJson(program(vars));
+  return toJson(program(toCel(vars) as Record<string, unknown>));
+}
+
+/**
+ * JSON values as CEL sees them: whole numbers as `int` (so `count * 2` and `size(list) == n`
+ * work as written), other numbers as `double`. `double(x)` converts where a fraction is meant.
+ */
+function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (prototype === Object.prototype || prototype === null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toCel(item)]));
+  }
+  return value;
 }
 
 /** The step ids an expression reads through `steps.<id>` (after shorthand expansion). */
