@@ -302,13 +302,14 @@ function toDefinition(instruction: Instruction): PlanDefinition {
 
 function suggest(name: string, positions: ReadonlyMap<string, number>): string {
   const lower = name.toLowerCase();
-  for (const id of positions.keys()) if (id.toLowerCase() === lower || distance(id, name) <= 2) return ` (did you mean "${id}"?)`;
+  const near = Math.max(2, Math.floor(name.length / 4));
+  for (const id of positions.keys()) if (id.toLowerCase() === lower || distance(id, name) <= near) return ` (did you mean "${id}"?)`;
   return '';
 }
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
+  if (Math.abs(a.length - b.length) > 3) return 4;
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
@@ -322,8 +323,8 @@ function zodProblems(issue: z.core.$ZodIssue, body: unknown): PlanProblem[] {
   const step = stepIdAt(body, issue.path);
   const base = (path: readonly PropertyKey[], reason: string): PlanProblem => ({ pointer: pointerOf(path), ...(step !== undefined && { step }), reason });
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => base([...issue.path, key], 'is not a known field'));
-  if (issue.code === 'invalid_union' && issue.path.length === 2 && issue.path[0] === 'plan') {
-    return [base([...issue.path, 'action'], 'must be one of emit_event, call_tool, wait_for_event, sleep, sub_plan')];
+  if ((issue.code === 'invalid_union' || issue.code === 'invalid_value') && issue.path[0] === 'plan' && (issue.path.length === 2 || issue.path[2] === 'action')) {
+    return [base([...issue.path.slice(0, 2), 'action'], 'must be one of emit_event, call_tool, wait_for_event, sleep, sub_plan')];
   }
   return [base(issue.path, issue.message)];
 }
