@@ -302,7 +302,7 @@ function toDefinition(instruction: Instruction): PlanDefinition {
 
 function suggest(name: string, positions: ReadonlyMap<string, number>): string {
   const lower = name.toLowerCase();
-  const near = Math.max(2, Math.floor(name.length / 4));
+  const near = Math.max(2, Math.ceil(name.length / 4));
   for (const id of positions.keys()) if (id.toLowerCase() === lower || distance(id, name) <= near) return ` (did you mean "${id}"?)`;
   return '';
 }
