@@ -8,6 +8,8 @@
  *   failure   `error` (a driver failed), `event.denied`, a type ending in `.error` or `.failed`
  *   notice    `approval.requested`, `policy.notify`, `plan.started`; and any event that itself
  *             awaits a reply (a question the handling driver asks, not its answer)
+ *   `event.unanswered` (the kernel: no driver answered): a failure when no driver handles the
+ *             type, otherwise done with a null output (the drivers that ran returned nothing)
  *   sub-plans finish with `plan.completed` (success) or `plan.failed` / `plan.cancelled`
  */
 import type { Envelope } from '../kernel/index.js';
@@ -24,6 +26,12 @@ export function settlementOf(node: NodeDefinition, event: Envelope): Settlement 
   const text = (field: string, fallback: string) => textOf(data[field], fallback);
   if (event.type === 'error') return failure(text('code', 'driver_failed'), `${text('driver', 'a driver')} failed: ${text('message', 'no reason given')}`);
   if (event.type === 'event.denied') return failure('denied', `denied by ${text('policy', text('authorizer', 'a policy'))}: ${text('reason', '')}`);
+  if (event.type === 'event.unanswered') {
+    // Answered by nobody: no driver handles the type (a failure), or the drivers that ran returned nothing (done, no output).
+    const drivers = Array.isArray(data['drivers']) ? data['drivers'] : [];
+    if (node.action === 'sub_plan') return { kind: 'notice' };
+    return drivers.length === 0 ? failure('unhandled', `no driver handles ${text('eventType', 'the event')}`) : { kind: 'success', output: null };
+  }
   if (node.action === 'sub_plan') {
     if (event.type === 'plan.completed') return { kind: 'success', output: data['outputs'] ?? null };
     if (event.type === 'plan.failed' || event.type === 'plan.cancelled') return failure('sub_plan_failed', `the sub-plan ${text('plan', '')} ended ${event.type.slice('plan.'.length)}${data['error'] === undefined ? '' : `: ${text('error', '')}`}`);

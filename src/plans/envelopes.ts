@@ -16,7 +16,7 @@ import type { Attempt, Plan, PlanNode } from './plan-state.js';
 /** Not under `plan.*`: a user following their plans' events (a `plan.*` stream) does not want the engine's alarms. */
 export const TIMER_EVENT = 'timer.plan';
 
-export function requestEnvelope(plan: Plan, attempt: Attempt, request: RenderedRequest, cause: string): Envelope {
+export function requestEnvelope(plan: Plan, attempt: Attempt, request: RenderedRequest, cause: string, awaits = true): Envelope {
   const id = attempt.requestId!;
   const event: Envelope = {
     specversion: '1.0',
@@ -29,8 +29,9 @@ export function requestEnvelope(plan: Plan, attempt: Attempt, request: RenderedR
     correlationid: id,
     causationid: cause,
     depth: plan.depth,
-    replyto: PLANS_DRIVER,
   };
+  // A step that does not wait for its result does not ask for answers either.
+  if (awaits) event.replyto = PLANS_DRIVER;
   if (request.data !== undefined) event.data = request.data;
   if (request.subject !== undefined) event.subject = request.subject;
   return event;

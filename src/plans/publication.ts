@@ -32,7 +32,8 @@ export async function publicationOf(plan: Plan, nodes: readonly PlanNode[], adva
       let request = advance.requests.get(attempt.requestId!);
       if (request === undefined) request = advance.renderRequest(node, await advance.vars(node));
       const startsAt = new Date(attempt.startedAt);
-      publication.events.push(startsAt > now ? { event: requestEnvelope(plan, attempt, request, advance.t.cause), notBefore: startsAt } : { event: requestEnvelope(plan, attempt, request, advance.t.cause) });
+      const event = requestEnvelope(plan, attempt, request, advance.t.cause, node.def.wait !== 'none');
+      publication.events.push(startsAt > now ? { event, notBefore: startsAt } : { event });
     }
     if (deadline !== undefined && (node.status === 'running' || node.status === 'retrying' || node.status === 'waiting' || node.status === 'sleeping')) publication.events.push(deadline);
     if (node.def.action !== 'wait_for_event') continue;

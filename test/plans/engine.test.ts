@@ -107,4 +107,18 @@ describe('a plan', () => {
     const finished = await harness.store.list(USER, { types: ['plan.failed', 'plan.completed'], limit: 10 });
     assert.deepEqual(finished.map((record) => record.type).sort(), ['plan.completed', 'plan.failed'], 'each run of the plan announced its end');
   });
+
+  it('fails a step no driver handles at once (the kernel answers the awaited event), and finishes one whose driver returns nothing', async () => {
+    const silent = answering('silent', 'demo.silent', () => ({ type: 'ignored' }));
+    silent.handle = async (event) => {
+      silent.calls.push(event);
+      return [];
+    };
+    harness = planHarness({ drivers: [silent] });
+    await harness.put({ id: 'nobody', plan: [{ id: 'quiet', action: 'emit_event', event: { type: 'demo.silent' } }, { id: 'typo', action: 'emit_event', depends_on: ['quiet'], event: { type: 'demo.nobody.handles.this' } }] });
+    const { plan, nodes } = await harness.settle(await harness.run('nobody'));
+    assert.equal(plan['status'], 'failed');
+    assert.deepEqual(nodes.map((node) => [node.status, node.output ?? null]), [['completed', null], ['failed', null]]);
+    assert.deepEqual(nodes[1]!.error, { code: 'unhandled', message: 'no driver handles demo.nobody.handles.this' });
+  });
 });

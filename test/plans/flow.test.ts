@@ -114,7 +114,10 @@ describe('tool steps', () => {
       source: 'native',
       awaitsReply: true,
       toEvent: (args) => ({ type: 'demo.echo', data: { loud: String(args['text']).toUpperCase() } }),
-    } as Parameters<typeof harness.tools.register>[0]);
+      replyTypes: ['demo.echo.result'],
+      isReply: () => true,
+      fromReply: (reply) => ({ ok: true, value: reply.data }),
+    });
     await harness.put({ id: 'tool', plan: [{ id: 'call', action: 'call_tool', tool: 'shout', arguments: { text: 'hi' } }] });
     const { plan, nodes } = await harness.settle(await harness.run('tool'));
     assert.equal(plan['status'], 'completed');

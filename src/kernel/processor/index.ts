@@ -6,4 +6,4 @@ export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from 
 export { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 export { EventProcessor, type DeliveryInfo, type ProcessorDeps, type ProcessorObserver } from './processor.js';
 export type { DriverStats } from './run-driver.js';
-export { DENIED_EVENT_TYPE } from './system-events.js';
+export { DENIED_EVENT_TYPE, UNANSWERED_EVENT_TYPE } from './system-events.js';

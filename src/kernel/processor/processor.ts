@@ -21,7 +21,7 @@ import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
-import { deniedEvent, errorEvent, policyEvents } from './system-events.js';
+import { deniedEvent, errorEvent, policyEvents, unansweredEvent } from './system-events.js';
 import { DriverRoutes } from './routes.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
 
@@ -151,6 +151,10 @@ export class EventProcessor {
     if (failures) {
       const errors = failures.map((failure) => errorEvent(this.deps.clock.now(), event, failure.run.driver, failure.error));
       return this.#complete(record, 'failed', [...emissions, ...errors], decision, failures[0]?.run.error);
+    }
+    if (event.replyto !== undefined && emissions.length === 0 && record.children.length === 0) {
+      const ran = record.drivers.filter((run) => run.status === 'succeeded').map((run) => run.driver);
+      emissions.push(unansweredEvent(this.deps.clock.now(), event, ran));
     }
     return this.#complete(record, 'processed', emissions, decision, undefined);
   }

@@ -60,6 +60,19 @@ export function deniedEvent(now: Date, parent: Envelope, decision: Decision): Em
   return { event: child(parent, childEventId(parent.id, 'processor', 'denied'), DENIED_EVENT_TYPE, '/kernel/processor', 'output', now, data) };
 }
 
+/** The answer to an awaited event that got none (see unansweredEvent). */
+export const UNANSWERED_EVENT_TYPE = 'event.unanswered';
+
+/**
+ * The answer to an event emitted with `awaitReply` that no driver answered: none handles its
+ * type (`drivers` is empty), or those that ran returned nothing. Without it the waiting driver
+ * (a plan's step) would wait for ever. `{eventId, eventType, drivers}`, addressed like any answer.
+ */
+export function unansweredEvent(now: Date, parent: Envelope, drivers: readonly string[]): Emission {
+  const data = { eventId: parent.id, eventType: parent.type, drivers: [...drivers] };
+  return { event: child(parent, childEventId(parent.id, 'processor', 'unanswered'), UNANSWERED_EVENT_TYPE, '/kernel/processor', 'internal', now, data) };
+}
+
 function child(parent: Envelope, id: string, type: string, source: string, category: Envelope['category'], now: Date, data: Record<string, unknown>): Envelope {
   const event: Envelope = {
     specversion: '1.0',
