@@ -101,6 +101,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     drivers: registry,
     authorizer: security.authorizer,
     usage: security.usage,
+    delayed: security.delayed,
     clock,
     logger,
     observer: metrics,
