@@ -1,12 +1,13 @@
 /**
  * The `throttle` action: its schema, how it ends evaluation (like a deny: a higher deny wins, a
- * lower one is not reached), and the decision the authorizer makes of it (when the event runs again).
+ * lower one is not reached), the decision the authorizer makes of it (when the event runs again),
+ * and the default rate rules, which throttle only events from outside.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { nextWindowStart, throttleRunAt, throttleSpreadMs, windowStart, type Envelope } from '../../src/kernel/index.js';
-import { createSecuritySystem } from '../../src/security/index.js';
+import { createSecuritySystem, DEFAULT_POLICIES } from '../../src/security/index.js';
 import { compilePolicies, evaluatePolicies, parsePolicyDocument, type PolicyEntry, type PolicyEnvInput } from '../../src/security/policy/index.js';
 import { makeEvent, silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 import { envInput, global, ofUser, policy } from './policy-helpers.js';
@@ -14,6 +15,8 @@ import { envInput, global, ofUser, policy } from './policy-helpers.js';
 function evaluate(entries: readonly PolicyEntry[], input: PolicyEnvInput = envInput()) {
   return evaluatePolicies(compilePolicies(entries), input, { userId: 'alice' });
 }
+
+const busy = (perMinute: number, perDay = perMinute) => ({ events_per_minute: perMinute, events_per_hour: perMinute, events_per_day: perDay, tokens_today: 0, tokens_month: 0, cost_today: 0, cost_month: 0 });
 
 describe('throttle: the policy schema', () => {
   it('defaults the window to a minute and takes an optional reason', () => {
@@ -66,6 +69,25 @@ describe('throttle: evaluation', () => {
   it('a throttle condition that fails denies (fail closed), it does not throttle', () => {
     const result = evaluate([global(policy({ id: 'broken', condition: 'event.data.missing > 1', action: 'throttle' }))]);
     assert.deepEqual([result.verdict, result.decidedBy, result.throttle], ['deny', 'broken', undefined]);
+  });
+});
+
+describe('throttle: the default rate rules', () => {
+  const defaults = () => DEFAULT_POLICIES.map((p) => global(p));
+
+  it('throttle events from outside past 600 a minute or 20,000 a day, to the next minute or day', () => {
+    const minute = evaluate(defaults(), envInput({ usage: busy(601) }));
+    assert.deepEqual([minute.verdict, minute.decidedBy, minute.throttle?.window], ['throttle', 'rate-limit-minute', 'minute']);
+    const day = evaluate(defaults(), envInput({ usage: busy(10, 20_001) }));
+    assert.deepEqual([day.verdict, day.decidedBy, day.throttle?.window], ['throttle', 'rate-limit-day', 'day']);
+    assert.equal(evaluate(defaults(), envInput({ usage: busy(600, 20_000) })).verdict, 'allow', 'at the limit: still in');
+  });
+
+  it('never hold back an event inside the system: a plan of a thousand steps is neither throttled nor denied', () => {
+    for (const depth of [1, 2, 7]) {
+      const result = evaluate(defaults(), envInput({ event: { depth, type: 'plan.step' }, usage: busy(5000, 90_000) }));
+      assert.equal(result.verdict, 'allow', `depth ${depth}: ${result.reason}`);
+    }
   });
 });
 
