@@ -16,7 +16,7 @@ import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage, type ThrottleDecision } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
-import type { DelayedEventCounter, DelayedSlot, UsageRecorder } from '../ports/usage.js';
+import type { DelayedEventCounter, UsageRecorder } from '../ports/usage.js';
 import { throttleRelease } from '../throttle.js';
 import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
@@ -25,7 +25,7 @@ import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents } from './system-events.js';
 import { DriverRoutes } from './routes.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
-import { slotOf, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
+import { countDelayed, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
 export interface ProcessorObserver {
@@ -67,7 +67,7 @@ interface DeliveryState {
   messageId: string | undefined;
 }
 
-/** The earliest a throttled event is delivered again, whatever its decision says: a past `runAt` must not spin. */
+/** The earliest a throttled event is delivered again, whatever its decision says: a past (or unreadable) `runAt` must not spin. */
 const MIN_THROTTLE_DELAY_MS = 1000;
 
 export class EventProcessor {
@@ -112,7 +112,7 @@ export class EventProcessor {
     const record = this.#startRecord(event, previous, attempt);
     const state: DeliveryState = { attempt, allowedBefore: previous?.decision?.allowed === true, round, messageId: delivery.messageId };
     const outcome = await this.#decide(event, record, state);
-    if (this.deps.delayed && outcome.kind !== 'skip' && outcome.kind !== 'poison') await this.#countDelayed(this.deps.delayed, event, round.waited, outcome);
+    if (this.deps.delayed && outcome.kind !== 'skip' && outcome.kind !== 'poison') await countDelayed(this.deps.delayed, this.deps.logger, event, round.waited, outcome);
     const status = outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'complete' || outcome.kind === 'delay' ? outcome.record.status : outcome.kind;
     this.deps.observer?.eventSettled(event.type, status as EventStatus, (performance.now() - started) / 1000);
     return outcome;
@@ -244,28 +244,14 @@ export class EventProcessor {
    */
   #delay(event: Envelope, record: EventRecord, emissions: Emission[], decision: Decision, throttle: ThrottleDecision, count: number): Outcome {
     const earliest = this.deps.clock.now().getTime() + MIN_THROTTLE_DELAY_MS;
-    const runAt = new Date(Math.max(Date.parse(throttle.runAt), earliest));
+    const wanted = Date.parse(throttle.runAt);
+    const runAt = new Date(Number.isFinite(wanted) ? Math.max(wanted, earliest) : earliest);
     record.status = 'throttled';
     record.throttle = { ...throttle, runAt: runAt.toISOString(), count };
     delete record.error;
     this.#addChildren(record, emissions);
     const republish = { event, notBefore: runAt, release: throttleRelease(count) };
     return { kind: 'delay', record, emissions, audit: this.#audit(record, decision), republish };
-  }
-
-  /**
-   * Moves the user's count of delayed events: out of the slot this delivery waited in, once it
-   * leaves `throttled`, and into the next one when it is throttled again. A failure is logged:
-   * the bound at ingress is an estimate, and its counters expire (see the DelayedEventCounter).
-   */
-  async #countDelayed(counter: DelayedEventCounter, event: Envelope, waited: DelayedSlot | undefined, outcome: Outcome & { record: EventRecord }): Promise<void> {
-    const to = outcome.kind === 'delay' && outcome.record.throttle ? slotOf(outcome.record.throttle) : undefined;
-    if (waited === undefined && to === undefined) return;
-    try {
-      await counter.moved(event.userid, { ...(waited && { from: waited }), ...(to && { to }) });
-    } catch (error) {
-      this.deps.logger.error({ err: error, eventId: event.id }, 'could not count a delayed event; the ingress bound is off until its counter expires');
-    }
   }
 
   #retry(record: EventRecord, emissions: Emission[], decision: Decision | undefined, error: KernelError, attempt: number): Outcome {

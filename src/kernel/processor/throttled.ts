@@ -1,5 +1,5 @@
 /**
- * Which round of a throttled event a delivery belongs to.
+ * Which round of a throttled event a delivery belongs to, and the count of delayed events.
  *
  * Each time a throttle policy delays an event, the event is published again under a new release
  * name, `throttle:<n>` (n = how often it was throttled), and its record says `throttled` with that
@@ -17,9 +17,11 @@
  */
 import type { Envelope } from '../envelope.js';
 import { deliveryKey, isDeliveryOf } from '../ids.js';
-import type { DelayedSlot } from '../ports/usage.js';
+import type { Logger } from '../ports/logger.js';
+import type { DelayedEventCounter, DelayedSlot } from '../ports/usage.js';
 import type { EventRecord, ThrottleDecision } from '../records.js';
 import { throttleRelease, windowStart } from '../throttle.js';
+import type { Outcome } from './outcome.js';
 
 export type ThrottleRound =
   /** A delivery of the newest round: `count` throttles before it; `waited` is the slot it was delayed to, when the record knows it. */
@@ -52,6 +54,21 @@ export function throttlesBefore(event: Envelope, round: ThrottleRound & { kind: 
 /** The slot a throttle decision delays an event to. */
 export function slotOf(throttle: Pick<ThrottleDecision, 'window' | 'runAt'>): DelayedSlot {
   return { window: throttle.window, start: windowStart(throttle.window, new Date(throttle.runAt)) };
+}
+
+/**
+ * Moves the user's count of delayed events: out of the slot this delivery waited in, once it
+ * leaves `throttled`, and into the next one when it is throttled again. A failure is logged:
+ * the bound at ingress is an estimate, and its counters expire (see DelayedEventCounter).
+ */
+export async function countDelayed(counter: DelayedEventCounter, logger: Logger, event: Envelope, waited: DelayedSlot | undefined, outcome: Outcome & { record: EventRecord }): Promise<void> {
+  const to = outcome.kind === 'delay' && outcome.record.throttle ? slotOf(outcome.record.throttle) : undefined;
+  if (waited === undefined && to === undefined) return;
+  try {
+    await counter.moved(event.userid, { ...(waited && { from: waited }), ...(to && { to }) });
+  } catch (error) {
+    logger.error({ err: error, eventId: event.id }, 'could not count a delayed event; the ingress bound is off until its counter expires');
+  }
 }
 
 function isRound(event: Envelope, messageId: string, count: number): boolean {
