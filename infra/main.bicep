@@ -284,6 +284,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'VEXTIR_RETRY_MAX_MS', value: '300000' }
         { name: 'VEXTIR_MAX_BODY_BYTES', value: '262144' }
         { name: 'VEXTIR_MAX_BATCH', value: '100' }
+        { name: 'VEXTIR_MAX_DELAYED_EVENTS', value: '10000' }
         { name: 'VEXTIR_CONTEXT_MAX_DOC_BYTES', value: '1048576' }
         { name: 'VEXTIR_CONTEXT_VERSIONS', value: '10' }
         // Model providers: '' means not configured (a missing Key Vault secret would otherwise

@@ -56,6 +56,11 @@ const envSchema = z.object({
   VEXTIR_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   VEXTIR_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
   VEXTIR_MAX_BATCH: int(1, 10_000).default(100),
+  /**
+   * Ingress backpressure: once this many of a user's events wait for a throttle policy (delayed,
+   * not yet run), POST /api/events and the MCP server answer 429 until some have run.
+   */
+  VEXTIR_MAX_DELAYED_EVENTS: int(1, 10_000_000).default(10_000),
   /** The context hub: the largest document (bytes of its JSON or text), and earlier versions kept per document. */
   VEXTIR_CONTEXT_MAX_DOC_BYTES: int(1024, 16 * 1024 * 1024).default(1024 * 1024),
   VEXTIR_CONTEXT_VERSIONS: int(0, 1000).default(10),
@@ -152,7 +157,7 @@ export interface Config {
   sqlite: { synchronous: 'NORMAL' | 'FULL' };
   processor: { maxDeliveryCount: number; maxDepth: number; retryBaseMs: number; retryMaxMs: number };
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
-  api: { maxBodyBytes: number; maxBatchSize: number };
+  api: { maxBodyBytes: number; maxBatchSize: number; maxDelayedEvents: number };
   context: { maxDocumentBytes: number; versionsKept: number };
   cli: { url: string | undefined; token: string | undefined; user: string | undefined };
   auth: { adminRole: string };
@@ -227,7 +232,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       retryMaxMs: e.VEXTIR_RETRY_MAX_MS,
     },
     worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
-    api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH },
+    api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH, maxDelayedEvents: e.VEXTIR_MAX_DELAYED_EVENTS },
     context: { maxDocumentBytes: e.VEXTIR_CONTEXT_MAX_DOC_BYTES, versionsKept: e.VEXTIR_CONTEXT_VERSIONS },
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },

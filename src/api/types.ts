@@ -10,7 +10,7 @@ import type { AgentCatalog } from '../registries/agents/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { PlanSystem } from '../plans/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
-import type { ApprovalStore, Authenticator, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
+import type { ApprovalStore, Authenticator, DelayedEvents, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
   method: string;
@@ -108,6 +108,8 @@ export interface SecurityServices {
   approvals: ApprovalStore;
   grants: GrantStore;
   usage: UsageCounters;
+  /** Each user's throttled events not yet run: POST /api/events refuses more past `limits.maxDelayedEvents`. */
+  delayed: DelayedEvents;
   authorizer: PolicyAuthorizer;
 }
 
@@ -125,6 +127,11 @@ export interface ApiLimits {
   maxContextDocumentBytes: number;
   /** How long an MCP tool call (POST /api/mcp) waits for its event's answer before giving the client the event id instead. */
   mcpAnswerWaitMs: number;
+  /**
+   * Ingress backpressure (VEXTIR_MAX_DELAYED_EVENTS): once this many of a user's events wait for a
+   * throttle, POST /api/events and the MCP server refuse more (429) until some have run.
+   */
+  maxDelayedEvents: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -135,6 +142,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   streamMinIntervalMs: 10,
   maxContextDocumentBytes: 1024 * 1024,
   mcpAnswerWaitMs: 30_000,
+  maxDelayedEvents: 10_000,
 };
 
 /** The API as one function: route, authenticate, handle, and turn every error into problem+json. */

@@ -9,6 +9,7 @@ export interface RecordView {
   children?: string[];
   error?: { code: string; message: string };
   decision?: { authorizer: string; reason: string };
+  throttle?: { runAt: string; count: number };
 }
 
 /** One line per event: time, status, type, id, and what happened. */
@@ -19,5 +20,7 @@ export function formatRecordLine(record: RecordView): string {
   const error = record.error ? ` error=${record.error.code}: ${record.error.message}` : '';
   // A denial's why is in its decision (the loop guard also sets `error`, shown above instead).
   const denied = record.status === 'denied' && !record.error && record.decision ? ` by ${record.decision.authorizer}: ${record.decision.reason}` : '';
-  return `${time} ${record.status.padEnd(13)} ${record.type.padEnd(24)} ${record.id}${drivers}${children}${error}${denied}`;
+  // A delayed event runs by itself: say when, and how often a rate limit has delayed it.
+  const throttled = record.status === 'throttled' && record.throttle ? ` runs at ${record.throttle.runAt} (throttled ${record.throttle.count}x)` : '';
+  return `${time} ${record.status.padEnd(13)} ${record.type.padEnd(24)} ${record.id}${drivers}${children}${error}${denied}${throttled}`;
 }

@@ -30,7 +30,7 @@ export function fromServiceBusTrigger(body: unknown, triggerMetadata: unknown): 
   const metadata = parsed.data;
   const applicationProperties = metadata.applicationProperties ?? metadata.userProperties;
   return {
-    delivery: { deliveryCount: attemptOf(applicationProperties, metadata.deliveryCount - 1) },
+    delivery: { deliveryCount: attemptOf(applicationProperties, metadata.deliveryCount - 1), ...(metadata.messageId !== undefined && { messageId: metadata.messageId }) },
     message: {
       body: decodeBody(body),
       messageId: metadata.messageId,

@@ -32,6 +32,15 @@ export function deliveryKey(userId: string, eventId: string, release?: string): 
   return digest(release === undefined ? `${userId}\n${eventId}` : `${userId}\n${eventId}\n${release}`, 43);
 }
 
+/**
+ * Whether a message id is that of a message published under `key`. A bus that sends a copy of a
+ * message under an id of its own appends `.<suffix>` to the key (Service Bus: retry copies
+ * `.r<n>`, dead-letter replays `.replay-<n>`); delivery keys are base64url, so they have no dot.
+ */
+export function isDeliveryOf(messageId: string, key: string): boolean {
+  return messageId === key || (messageId.length > key.length && messageId.startsWith(key) && messageId[key.length] === '.');
+}
+
 /** The id of the approval a policy asks for before an event may run: one per (user, event, policy). */
 export function approvalId(userId: string, eventId: string, policyId: string): string {
   return `apr_${digest(`${userId}\n${eventId}\n${policyId}`, 24)}`;

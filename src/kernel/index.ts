@@ -57,7 +57,7 @@ export {
   type EventCategory,
 } from './envelope.js';
 export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
-export { approvalId, childEventId, contentDigest, keyedChildEventId, deliveryKey, eventDigest, newEventId } from './ids.js';
+export { approvalId, childEventId, contentDigest, keyedChildEventId, deliveryKey, eventDigest, isDeliveryOf, newEventId } from './ids.js';
 export { ingest, type IngestOptions, type IngestResult, type IngressDeps } from './ingress.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';
 export {
@@ -76,7 +76,20 @@ export {
   type ErrorInfo,
   type EventRecord,
   type EventStatus,
+  throttleDecisionSchema,
+  type ThrottleDecision,
 } from './records.js';
+export {
+  THROTTLE_SPREAD_SHARE,
+  nextWindowStart,
+  throttleRelease,
+  throttleRunAt,
+  throttleSpreadMs,
+  throttleWindowSchema,
+  windowLengthMs,
+  windowStart,
+  type ThrottleWindow,
+} from './throttle.js';
 export { isValidTypePattern, matchesAny, matchesType, parseTypeFilter } from './type-pattern.js';
 export { QueueWorker, type WorkerOptions } from './worker.js';
 // Every port, as its own index lists them.

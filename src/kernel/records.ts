@@ -5,12 +5,15 @@
 import { z } from 'zod';
 import { envelopeSchema } from './envelope.js';
 import { restrictionsSchema } from './restrictions.js';
+import { throttleWindowSchema } from './throttle.js';
 
 /**
  * `awaiting_approval`: a `require_approval` policy parked the event; `POST /api/approvals/{id}`
  * releases it (processed again) or rejects it (denied). Not final.
+ * `throttled`: a `throttle` policy delayed the event; it is on the bus again and runs (is
+ * authorized again) at `throttle.runAt`. Not final.
  */
-export const eventStatusSchema = z.enum(['accepted', 'awaiting_approval', 'processed', 'failed', 'dead_lettered', 'denied']);
+export const eventStatusSchema = z.enum(['accepted', 'awaiting_approval', 'throttled', 'processed', 'failed', 'dead_lettered', 'denied']);
 export type EventStatus = z.infer<typeof eventStatusSchema>;
 
 /** Statuses after which the event is never run again. */
@@ -52,19 +55,27 @@ export const driverRunSchema = z.object({
 });
 export type DriverRun = z.infer<typeof driverRunSchema>;
 
-export const policyActionSchema = z.enum(['allow', 'deny', 'restrict', 'log', 'notify', 'require_approval']);
+export const policyActionSchema = z.enum(['allow', 'deny', 'restrict', 'log', 'notify', 'require_approval', 'throttle']);
 export type PolicyAction = z.infer<typeof policyActionSchema>;
 
+/** A throttle decision: the policy, the window it counts in, and when the event runs again. */
+export const throttleDecisionSchema = z.object({
+  policy: z.string(),
+  window: throttleWindowSchema,
+  runAt: z.iso.datetime(),
+});
+export type ThrottleDecision = z.infer<typeof throttleDecisionSchema>;
+
 export const decisionSchema = z.object({
-  /** True when drivers may run. False for a denial and for an event parked for approval. */
+  /** True when drivers may run. False for a denial, an event parked for approval and a throttled one. */
   allowed: z.boolean(),
   /** Which authorizer decided (e.g. `policy-engine`, `acl`, `loop-guard`), so a reader knows how much the decision means. */
   authorizer: z.string(),
   reason: z.string(),
   /** Ids of the policies evaluated, in evaluation order. */
   policies: z.array(z.string()).default([]),
-  verdict: z.enum(['allow', 'deny', 'require_approval']).optional(),
-  /** The policy that ended evaluation (denied, allowed, parked, or failed and so denied). */
+  verdict: z.enum(['allow', 'deny', 'require_approval', 'throttle']).optional(),
+  /** The policy that ended evaluation (denied, allowed, parked, throttled, or failed and so denied). */
   decidedBy: z.string().optional(),
   /** Policies whose condition held, with the action taken (or the error that denied). */
   matched: z.array(z.object({ id: z.string(), action: policyActionSchema, error: z.string().optional() })).optional(),
@@ -74,6 +85,8 @@ export const decisionSchema = z.object({
   notifications: z.array(z.object({ policy: z.string(), to: z.array(z.enum(['user', 'admin'])), message: z.string() })).optional(),
   /** Set when a `require_approval` policy parked the event. */
   approval: z.object({ id: z.string(), policy: z.string(), reason: z.string() }).optional(),
+  /** Set when a `throttle` policy delayed the event. */
+  throttle: throttleDecisionSchema.optional(),
   /** Kinds of personal data found in the event (and redacted for external drivers when restricted). */
   pii: z.array(z.string()).optional(),
   /** The context path the event touches, normalized, when it touches one. */
@@ -102,5 +115,11 @@ export const eventRecordSchema = z.object({
   /** Ids of every event emitted because of this one (driver outputs and error events). */
   children: z.array(z.string()),
   error: errorInfoSchema.optional(),
+  /**
+   * Set once a throttle policy delayed the event, and kept after it ran: `count` is how often it
+   * was throttled (its latest re-publication is named `throttle:<count>`), `runAt` when that one
+   * is delivered. The policy and window are the latest throttle decision's.
+   */
+  throttle: throttleDecisionSchema.extend({ count: z.number().int().min(1) }).optional(),
 });
 export type EventRecord = z.infer<typeof eventRecordSchema>;

@@ -89,7 +89,7 @@ export class QueueWorker {
 
   async #handle(delivery: Delivery): Promise<void> {
     try {
-      const outcome = await this.processor.process(delivery.body, { deliveryCount: delivery.deliveryCount });
+      const outcome = await this.processor.process(delivery.body, { deliveryCount: delivery.deliveryCount, messageId: delivery.messageId });
       await this.consumer.settle(delivery, outcome);
       this.options.onSettled?.();
     } catch (caught) {

@@ -12,7 +12,7 @@ import { countBits, hasBit, updateBits } from './bitset.js';
 import { evaluate, render } from './expressions.js';
 import { requestId } from './ids.js';
 import type { OutputStore } from './outputs.js';
-import type { NodeError, PlanNode } from './plan-state.js';
+import { DONE_NODE, type NodeError, type PlanNode } from './plan-state.js';
 import type { Transition } from './transition.js';
 
 /** Turns a tool call into the event that asks for it (the tool registry, through the wiring). */
@@ -50,6 +50,22 @@ export class Advance {
   async start(nodes: readonly PlanNode[]): Promise<void> {
     for (const node of nodes) await this.#activate(node);
     await this.#drain();
+  }
+
+  /**
+   * Makes again what settling `node` made, for an event that settled it before a crash cut the
+   * transition short: its state in the header, its failure, its handler, its dependents.
+   */
+  async reconcile(node: PlanNode): Promise<void> {
+    this.t.touched.add(node.def.index);
+    if (node.status !== 'failed') {
+      await this.carryOn(node);
+      return;
+    }
+    const policy = node.def.onFailure;
+    if (policy === 'fail') this.t.failures.add(node.def.id);
+    else if (policy !== 'continue' && node.handled !== true) await this.#handle(node, policy);
+    await this.carryOn(node);
   }
 
   /** Carries a done node's result on to its dependents (also again, after a crash). */
@@ -123,8 +139,11 @@ export class Advance {
   }
 
   async #drain(): Promise<void> {
+    const visited = new Set<number>();
     while (this.#queue.length > 0) {
       const done = this.#queue.shift()!;
+      if (visited.has(done.def.index)) continue;
+      visited.add(done.def.index);
       if (done.def.handler && done.status === 'completed') {
         for (const handled of (await this.t.nodes(done.handling ?? [])).values()) {
           if (handled.handled === true) continue;
@@ -142,7 +161,9 @@ export class Advance {
           dependent.arrived = updateBits(dependent.arrived, [position]);
           this.t.changed(dependent);
         } else if (dependent.status !== 'pending') {
-          this.t.touched.add(dependent.def.index); // started before: publish its events again (a crash may have lost them)
+          // Started before: publish its events again, and if it is done, carry it on too (a crash may have cut either short).
+          this.t.touched.add(dependent.def.index);
+          if (DONE_NODE.has(dependent.status)) this.#queue.push(dependent);
         }
         if (dependent.status === 'pending' && allArrived(dependent)) await this.#activate(dependent);
       }

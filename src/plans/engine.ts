@@ -13,12 +13,12 @@ import { settlementOf } from './answers.js';
 import { listBits } from './bitset.js';
 import { planEventEnvelope, TIMER_EVENT } from './envelopes.js';
 import { evaluate, render } from './expressions.js';
-import { parseRequestId, planIdFor, type RequestAddress } from './ids.js';
+import { parseRequestId, planIdFor } from './ids.js';
 import { WATCH_KIND, watchKey, type EventInterests, type WatchInterest } from './interests.js';
 import type { InstructionStore } from './instruction-store.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { OutputStore } from './outputs.js';
-import { ACTIVE_NODE, DONE_NODE, FINISHED_PLAN, type Plan, type PlanNode } from './plan-state.js';
+import { ACTIVE_NODE, FINISHED_PLAN, type Plan, type PlanNode } from './plan-state.js';
 import type { PlanStore } from './plan-store.js';
 import { publicationOf, type Publication } from './publication.js';
 import { Transition } from './transition.js';
@@ -61,13 +61,11 @@ export class PlanEngine {
     const address = parseRequestId(awaited);
     if (address === undefined) return;
     await this.transition(event.userid, address.planId, event.id, async (advance) => {
-      const node = await this.#current(advance, address);
-      if (node === undefined) return;
+      const node = await this.#node(advance, address.index);
+      if (node !== undefined && settledBy(node, event.id)) return advance.reconcile(node); // applied before a crash: make its effects again
+      if (node === undefined || node.attempts.length !== address.attempt) return; // an answer to an earlier attempt
       const attempt = node.attempts[node.attempts.length - 1]!;
-      if (attempt.status !== 'running') {
-        if (attempt.settledBy === event.id && DONE_NODE.has(node.status)) await advance.carryOn(node); // applied before a crash: carry on again
-        return;
-      }
+      if (attempt.status !== 'running') return;
       const settlement = settlementOf(node.def, event);
       if (settlement.kind === 'success') await advance.complete(node, settlement.output, event.id);
       else if (settlement.kind === 'failure') await advance.failAttempt(node, settlement.error, event.id);
@@ -84,7 +82,9 @@ export class PlanEngine {
       return;
     }
     await this.transition(event.userid, plan, event.id, async (advance) => {
-      const node = await this.#current(advance, { planId: plan, index, attempt });
+      const found = await this.#node(advance, index);
+      if (found !== undefined && settledBy(found, event.id)) return advance.reconcile(found); // applied before a crash
+      const node = found?.attempts.length === attempt ? found : undefined;
       if (node?.deadline === undefined) return;
       if (this.deps.clock.now().getTime() < new Date(node.deadline).getTime() - CLOCK_SKEW_MS) return; // early (or not ours)
       if (kind === 'wake' && node.status === 'sleeping') await advance.complete(node, { until: node.deadline }, event.id);
@@ -101,8 +101,12 @@ export class PlanEngine {
   async #offer(event: Envelope, planId: string, index: number, attemptNumber: number): Promise<boolean> {
     let matched = false;
     await this.transition(event.userid, planId, event.id, async (advance) => {
-      const node = await this.#current(advance, { planId, index, attempt: attemptNumber });
-      if (node?.status !== 'waiting') return;
+      const node = await this.#node(advance, index);
+      if (node !== undefined && settledBy(node, event.id)) {
+        matched = true;
+        return advance.reconcile(node); // applied before a crash
+      }
+      if (node?.status !== 'waiting' || node.attempts.length !== attemptNumber) return;
       const vars = await advance.vars(node);
       const position = (node.def.events ?? []).findIndex((each) => matchesType(each.type, event.type) && (each.match === undefined || this.#matches(each.match, { ...vars, event: eventView(event) })));
       if (position < 0) return;
@@ -248,12 +252,10 @@ export class PlanEngine {
     return text.length > 64 * 1024 ? { note: `the outputs are ${text.length} characters; name what you need in the instruction's outputs, or read the steps` } : outputs;
   }
 
-  /** The node an address names, if it is still on that attempt. */
-  async #current(advance: Advance, address: RequestAddress): Promise<PlanNode | undefined> {
-    if (FINISHED_PLAN.has(advance.t.plan.status)) return undefined;
-    if (address.index >= advance.t.plan.nodeCount) return undefined;
-    const node = await advance.t.node(address.index);
-    return node.attempts.length === address.attempt ? node : undefined;
+  /** A node of a plan still under way. */
+  async #node(advance: Advance, index: number): Promise<PlanNode | undefined> {
+    if (FINISHED_PLAN.has(advance.t.plan.status) || index >= advance.t.plan.nodeCount) return undefined;
+    return advance.t.node(index);
   }
 
   /** Start a plan (plan-start.ts) needs the same lock. */
@@ -264,6 +266,11 @@ export class PlanEngine {
   get runtime(): StepRuntime {
     return this.#runtime;
   }
+}
+
+/** Whether `eventId` settled one of the node's attempts (and may have been cut short by a crash). */
+function settledBy(node: PlanNode, eventId: string): boolean {
+  return node.attempts.some((attempt) => attempt.settledBy === eventId);
 }
 
 /** What a wait's `match` sees of an event, and what a wait's output holds. */

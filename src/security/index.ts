@@ -23,4 +23,4 @@ export {
 } from './authorization/index.js';
 export { detectPii, redactPii, type PiiFinding, type PiiKind } from './pii/index.js';
 export { DEFAULT_POLICIES, parsePolicyDocument, validatePolicies, type CompiledPolicySet, type Policy } from './policy/index.js';
-export { UsageCounters, type ModelUsageReport, type ModelUsageTotals, type UsageSnapshot } from './usage/index.js';
+export { DelayedEvents, UsageCounters, type DelayedCount, type ModelUsageReport, type ModelUsageTotals, type UsageSnapshot } from './usage/index.js';

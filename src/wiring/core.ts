@@ -116,6 +116,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     drivers: registry,
     authorizer: security.authorizer,
     usage: security.usage,
+    delayed: security.delayed,
     clock,
     logger,
     observer: metrics,
@@ -149,7 +150,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
       return { status: ok ? 'ok' : 'degraded', mode: host.mode, version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), checks };
     },
     waitForChanges: host.waitForChanges,
-    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize, maxContextDocumentBytes: config.context.maxDocumentBytes },
+    limits: { ...DEFAULT_API_LIMITS, maxBodyBytes: config.api.maxBodyBytes, maxBatchSize: config.api.maxBatchSize, maxContextDocumentBytes: config.context.maxDocumentBytes, maxDelayedEvents: config.api.maxDelayedEvents },
     security,
     context: host.context,
     contextWorkspace: workspace,

@@ -65,6 +65,27 @@ describe('POST /api/mcp without a processor', () => {
     await client.close();
   });
 
+  it('answers at once that a call a rate limit delayed has not run yet, and when it will', async () => {
+    const fixture = apiFixture({ limits: { mcpAnswerWaitMs: 10_000 } });
+    const client = await connect(fixture, 'alice');
+    const calling = client.callTool({ name: 'context_read', arguments: { path: '/Notes/x' } });
+    // What the processor would record for it: throttled to the next minute.
+    let record = (await fixture.store.list('alice', { limit: 1 }))[0];
+    while (record === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      record = (await fixture.store.list('alice', { limit: 1 }))[0];
+    }
+    const throttle = { policy: 'rate-limit-minute', window: 'minute' as const, runAt: '2026-01-01T00:01:00.512Z' };
+    const reason = 'Throttled by policy "rate-limit-minute": Rate limit: more than 600 events per minute; it runs again at the start of the next minute';
+    await fixture.store.save({ ...record, status: 'throttled', decision: { allowed: false, authorizer: 'policy-engine', reason, policies: ['rate-limit-minute'], verdict: 'throttle', throttle }, throttle: { ...throttle, count: 1 } });
+    fixture.changes.notify();
+    const result = (await calling) as CallToolResult;
+    assert.notEqual(result.isError, true);
+    assert.deepEqual(result.structuredContent, { status: 'throttled', eventId: record.id, reason, runAt: throttle.runAt });
+    assert.match(text(result), /context_read has NOT run yet: a rate limit delayed it .*; it runs by itself at 2026-01-01T00:01:00.512Z\. Do not repeat the call/);
+    await client.close();
+  });
+
   it('refuses a body over the API limit with 413 problem+json, as POST /api/events does', async () => {
     const fixture = apiFixture({ limits: { maxBodyBytes: 1024 } });
     const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'context_write', arguments: { path: '/Notes/big', content: 'x'.repeat(2048) } } };

@@ -13,7 +13,7 @@ import { ServiceBusQueueConsumer } from '../../src/adapters/azure/service-bus-co
 import { peekDeadLetters } from '../../src/adapters/azure/service-bus-dead-letters.js';
 import { MemoryAuditLog, MemoryEventStore } from '../../src/adapters/memory/index.js';
 import { deliveryKey, isKernelError, type Delivery, type Envelope } from '../../src/kernel/index.js';
-import { childOf, completeOutcome, retryOutcome } from '../contracts/fixtures.js';
+import { childOf, completeOutcome, delayOutcome, retryOutcome } from '../contracts/fixtures.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
 
 export interface ServiceBusTarget {
@@ -139,6 +139,22 @@ export function serviceBusContract(name: string, target: ServiceBusTarget): void
       assert.deepEqual(again?.body, sent);
       await consumer.settle(again, completeOutcome(sent));
       assert.equal(await consumer.depth(), 0);
+    }));
+
+    it('delay: the original completes; the event comes back not before notBefore under its release, once per round', withQueue(async ({ bus, consumer, store }) => {
+      const sent = event();
+      await bus.publish([sent]);
+      const [first] = await receiveAll(consumer, 1);
+      const started = Date.now();
+      const delay = delayOutcome(sent, new Date(started + 1500));
+      await consumer.settle(first!, delay);
+      assert.equal((await store.get('alice', sent.id))?.status, 'throttled');
+      await bus.publish([sent], { notBefore: new Date(started + 1500), release: 'throttle:1' }); // a retried publication of the round
+      const [again] = await receiveAll(consumer, 1, 10_000);
+      assert.ok(Date.now() - started >= 1400, `redelivered after ${Date.now() - started} ms`);
+      assert.deepEqual([again?.messageId, again?.deliveryCount, again?.body], [deliveryKey('alice', sent.id, 'throttle:1'), 1, sent]);
+      await consumer.settle(again!, completeOutcome(sent));
+      assert.deepEqual(await settleAll(consumer, 1500), [], 'one message for the round, not two');
     }));
 
     it('poison: dead-lettered with its reason and description', withQueue(async ({ queueName, bus, consumer }) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { deliveryKey, type AuditLog, type DeadLetter, type Delivery, type EventBus, type EventStore, type QueueConsumer } from '../../src/kernel/index.js';
 import { TestClock, makeEvent } from '../helpers/kernel-fixture.js';
-import { childOf, completeOutcome, retryOutcome, unchained } from './fixtures.js';
+import { childOf, completeOutcome, delayOutcome, retryOutcome, unchained } from './fixtures.js';
 
 export interface QueueHarness {
   clock: TestClock;
@@ -182,6 +182,27 @@ export function eventQueueContract(adapter: string, open: OpenQueue): void {
         assert.equal((await store.get('alice', 'e1'))?.status, 'processed');
         assert.deepEqual((await audit.list('alice', { eventId: 'e1', limit: 10 })).map((entry) => entry.attempt), [2, 1]);
         assert.equal(await queue.depth(), 0, 'the re-emitted child was a duplicate');
+      }));
+
+    it('settles delay: records, emits, removes the message and publishes the event again for notBefore under its release', () =>
+      withQueue(async ({ queue, store, audit, clock }) => {
+        const event = makeEvent();
+        await queue.publish([event]);
+        const notBefore = new Date(clock.now().getTime() + 5000);
+        const delay = delayOutcome(event, notBefore, 1, [{ event: childOf(event, 'n1') }]);
+        await queue.settle(one(await queue.receive(10)), delay);
+        assert.deepEqual(await store.get('alice', 'e1'), delay.record);
+        assert.deepEqual((await audit.list('alice', { eventId: 'e1', limit: 10 })).map(unchained), [delay.audit]);
+        const emitted = one(await queue.receive(10));
+        assert.deepEqual(emitted.body, childOf(event, 'n1'), 'the emission is out at once');
+        await queue.settle(emitted, { kind: 'skip', reason: 'test' });
+        await queue.publish([event], { release: 'throttle:1' });
+        assert.equal(await queue.depth(), 1, 'a second publication of the same round is dropped');
+        clock.advance(4999);
+        assert.deepEqual(await queue.receive(10), []);
+        clock.advance(1);
+        const round = one(await queue.receive(10));
+        assert.deepEqual([round.messageId, round.deliveryCount, round.body], [deliveryKey('alice', 'e1', 'throttle:1'), 1, event]);
       }));
 
     it('waitForWork resolves on a publish, on abort, and at maxWaitMs', () =>

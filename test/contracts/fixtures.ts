@@ -62,3 +62,11 @@ export function retryOutcome(event: Envelope, emissions: Emission[], retryAfterM
   const error = { code: 'driver_timeout', message: 'slow', retryable: true };
   return { kind: 'retry', record, emissions, audit: makeAudit(record), retryAfterMs, error };
 }
+
+/** A throttled event's outcome: published again not before `notBefore` as its `count`-th round. */
+export function delayOutcome(event: Envelope, notBefore: Date, count = 1, emissions: Emission[] = []): Outcome & { kind: 'delay' } {
+  const throttle = { policy: 'limit', window: 'minute' as const, runAt: notBefore.toISOString() };
+  const decision = { allowed: false, authorizer: 'policy-engine', reason: 'over the limit', policies: ['limit'], verdict: 'throttle' as const, throttle };
+  const record = makeRecord(event, { status: 'throttled', decision, drivers: [], children: emissions.map((emission) => emission.event.id), throttle: { ...throttle, count } });
+  return { kind: 'delay', record, emissions, audit: makeAudit(record), republish: { event, notBefore, release: `throttle:${count}` } };
+}

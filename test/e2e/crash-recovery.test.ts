@@ -71,7 +71,8 @@ it('loses no accepted event and duplicates no side effect across a SIGKILL', asy
   const configFile = join(dataDir, 'vextir.config.yaml');
   writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/side-effect-driver.js'), options: { peerUrl } }] }));
   // One user sends 2,000 events in seconds: far above the default per-minute rate limit, which
-  // this test is not about. Every other default policy stays in force, plus one that notifies:
+  // would delay most of them to later minutes (a throttle) and is not what this test is about
+  // (test/e2e/throttle.test.ts is). Every other default policy stays in force, plus one that notifies:
   // its `policy.notify` is emitted again on every run of a parent, deduplicated only by its id.
   const policyFile = join(dataDir, 'policies.json');
   const notify = { id: 'tell-me', name: 'Tell me', condition: "event.type == 'crash.test'", action: 'notify' };

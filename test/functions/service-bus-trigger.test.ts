@@ -14,12 +14,12 @@ import { makeEvent } from '../helpers/kernel-fixture.js';
 const { InvocationContext } = functions;
 
 describe('Service Bus trigger metadata', () => {
-  it('builds DeliveryInfo from the host (deliveryCount from 1, attempts carried by retry copies) and parses a JSON body', () => {
+  it('builds DeliveryInfo from the host (deliveryCount from 1, attempts carried by retry copies, the message id) and parses a JSON body', () => {
     const event = makeEvent();
     assert.deepEqual(fromServiceBusTrigger(event, { deliveryCount: 1, applicationProperties: {} }).delivery, { deliveryCount: 1 });
     const copy = fromServiceBusTrigger(JSON.stringify(event), { deliveryCount: 2, applicationProperties: { vextirAttempt: 3 }, messageId: 'k.r2', subject: 'demo.ping' });
     assert.deepEqual(copy, {
-      delivery: { deliveryCount: 4 },
+      delivery: { deliveryCount: 4, messageId: 'k.r2' },
       message: { body: event, messageId: 'k.r2', contentType: undefined, subject: 'demo.ping', correlationId: undefined, applicationProperties: { vextirAttempt: 3 } },
     });
     const older = fromServiceBusTrigger('not json', { deliveryCount: '1', userProperties: { vextirReleases: 0 } });

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
-import { EventProcessor, type Authorizer, type Clock, type Driver, type Envelope, type ProcessorOptions, type UsageRecorder } from '../../src/kernel/index.js';
+import { EventProcessor, type Authorizer, type Clock, type DelayedEventCounter, type Driver, type Envelope, type ProcessorOptions, type UsageRecorder } from '../../src/kernel/index.js';
 import { allowAllAuthorizer } from '../../src/security/index.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -17,7 +17,7 @@ export class TestClock implements Clock {
   }
 }
 
-export function kernelFixture(drivers: Driver[], options: { authorizer?: Authorizer; processor?: Partial<ProcessorOptions>; clock?: Clock; usage?: UsageRecorder } = {}) {
+export function kernelFixture(drivers: Driver[], options: { authorizer?: Authorizer; processor?: Partial<ProcessorOptions>; clock?: Clock; usage?: UsageRecorder; delayed?: DelayedEventCounter } = {}) {
   const clock = options.clock ?? new TestClock();
   const store = new MemoryEventStore();
   const audit = new MemoryAuditLog();
@@ -31,6 +31,7 @@ export function kernelFixture(drivers: Driver[], options: { authorizer?: Authori
     clock,
     logger: silentLogger,
     ...(options.usage && { usage: options.usage }),
+    ...(options.delayed && { delayed: options.delayed }),
     options: { retryBaseMs: 10, retryMaxMs: 100, ...options.processor },
   });
   return { clock, store, audit, queue, registry, processor };

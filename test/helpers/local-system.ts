@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocal, type RunningLocalHost } from '../../src/hosts/embedded/index.js';
+import type { Clock } from '../../src/kernel/index.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_ADMIN_ROLE, loadOrCreateDevSecret, signDevToken, type Policy } from '../../src/security/index.js';
 import { silentLogger } from './kernel-fixture.js';
@@ -21,6 +22,8 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** More of the project file besides `drivers` (e.g. `models:`). */
   project?: Record<string, unknown>;
+  /** The host's clock (default: the system clock): a TestClock lets a test move time on. */
+  clock?: Clock;
 }
 
 export interface RecordBody {
@@ -55,7 +58,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     env['VEXTIR_POLICY_FILE'] = join(dataDir, 'global-policies.json');
     writeFileSync(env['VEXTIR_POLICY_FILE'], JSON.stringify({ policies: options.globalPolicies }));
   }
-  const host = await startLocal(loadConfig(env), silentLogger);
+  const host = await startLocal(loadConfig(env), silentLogger, options.clock);
   const secret = loadOrCreateDevSecret(dataDir);
   const token = (user: string, opts: { admin?: boolean } = {}) => signDevToken(secret, user, { roles: opts.admin ? [DEFAULT_ADMIN_ROLE] : [] });
   const request: TestSystem['request'] = async (user, method, path, init = {}) => {

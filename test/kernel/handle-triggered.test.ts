@@ -1,22 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { defineDriver } from '../../src/drivers/index.js';
-import { KernelError, handleTriggeredMessage, type Envelope, type EventBus } from '../../src/kernel/index.js';
+import { KernelError, handleTriggeredMessage, throttleRunAt, type Authorizer, type Envelope, type EventBus, type PublishOptions } from '../../src/kernel/index.js';
 import { kernelFixture, makeEvent, silentLogger } from '../helpers/kernel-fixture.js';
 
 class RecordingBus implements EventBus {
   readonly published: Envelope[] = [];
-  async publish(events: readonly Envelope[]): Promise<void> {
+  readonly options: Array<PublishOptions | undefined> = [];
+  async publish(events: readonly Envelope[], options?: PublishOptions): Promise<void> {
     this.published.push(...events);
+    this.options.push(options);
   }
 }
 
-function setup(handle: () => Promise<unknown>) {
+function setup(handle: () => Promise<unknown>, authorizer?: Authorizer) {
   const driver = defineDriver({
     manifest: { id: 'd', name: 'D', version: '1.0.0', type: 'tool', capabilities: ['demo.*'] },
     handle: handle as never,
   });
-  const fixture = kernelFixture([driver]);
+  const fixture = kernelFixture([driver], authorizer ? { authorizer } : {});
   const bus = new RecordingBus();
   const retries: Array<{ attempt: number; delayMs: number }> = [];
   const deps = {
@@ -51,6 +53,21 @@ describe('handleTriggeredMessage (the Service Bus trigger path)', () => {
     await handleTriggeredMessage(makeEvent(), { deliveryCount: 1 }, deps);
     assert.deepEqual(retries, [{ attempt: 2, delayMs: 10 }]);
     assert.equal((await store.get('alice', 'e1'))?.status, 'accepted');
+  });
+
+  it('a throttle: sends the event again for its window under throttle:1, then records it, and returns so the trigger completes the message', async () => {
+    const throttling: Authorizer = {
+      name: 'limit',
+      authorize: async (event) => ({
+        decision: { allowed: false, authorizer: 'limit', reason: 'over', policies: [], verdict: 'throttle', throttle: { policy: 'limit', window: 'minute', runAt: throttleRunAt('minute', new Date('2026-01-01T00:00:00.000Z'), event.id).toISOString() } },
+      }),
+    };
+    const { deps, bus, store, retries } = setup(async () => [], throttling);
+    await handleTriggeredMessage(makeEvent(), { deliveryCount: 1, messageId: 'key-of-e1' }, deps);
+    assert.deepEqual(bus.published, [makeEvent()]);
+    assert.deepEqual(bus.options, [{ notBefore: throttleRunAt('minute', new Date('2026-01-01T00:00:00.000Z'), 'e1'), release: 'throttle:1' }]);
+    assert.equal((await store.get('alice', 'e1'))?.status, 'throttled');
+    assert.deepEqual(retries, [], 'no retry copy: the re-publication is the next delivery');
   });
 
   it('throws for a poison message so the queue dead-letters it', async () => {

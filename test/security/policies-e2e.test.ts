@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { nextWindowStart } from '../../src/kernel/index.js';
 import { DEFAULT_POLICIES } from '../../src/security/index.js';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
 
@@ -218,6 +219,21 @@ describe('POST /api/policies/test', () => {
     assert.equal(body.environment.model, 'gpt-4o');
     const { events } = (await (await system.request('kim', 'GET', '/api/events')).json()) as { events: unknown[] };
     assert.deepEqual(events, []);
+  });
+
+  it('reports a throttle, and when the event would run: a root event past the rate limit waits; an internal one does not', async () => {
+    const ask = async (depth: number) => {
+      const before = Date.now();
+      const response = await system.request('kim', 'POST', '/api/policies/test', { body: { event: { type: 'ops.x', depth }, usage: { events_per_minute: 601 } } });
+      assert.equal(response.status, 200);
+      return { before, after: Date.now(), body: (await response.json()) as { decision: { allowed: boolean; verdict: string; decidedBy?: string; throttle?: { policy: string; window: string; runAt: string } } } };
+    };
+    const { before, after, body } = await ask(0);
+    assert.deepEqual([body.decision.allowed, body.decision.verdict, body.decision.decidedBy], [false, 'throttle', 'rate-limit-minute']);
+    assert.deepEqual([body.decision.throttle?.policy, body.decision.throttle?.window], ['rate-limit-minute', 'minute']);
+    const runAt = Date.parse(body.decision.throttle?.runAt ?? '');
+    assert.ok(runAt >= nextWindowStart('minute', new Date(before)).getTime() && runAt < nextWindowStart('minute', new Date(after)).getTime() + 3000, 'the start of the next minute, give or take the spread');
+    assert.equal((await ask(1)).body.decision.verdict, 'allow', 'inside the system the rate rules hold nothing back');
   });
 
   it('tests a draft of the caller\'s policies before they are stored', async () => {

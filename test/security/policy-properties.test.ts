@@ -75,7 +75,7 @@ const policyArb = (id: string): fc.Arbitrary<Policy> =>
   fc
     .record({
       condition,
-      action: fc.constantFrom('allow', 'deny', 'restrict', 'log', 'notify', 'require_approval'),
+      action: fc.constantFrom('allow', 'deny', 'restrict', 'log', 'notify', 'require_approval', 'throttle'),
       priority: fc.integer({ min: -3, max: 3 }),
       restriction: restrictions,
       enabled: fc.boolean(),

@@ -85,13 +85,13 @@ export class ServiceBusQueueConsumer implements QueueConsumer {
   }
 
   /**
-   * Apply the outcome, then settle: complete ('complete', 'skip'), dead-letter ('poison') or
-   * schedule a copy and complete ('retry'). Throws `conflict` when the lock was lost before
+   * Apply the outcome, then settle: complete ('complete', 'delay', 'skip'), dead-letter ('poison')
+   * or schedule a copy and complete ('retry'). Throws `conflict` when the lock was lost before
    * settling; the outcome was applied by then and the redelivery converges.
    */
   async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
     const message = this.#message(delivery);
-    if (outcome.kind === 'complete' || outcome.kind === 'retry') await applyOutcome(outcome, this.#targets);
+    if (outcome.kind !== 'skip' && outcome.kind !== 'poison') await applyOutcome(outcome, this.#targets);
     await this.#call('settling a message', async () => {
       if (outcome.kind === 'retry') {
         await this.#redeliverLater(message, delivery.deliveryCount, outcome.retryAfterMs);

@@ -2,7 +2,8 @@
  * The embedded default's durable queue, with Service Bus semantics (and the in-memory queue's):
  * duplicate detection on the delivery key, peek-lock with expiry, delivery count, scheduled
  * delivery, dead-lettering. It shares the database file with the event store, so `settle`
- * emits, records, audits and acknowledges in one transaction.
+ * emits, records, audits and acknowledges in one transaction (a throttled event's re-publication
+ * included).
  */
 import { type Clock, type DeadLetter, type DeadLetterQueue, type Delivery, type Envelope, type EventBus, KernelError, type Outcome, type PublishOptions, type QueueConsumer } from '../../kernel/index.js';
 import { WorkSignal } from '../work-signal.js';
@@ -113,14 +114,19 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
         // Throwing rolls the savepoint back: the new lease holder's settle is the one that counts.
         throw new KernelError('conflict', `the lock on message ${delivery.messageId} was lost; the outcome was not applied`);
       }
-      if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
+      if (outcome.kind === 'skip' || outcome.kind === 'poison') return;
       for (const emission of outcome.emissions) {
         this.#tables.enqueue(emission.event, emission.notBefore?.getTime() ?? at.getTime(), at.getTime());
+      }
+      if (outcome.kind === 'delay') {
+        // A throttled event's next round, in the same transaction as the record that says so.
+        const { event, notBefore, release } = outcome.republish;
+        this.#tables.enqueue(event, notBefore.getTime(), at.getTime(), release);
       }
       this.#store.saveInTransaction(outcome.record);
       this.#audit.appendInTransaction([outcome.audit, ...(outcome.related ?? [])]);
     });
-    if (outcome.kind === 'complete' || outcome.kind === 'retry') {
+    if (outcome.kind !== 'skip' && outcome.kind !== 'poison') {
       this.#store.notifyChanged();
       this.#signal.notify();
     }

@@ -73,7 +73,7 @@ export class MemoryQueue implements EventBus, QueueConsumer, DeadLetterQueue {
 
   async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
     const message = this.#messages.get(delivery.messageId);
-    if (outcome.kind === 'complete' || outcome.kind === 'retry') {
+    if (outcome.kind !== 'skip' && outcome.kind !== 'poison') {
       if (!this.#targets) throw new Error('MemoryQueue.settle needs bindStore() first');
       await applyOutcome(outcome, { bus: this, ...this.#targets });
     }

@@ -27,6 +27,8 @@ export type EventCallOutcome =
   | { kind: 'withheld'; eventId: string; answerType: string; reason: string }
   /** A require_approval policy parked the request until a person decides. */
   | { kind: 'awaiting_approval'; eventId: string; approvalId: string | undefined; reason: string }
+  /** A throttle policy (a rate limit) delayed the request: it runs at `runAt`, not within this call. */
+  | { kind: 'throttled'; eventId: string; runAt: string | undefined; reason: string }
   /** The request ended (failed, dead-lettered) without an answer the tool knows. */
   | { kind: 'unanswered'; eventId: string; status: string; reason: string }
   | { kind: 'pending'; eventId: string; status: string };
@@ -64,6 +66,7 @@ async function outcomeOf(context: AuthenticatedContext, tool: ToolDefinition, re
     const approval = record.decision?.approval;
     return { kind: 'awaiting_approval', eventId: record.id, approvalId: approval?.id, reason: approval?.reason ?? record.decision?.reason ?? 'a policy requires approval' };
   }
+  if (record.status === 'throttled') return { kind: 'throttled', eventId: record.id, runAt: record.throttle?.runAt, reason: record.decision?.reason ?? 'a rate limit delayed it' };
   if (record.children.length > 0) {
     // Children are recorded when the processor takes them, so an answer may be listed before it
     // can be read; and it is the client's only once authorized like any event (policies apply to answers).

@@ -6,7 +6,7 @@
  */
 import { ErrorCode, McpError, type ReadResourceResult, type Resource, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { isJsonContentType } from '../../kernel/context/index.js';
-import { KernelError } from '../../kernel/index.js';
+import { isKernelError, KernelError } from '../../kernel/index.js';
 import type { ToolDefinition } from '../../registries/tools/index.js';
 import { recordRefusal } from '../audit-trail.js';
 import type { AuthenticatedContext } from '../handlers/context.js';
@@ -75,7 +75,11 @@ function pathOf(uri: string): string {
 async function answerOf(context: AuthenticatedContext, name: string, args: Record<string, unknown>, path: string): Promise<Record<string, unknown>> {
   const tool = context.services.tools.get(name);
   if (tool === undefined) throw new McpError(ErrorCode.InternalError, `the ${name} tool is not registered`);
-  const outcome = await callThroughEvents(context, tool, checked(context, tool, args));
+  const outcome = await callThroughEvents(context, tool, checked(context, tool, args)).catch((error: unknown) => {
+    // Too many of the caller's events wait for a rate limit: the message says when to retry.
+    if (isKernelError(error, 'rate_limited')) throw new McpError(ErrorCode.InvalidRequest, `reading ${path} is refused for now: ${error.message}`);
+    throw error;
+  });
   if (outcome.kind === 'answered') {
     const result = tool.fromReply(outcome.reply);
     if (result.ok) return typeof result.value === 'object' && result.value !== null ? (result.value as Record<string, unknown>) : {};
@@ -85,6 +89,7 @@ async function answerOf(context: AuthenticatedContext, name: string, args: Recor
   }
   if (outcome.kind === 'withheld') throw new McpError(ErrorCode.InvalidRequest, `${path}: the answer is not given to MCP clients: ${outcome.reason}`);
   if (outcome.kind === 'awaiting_approval') throw new McpError(ErrorCode.InvalidRequest, `reading ${path} waits for a person's approval (${outcome.reason}); event ${outcome.eventId}`);
+  if (outcome.kind === 'throttled') throw new McpError(ErrorCode.InvalidRequest, `reading ${path} was delayed by a rate limit (${outcome.reason}) until ${outcome.runAt ?? 'the next window'}; event ${outcome.eventId}`);
   if (outcome.kind === 'unanswered') throw new McpError(ErrorCode.InternalError, `no answer for ${path}: the event ${outcome.eventId} ended ${outcome.status}: ${outcome.reason}`);
   throw new McpError(ErrorCode.InternalError, `no answer for ${path} in time: the event ${outcome.eventId} is still ${'status' in outcome ? outcome.status : 'pending'}`);
 }

@@ -30,7 +30,7 @@ const EVENT_STATUS: Tool = {
   name: EVENT_STATUS_TOOL,
   title: 'Event status',
   description:
-    'Look up what happened to an event you emitted (emit_event) or a call that was still pending: its status (accepted, awaiting_approval, processed, failed, dead_lettered, denied), the policy decision, the drivers that ran, the ids of the events it caused, and its audit entries. Only your own events can be seen.',
+    'Look up what happened to an event you emitted (emit_event) or a call that was still pending: its status (accepted, awaiting_approval, throttled, processed, failed, dead_lettered, denied), the policy decision, the drivers that ran, the ids of the events it caused, and its audit entries. Only your own events can be seen.',
   inputSchema: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 256, description: 'The event id a tool result gave you.' } }, required: ['id'], additionalProperties: false },
 };
 
@@ -73,6 +73,11 @@ function resultOf(tool: ToolDefinition, outcome: EventCallOutcome): CallToolResu
       return {
         content: [{ type: 'text', text: `${tool.name} has NOT run yet: it waits for a person's approval (${outcome.reason}). The user decides with POST /api/approvals/${outcome.approvalId ?? '<id>'}; call ${EVENT_STATUS_TOOL} with "${outcome.eventId}" later to see the outcome.` }],
         structuredContent: { status: 'awaiting_approval', eventId: outcome.eventId, reason: outcome.reason, ...(outcome.approvalId !== undefined && { approvalId: outcome.approvalId }) },
+      };
+    case 'throttled':
+      return {
+        content: [{ type: 'text', text: `${tool.name} has NOT run yet: a rate limit delayed it (${outcome.reason}); it runs by itself at ${outcome.runAt ?? 'the start of the next window'}. Do not repeat the call; call ${EVENT_STATUS_TOOL} with "${outcome.eventId}" after that time to see the outcome.` }],
+        structuredContent: { status: 'throttled', eventId: outcome.eventId, reason: outcome.reason, ...(outcome.runAt !== undefined && { runAt: outcome.runAt }) },
       };
     case 'withheld':
       return errorResult(`${tool.name} ran (event ${outcome.eventId}), but its answer (${outcome.answerType}) is not given to MCP clients: ${outcome.reason}. Do not repeat the call; the user can see the result in Vextir itself.`);

@@ -5,7 +5,7 @@
  */
 import { acquireHostLock, createHttpServer } from '../../adapters/local/index.js';
 import type { Config } from '../../config.js';
-import type { Logger } from '../../kernel/index.js';
+import { type Clock, type Logger, systemClock } from '../../kernel/index.js';
 import { startTicker } from '../../scheduler/index.js';
 import { composeLocal, type LocalSystem } from './compose.js';
 
@@ -16,11 +16,12 @@ export interface RunningLocalHost {
   stop(): Promise<void>;
 }
 
-export async function startLocal(config: Config, logger: Logger): Promise<RunningLocalHost> {
+/** `clock`: the system clock, except in tests that move time on (a throttled event's next window). */
+export async function startLocal(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningLocalHost> {
   const lock = acquireHostLock(config.dataDir);
   let system: LocalSystem | undefined;
   try {
-    system = await composeLocal(config, logger);
+    system = await composeLocal(config, logger, clock);
     // We are the only host on this folder: leases held by a crashed predecessor are void.
     const reclaimed = system.storage.queue.releaseExpiredAndOrphanedLocks();
     if (reclaimed > 0) logger.warn({ reclaimed }, 'reclaimed messages leased by a previous process that did not shut down');

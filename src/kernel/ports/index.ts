@@ -16,5 +16,5 @@ export {
   type SearchHit,
 } from './context.js';
 export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateListOptions, type StateStore } from './state.js';
-export type { UsageDelta, UsageRecorder, UsageSnapshot } from './usage.js';
+export type { DelayedEventCounter, DelayedSlot, UsageDelta, UsageRecorder, UsageSnapshot } from './usage.js';
 export type { ContextAccessControl } from './context-access.js';

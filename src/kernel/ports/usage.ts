@@ -3,6 +3,7 @@
  * The security module implements it with counters in the store (shared by every instance).
  */
 import type { ModelUsage } from '../records.js';
+import type { ThrottleWindow } from '../throttle.js';
 
 export interface UsageDelta {
   events?: number;
@@ -26,4 +27,21 @@ export interface UsageSnapshot {
   /** US dollars. */
   cost_today: number;
   cost_month: number;
+}
+
+/** The round a delayed event waits in: the throttle's window, and the start of the window it runs in. */
+export interface DelayedSlot {
+  window: ThrottleWindow;
+  start: Date;
+}
+
+/**
+ * Counts each user's delayed events (throttled, not yet run), so that ingress can refuse work
+ * that would only wait. The processor reports every delivery that moves a delayed event: it
+ * leaves the slot it was delayed to (`from`) and, when throttled again, joins another (`to`).
+ * Best effort, like usage: a failure is logged and the count is off until the implementation's
+ * counters of that slot expire (which is also what bounds a move counted twice by a redelivery).
+ */
+export interface DelayedEventCounter {
+  moved(userId: string, move: { from?: DelayedSlot; to?: DelayedSlot }): Promise<void>;
 }

@@ -5,7 +5,8 @@
  * deterministic ids (dropped as duplicates) and writes the same record: it converges. The
  * audit entry goes before the record because a completed record ends redeliveries: an entry
  * appended after it could be lost for good, while one appended before costs at most an extra
- * entry for the re-run.
+ * entry for the re-run. A throttled event's re-publication is sent with the outputs, before the
+ * record that says it exists (see throttled.ts for the redelivery that finds it sent but not recorded).
  */
 import type { AuditLog } from '../audit.js';
 import type { Envelope } from '../envelope.js';
@@ -20,8 +21,12 @@ export interface OutcomeTargets {
 }
 
 export async function applyOutcome(outcome: Outcome, targets: OutcomeTargets): Promise<void> {
-  if (outcome.kind !== 'complete' && outcome.kind !== 'retry') return;
+  if (outcome.kind !== 'complete' && outcome.kind !== 'retry' && outcome.kind !== 'delay') return;
   await publishEmissions(outcome.emissions, targets.bus);
+  if (outcome.kind === 'delay') {
+    const { event, notBefore, release } = outcome.republish;
+    await targets.bus.publish([event], { notBefore, release });
+  }
   await targets.audit.append(outcome.related ? [outcome.audit, ...outcome.related] : [outcome.audit]);
   await targets.store.save(outcome.record);
 }

@@ -29,6 +29,7 @@ export async function handleTriggeredMessage(body: unknown, delivery: DeliveryIn
     case 'skip':
       return;
     case 'complete':
+    case 'delay':
       await applyOutcome(outcome, deps.targets);
       return;
     case 'retry':

@@ -24,7 +24,23 @@ export type Outcome =
    * (so a redelivery does not run them again), and redeliver after `retryAfterMs`.
    */
   | { kind: 'retry'; record: EventRecord; emissions: Emission[]; audit: AuditDraft; related?: AuditDraft[]; retryAfterMs: number; error: ErrorInfo }
-  /** Already final (a duplicate delivery): acknowledge and do nothing else. */
+  /**
+   * A throttle policy delayed the event: emit what the decision emits (notifications), publish the
+   * event itself again not before `republish.notBefore` under the release name `republish.release`
+   * (PublishOptions.release: duplicate detection lets it through once), record it `throttled`, and
+   * acknowledge this delivery. Without a shared transaction the order is emit, re-publish, audit,
+   * record, settle: a crash before the record leads to a redelivery that re-publishes under the
+   * same name, which is dropped.
+   */
+  | {
+      kind: 'delay';
+      record: EventRecord;
+      emissions: Emission[];
+      audit: AuditDraft;
+      related?: AuditDraft[];
+      republish: { event: Envelope; notBefore: Date; release: string };
+    }
+  /** Already final (a duplicate delivery, or a throttled event's superseded message): acknowledge and do nothing else. */
   | { kind: 'skip'; reason: string }
   /** The message is not a valid event and never will be: dead-letter it. */
   | { kind: 'poison'; reason: string; description: string };

@@ -14,9 +14,10 @@ import { KernelError, toKernelError } from '../errors.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
-import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage } from '../records.js';
+import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage, type ThrottleDecision } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
-import type { UsageRecorder } from '../ports/usage.js';
+import type { DelayedEventCounter, UsageRecorder } from '../ports/usage.js';
+import { throttleRelease } from '../throttle.js';
 import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
@@ -24,6 +25,7 @@ import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents, unansweredEvent } from './system-events.js';
 import { DriverRoutes } from './routes.js';
 import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
+import { countDelayed, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
 export interface ProcessorObserver {
@@ -40,6 +42,8 @@ export interface ProcessorDeps {
   observer?: ProcessorObserver;
   /** Receives what drivers reported spending (tokens, cost), for budgets. */
   usage?: UsageRecorder;
+  /** Counts each user's throttled events not yet run, for the ingress bound. */
+  delayed?: DelayedEventCounter;
   /** Routes that depend on more than the event's type (a user's own agents). */
   dynamicRoutes?: DynamicRoutes;
   options?: Partial<ProcessorOptions>;
@@ -47,7 +51,24 @@ export interface ProcessorDeps {
 
 export interface DeliveryInfo {
   deliveryCount: number;
+  /**
+   * The bus's id of the message (its delivery key, see deliveryKey and isDeliveryOf), when the
+   * host knows it: it tells a throttled event's newest re-publication from an older message of it.
+   */
+  messageId?: string;
 }
+
+/** What the stages after parsing need to know about this delivery. */
+interface DeliveryState {
+  attempt: number;
+  /** An earlier delivery was already allowed (and counted in the user's usage). */
+  allowedBefore: boolean;
+  round: ThrottleRound & { kind: 'current' };
+  messageId: string | undefined;
+}
+
+/** The earliest a throttled event is delivered again, whatever its decision says: a past (or unreadable) `runAt` must not spin. */
+const MIN_THROTTLE_DELAY_MS = 1000;
 
 export class EventProcessor {
   readonly options: ProcessorOptions;
@@ -82,17 +103,23 @@ export class EventProcessor {
     if (previous && FINAL_STATUSES.has(previous.status)) {
       return { kind: 'skip', reason: `already ${previous.status}` };
     }
-    // A parked event comes back on a new message (its release), whose delivery count starts at 1 again.
+    const round = throttleRound(event, previous, delivery.messageId);
+    if (round.kind === 'superseded') return { kind: 'skip', reason: `superseded by its re-publication ${throttleRelease(round.count)}` };
+    // A parked event comes back on a new message (its release), whose delivery count starts at 1
+    // again. A throttled one too, but a throttled round ran nothing and failed nothing: its count
+    // restarts with the message, so drivers see their first run as attempt 1 and get every retry.
     const attempt = previous?.status === 'awaiting_approval' ? Math.max(delivery.deliveryCount, previous.attempts + 1) : delivery.deliveryCount;
     const record = this.#startRecord(event, previous, attempt);
-    const outcome = await this.#decide(event, record, attempt, previous?.decision?.allowed === true);
-    const status = outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'complete' ? outcome.record.status : outcome.kind;
+    const state: DeliveryState = { attempt, allowedBefore: previous?.decision?.allowed === true, round, messageId: delivery.messageId };
+    const outcome = await this.#decide(event, record, state);
+    if (this.deps.delayed && outcome.kind !== 'skip' && outcome.kind !== 'poison') await countDelayed(this.deps.delayed, this.deps.logger, event, round.waited, outcome);
+    const status = outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'complete' || outcome.kind === 'delay' ? outcome.record.status : outcome.kind;
     this.deps.observer?.eventSettled(event.type, status as EventStatus, (performance.now() - started) / 1000);
     return outcome;
   }
 
-  /** `allowedBefore`: an earlier delivery was already allowed (and counted in the user's usage). */
-  async #decide(event: Envelope, record: EventRecord, attempt: number, allowedBefore: boolean): Promise<Outcome> {
+  async #decide(event: Envelope, record: EventRecord, state: DeliveryState): Promise<Outcome> {
+    const { attempt } = state;
     if (event.depth > this.options.maxDepth) {
       // Not answered with `event.denied`: the answer would be deeper still and denied in turn;
       // the record (GET /api/events/{id}, the stream) says why.
@@ -115,16 +142,18 @@ export class EventProcessor {
         decision: { allowed: false, authorizer: this.deps.authorizer.name, reason: `authorization failed: ${error.message}`, policies: [] },
       };
     }
-    const outcome = await this.#afterAuthorization(event, record, attempt, allowedBefore, authorization);
+    const outcome = await this.#afterAuthorization(event, record, state, authorization);
     const related = authorization.relatedAudit;
     return related && related.length > 0 && outcome.kind !== 'skip' && outcome.kind !== 'poison' ? { ...outcome, related } : outcome;
   }
 
-  async #afterAuthorization(event: Envelope, record: EventRecord, attempt: number, allowedBefore: boolean, authorization: Authorization): Promise<Outcome> {
+  async #afterAuthorization(event: Envelope, record: EventRecord, state: DeliveryState, authorization: Authorization): Promise<Outcome> {
+    const { attempt, allowedBefore } = state;
     const decision = authorization.decision;
     record.decision = decision;
     const fromPolicies = policyEvents(event, decision, this.deps.clock);
     if (decision.verdict === 'require_approval' && decision.approval) return this.#complete(record, 'awaiting_approval', fromPolicies, decision, undefined);
+    if (decision.verdict === 'throttle' && decision.throttle) return this.#delay(event, record, fromPolicies, decision, decision.throttle, throttlesBefore(event, state.round, state.messageId) + 1);
     if (!decision.allowed) {
       // Answered, so that a caller waiting for an answer is not left waiting (see deniedEvent).
       const answer = deniedEvent(this.deps.clock.now(), event, decision);
@@ -212,6 +241,23 @@ export class EventProcessor {
     }
   }
 
+  /**
+   * The event goes back on the bus, not before the decision's `runAt`, as its `count`-th
+   * re-publication; this delivery ends. Usage is not counted: only admitted events count, or a
+   * throttled burst would keep itself throttled.
+   */
+  #delay(event: Envelope, record: EventRecord, emissions: Emission[], decision: Decision, throttle: ThrottleDecision, count: number): Outcome {
+    const earliest = this.deps.clock.now().getTime() + MIN_THROTTLE_DELAY_MS;
+    const wanted = Date.parse(throttle.runAt);
+    const runAt = new Date(Number.isFinite(wanted) ? Math.max(wanted, earliest) : earliest);
+    record.status = 'throttled';
+    record.throttle = { ...throttle, runAt: runAt.toISOString(), count };
+    delete record.error;
+    this.#addChildren(record, emissions);
+    const republish = { event, notBefore: runAt, release: throttleRelease(count) };
+    return { kind: 'delay', record, emissions, audit: this.#audit(record, decision), republish };
+  }
+
   #retry(record: EventRecord, emissions: Emission[], decision: Decision | undefined, error: KernelError, attempt: number): Outcome {
     const info: ErrorInfo = { code: error.code, message: error.message, retryable: true };
     // A shutdown is not the event's fault: retry at once on the next start, never dead-letter.
@@ -263,6 +309,7 @@ export class EventProcessor {
       children: previous ? [...previous.children] : [],
     };
     if (previous?.digest !== undefined) record.digest = previous.digest;
+    if (previous?.throttle !== undefined) record.throttle = previous.throttle;
     return record;
   }
 

@@ -5,13 +5,14 @@
  *   policies        -> global + the user's, compiled and cached        (policy-engine)
  *   environment     -> the event, usage counters, PII findings, the model, the context path
  *                      (usage and PII only when some applicable condition reads them)
- *   decision        -> allow (with restrictions, notifications), deny, or park for approval
+ *   decision        -> allow (with restrictions, notifications), deny, park for approval, or
+ *                      throttle (delay to the next window: `throttle.runAt` says when)
  *
  * Anything that throws here denies the event (the processor fails closed), except store
  * outages, which are retryable and redeliver it.
  */
 import { randomUUID } from 'node:crypto';
-import { approvalId, type AuditDraft, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger } from '../../kernel/index.js';
+import { approvalId, type AuditDraft, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger, throttleRunAt } from '../../kernel/index.js';
 import type { GrantStore } from '../acl/index.js';
 import { redactPii, type PiiFinding } from '../pii/index.js';
 import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
@@ -126,7 +127,7 @@ export class PolicyAuthorizer implements Authorizer {
     );
     const evaluation = requested === undefined ? evaluated : withRequestedApproval(evaluated, requested, settled(approvals.get(requested.policy)));
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
-    const decision = toDecision(event, evaluation, contextPath, pii);
+    const decision = toDecision(event, evaluation, contextPath, pii, this.deps.clock.now());
     return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
   }
 
@@ -167,7 +168,7 @@ function withRequestedApproval(evaluation: Evaluation, requested: { policy: stri
   };
 }
 
-function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, pii: PiiFinding[] | undefined): Decision {
+function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, pii: PiiFinding[] | undefined, now: Date): Decision {
   const decision: Decision = {
     allowed: evaluation.verdict === 'allow',
     authorizer: POLICY_AUTHORIZER,
@@ -181,6 +182,10 @@ function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string
   if (evaluation.notifications.length > 0) decision.notifications = evaluation.notifications;
   if (evaluation.verdict === 'require_approval' && evaluation.approval) {
     decision.approval = { id: approvalId(event.userid, event.id, evaluation.approval.policy), ...evaluation.approval };
+  }
+  if (evaluation.verdict === 'throttle' && evaluation.throttle) {
+    const { policy, window } = evaluation.throttle;
+    decision.throttle = { policy, window, runAt: throttleRunAt(window, now, event.id).toISOString() };
   }
   if (pii && pii.length > 0) decision.pii = kindsOf(pii);
   if (contextPath !== '') decision.contextPath = contextPath;

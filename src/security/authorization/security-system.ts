@@ -5,7 +5,7 @@
 import type { Clock, Logger, StateStore } from '../../kernel/index.js';
 import { GrantStore } from '../acl/index.js';
 import { DEFAULT_POLICIES, type Policy } from '../policy/index.js';
-import { UsageCounters } from '../usage/index.js';
+import { DelayedEvents, UsageCounters } from '../usage/index.js';
 import { ApprovalStore } from './approval-store.js';
 import { PolicyAuthorizer } from './policy-authorizer.js';
 import { PolicyRepository } from './policy-repository.js';
@@ -15,6 +15,8 @@ export interface SecuritySystem {
   approvals: ApprovalStore;
   grants: GrantStore;
   usage: UsageCounters;
+  /** Each user's throttled events not yet run (the ingress bound). */
+  delayed: DelayedEvents;
   authorizer: PolicyAuthorizer;
 }
 
@@ -34,7 +36,7 @@ export function createSecuritySystem(state: StateStore, clock: Clock, logger: Lo
     onFlushError: (error) => logger.warn({ err: error }, 'could not write usage counters; kept for the next flush'),
   });
   const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger });
-  return { policies, approvals, grants, usage, authorizer };
+  return { policies, approvals, grants, usage, delayed: new DelayedEvents(state), authorizer };
 }
 
 /**

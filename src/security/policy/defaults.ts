@@ -3,6 +3,11 @@
  * PII and /Personal rules). Kept as a string in a .ts module because the build copies only .ts
  * files to dist. Priorities 1000 and up are the global-only range, so no user policy can run
  * before the budget and rate rules.
+ *
+ * The rate rules shape what enters the system: they throttle (delay) rather than deny, and only
+ * root events (depth 0: what users, schedules and mailboxes send). Internal events are bounded
+ * otherwise (the loop guard, each driver's own limits, the cost budgets), so a plan that fans out
+ * into a thousand steps is neither throttled nor denied by them.
  */
 import { parsePolicyDocument } from './document.js';
 import type { Policy } from './schema.js';
@@ -11,17 +16,24 @@ export const DEFAULT_POLICIES_YAML = `
 policies:
   - id: rate-limit-minute
     name: Rate limit (per minute)
-    description: More than 600 events in one minute looks like a runaway loop or abuse.
-    condition: usage.events_per_minute > 600
-    action: deny
-    config: { reason: "Rate limit exceeded: more than 600 events per minute" }
+    description: >-
+      More than 600 events a minute looks like a runaway client or abuse: new events from
+      outside (depth 0) then wait for the next minute instead of being dropped. Events inside
+      the system (a plan's steps, an agent's model and tool calls, answers) count in the usage
+      but are never held back here: the loop guard, their own limits and the budgets bound them.
+    condition: event.depth == 0 && usage.events_per_minute > 600
+    action: throttle
+    config: { window: minute, reason: "Rate limit: more than 600 events per minute" }
     priority: 1300
 
   - id: rate-limit-day
     name: Rate limit (per day)
-    condition: usage.events_per_day > 20000
-    action: deny
-    config: { reason: "Rate limit exceeded: more than 20,000 events today" }
+    description: >-
+      More than 20,000 events today: new events from outside (depth 0) wait for the next day
+      (UTC). As for the per-minute rule, events inside the system are never held back here.
+    condition: event.depth == 0 && usage.events_per_day > 20000
+    action: throttle
+    config: { window: day, reason: "Rate limit: more than 20,000 events today" }
     priority: 1300
 
   - id: monthly-cost-hard-limit

@@ -8,6 +8,8 @@
  *   user, id ascending.
  * - A policy whose condition is false is only recorded in `evaluated`. When it is true:
  *   - `deny`: stop; verdict deny.
+ *   - `throttle`: stop; verdict throttle (`throttle` says which window). Like a deny, it ends
+ *     evaluation, so a deny of higher priority still wins and one of lower priority is not reached.
  *   - `allow`: stop; verdict allow. Restrictions matched before it still apply.
  *   - `require_approval`: `approvals(id)` 'approved' -> continue; 'rejected' -> stop, verdict
  *     deny; anything else -> stop, verdict require_approval (`approval` says which and why).
@@ -21,14 +23,14 @@
  *   that throws, and an environment that cannot be converted (then nothing is evaluated).
  *   `evaluatePolicies` never throws.
  */
-import { mergeRestrictions, type Restrictions } from '../../kernel/index.js';
+import { mergeRestrictions, type Restrictions, type ThrottleWindow } from '../../kernel/index.js';
 import { describeCelError, type CompiledCondition } from './compile.js';
 import { conditionCost } from './cost.js';
 import { POLICY_VARIABLES, createPolicyEnv, PolicyEnv, type PolicyEnvInput } from './environment.js';
 import type { CompiledPolicySet, UserPlan } from './policy-set.js';
 import type { NotifyTarget, Policy, PolicyAction } from './schema.js';
 
-export type Verdict = 'allow' | 'deny' | 'require_approval';
+export type Verdict = 'allow' | 'deny' | 'require_approval' | 'throttle';
 export type ApprovalState = 'approved' | 'rejected' | undefined;
 
 export interface EvaluateOptions {
@@ -41,7 +43,7 @@ export interface Evaluation {
   verdict: Verdict;
   /** Human-readable: which policy decided and why. */
   reason: string;
-  /** The policy that stopped evaluation (deny, allow, require_approval, or an error). */
+  /** The policy that stopped evaluation (deny, allow, require_approval, throttle, or an error). */
   decidedBy?: string;
   /** Ids in evaluation order, up to the one that stopped. */
   evaluated: string[];
@@ -53,6 +55,8 @@ export interface Evaluation {
   logs: { policy: string; message: string }[];
   /** Set when the verdict is require_approval. */
   approval?: { policy: string; reason: string };
+  /** Set when the verdict is throttle: the event waits for the start of the next `window`. */
+  throttle?: { policy: string; window: ThrottleWindow; reason: string };
 }
 
 /** Evaluates `set` for `options.userId`; `env` may be prebuilt (createPolicyEnv) or raw input. */
@@ -80,6 +84,13 @@ export function evaluatePolicies(set: CompiledPolicySet, env: PolicyEnv | Policy
       case 'deny':
         result.matched.push({ id: policy.id, action: 'deny' });
         return stop(result, plan.ids, i, 'deny', `Denied by policy "${policy.id}": ${policy.config.reason ?? policy.name}`, policy.id);
+      case 'throttle': {
+        const { window } = policy.config;
+        const why = policy.config.reason ?? policy.name;
+        result.matched.push({ id: policy.id, action: 'throttle' });
+        result.throttle = { policy: policy.id, window, reason: why };
+        return stop(result, plan.ids, i, 'throttle', `Throttled by policy "${policy.id}": ${why}; it runs again at the start of the next ${window}`, policy.id);
+      }
       case 'allow':
         result.matched.push({ id: policy.id, action: 'allow' });
         return stop(result, plan.ids, i, 'allow', `Allowed by policy "${policy.id}" (${policy.name})${restrictedBy(result)}`, policy.id);

@@ -5,7 +5,7 @@
  * field (`config.restrictions.models.maxCostPer1kTokens`).
  */
 import { z } from 'zod';
-import { type PolicyAction, policyActionSchema, restrictionsSchema, userIdSchema } from '../../kernel/index.js';
+import { type PolicyAction, policyActionSchema, restrictionsSchema, throttleWindowSchema, userIdSchema } from '../../kernel/index.js';
 import { EXPRESSION_LENGTH_CEILING } from './limits.js';
 
 export { policyActionSchema, type PolicyAction };
@@ -54,6 +54,15 @@ export const policySchema = z.discriminatedUnion('action', [
       .default({ to: ['user'] }),
   }),
   z.strictObject({ ...base, action: z.literal('require_approval'), config: z.strictObject({ reason: reason.optional() }).default({}) }),
+  /**
+   * Delays the event to the start of the next `window` (UTC minute, hour or day) instead of
+   * denying it; then it is authorized again. For rate limits: what is over the limit waits.
+   */
+  z.strictObject({
+    ...base,
+    action: z.literal('throttle'),
+    config: z.strictObject({ window: throttleWindowSchema.default('minute'), reason: reason.optional() }).default({ window: 'minute' }),
+  }),
 ]);
 export type Policy = z.infer<typeof policySchema>;
 /** A policy as written (defaults not yet applied). */
