@@ -153,11 +153,12 @@ describe.skipIf(noDovecot)('Daily Standup Assistant (examples/standup/standup.ya
     assert.equal(body.plan.status, 'completed', JSON.stringify(body.nodes.map((node) => [node.id, node.status, node.error])));
     assert.deepEqual(body.nodes.map((node) => `${node.id}:${node.status}`), ['fetch_emails:completed', 'fetch_calendar:completed', 'read_tasks:completed', 'generate_summary:completed', 'notify_team:completed']);
 
-    // In parallel: each fetch was started before any of them finished; the summary after all three.
+    // In parallel: the three fetches started at one instant, before any of them finished; the summary after all three.
     const fetches = [nodes['fetch_emails']!, nodes['fetch_calendar']!, nodes['read_tasks']!];
-    const lastReady = Math.max(...fetches.map((node) => time(node.readyAt)));
+    const ready = fetches[0]!.readyAt!;
+    assert.deepEqual(fetches.map((node) => node.readyAt), [ready, ready, ready]);
     const lastDone = Math.max(...fetches.map((node) => time(node.finishedAt)));
-    assert.ok(lastReady <= Math.min(...fetches.map((node) => time(node.finishedAt))), 'the three fetches overlap');
+    assert.ok(time(ready) < Math.min(...fetches.map((node) => time(node.finishedAt))), 'the three fetches overlap');
     assert.ok(time(nodes['generate_summary']!.readyAt) >= lastDone, 'the summary starts after the last fetch');
     assert.ok(time(nodes['notify_team']!.readyAt) >= time(nodes['generate_summary']!.finishedAt));
 
@@ -167,6 +168,11 @@ describe.skipIf(noDovecot)('Daily Standup Assistant (examples/standup/standup.ya
     const calendar = nodes['fetch_calendar']!.output as { calendar: string; events: Array<{ summary: string }> };
     assert.deepEqual(calendar.events.map((event) => event.summary), ['Design review: checkout flow']);
     assert.equal((nodes['read_tasks']!.output as { entry: { content: string } }).entry.content, tasks);
+
+    // `now` is that instant in each: mail since 24 hours before it, meetings from it.
+    const [fetchMail, fetchCalendar] = await Promise.all(fetches.slice(0, 2).map((node) => system.settled('alice', node.attempts[0]!.requestId!)));
+    assert.equal(time((fetchMail!.event.data as { since: string }).since), time(ready) - 24 * HOUR);
+    assert.deepEqual(fetchCalendar!.event.data, { start: ready, end: new Date(time(ready) + 24 * HOUR).toISOString() });
 
     // The research request was rendered from the three outputs and the default team.
     const request = await system.settled('alice', nodes['generate_summary']!.attempts[0]!.requestId!);
