@@ -40,11 +40,19 @@ export interface RenderedRequest {
 export class Advance {
   readonly requests = new Map<string, RenderedRequest>();
   readonly #queue: PlanNode[] = [];
+  /**
+   * One instant for the whole transition: steps that become ready together (a plan's roots, the
+   * dependents of one answer) get the same `readyAt` and see the same `now`, so one step's
+   * `now - duration('24h')` and another's `now` meet exactly.
+   */
+  readonly #now: Date;
 
   constructor(
     readonly t: Transition,
     private readonly rt: StepRuntime,
-  ) {}
+  ) {
+    this.#now = rt.now();
+  }
 
   /** Starts nodes whose dependencies are done (roots, retried nodes). */
   async start(nodes: readonly PlanNode[]): Promise<void> {
@@ -79,7 +87,7 @@ export class Advance {
     const kept = await this.rt.outputs.keep(this.t.userId, `${node.planId}/${node.def.index}/${attempt?.number ?? 0}`, output);
     if ('output' in kept) node.output = kept.output;
     else node.outputRef = kept.outputRef;
-    const now = this.rt.now().toISOString();
+    const now = this.#now.toISOString();
     if (attempt) Object.assign(attempt, { status: 'completed', finishedAt: now, settledBy });
     node.status = 'completed';
     node.finishedAt = now;
@@ -90,7 +98,7 @@ export class Advance {
 
   /** An attempt failed: retried after a backoff while attempts remain, otherwise the node fails. */
   async failAttempt(node: PlanNode, error: NodeError, settledBy: string): Promise<void> {
-    const now = this.rt.now();
+    const now = this.#now;
     const attempt = node.attempts[node.attempts.length - 1];
     if (attempt) Object.assign(attempt, { status: 'failed', finishedAt: now.toISOString(), settledBy, error });
     const { retry } = node.def;
@@ -109,7 +117,7 @@ export class Advance {
   }
 
   async fail(node: PlanNode, error: NodeError): Promise<void> {
-    const now = this.rt.now().toISOString();
+    const now = this.#now.toISOString();
     const attempt = node.attempts[node.attempts.length - 1];
     if (attempt?.status === 'running') Object.assign(attempt, { status: 'failed', finishedAt: now, error });
     node.status = 'failed';
@@ -179,7 +187,7 @@ export class Advance {
       }
       return;
     }
-    const now = this.rt.now();
+    const now = this.#now;
     node.readyAt = now.toISOString();
     delete node.error;
     this.t.changed(node);

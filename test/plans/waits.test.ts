@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import type { PutOptions, StateItem } from '../../src/kernel/index.js';
-import { answering, planHarness, USER, type PlanHarness } from './harness.js';
+import { planHarness, USER, type PlanHarness } from './harness.js';
 
 let harness: PlanHarness | undefined;
 afterEach(async () => {
