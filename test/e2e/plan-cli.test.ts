@@ -124,6 +124,11 @@ describe('vextir plan run', () => {
     assert.equal(await ok('plan', 'ls', '--status', 'failed'), 'no plans match\n');
     const json = JSON.parse(await ok('plan', 'ls', '--instruction', 'notes', '--limit', '1', '--json')) as { plans: Array<{ id: string }>; cursor?: string };
     assert.equal(json.plans.length, 1);
+    assert.ok(json.cursor, 'a cursor to the next page');
+    const paged = await vextir('plan', 'ls', '--instruction', 'notes', '--limit', '1', '--cursor', json.cursor);
+    assert.equal(paged.code, 0, paged.stderr);
+    assert.equal(paged.stdout.trimEnd().split('\n').length, 2, 'the heading and the other run');
+    assert.ok(!paged.stdout.includes(json.plans[0]!.id));
     const bad = await vextir('plan', 'ls', '--status', 'done');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^vextir: 400 .*\n {2}.*status/);
