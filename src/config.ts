@@ -135,6 +135,8 @@ const envSchema = z.object({
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
   VEXTIR_USER: z.string().min(1).optional(),
+  /** CLI: any non-empty value turns colour off (https://no-color.org); colour is also off when stdout is no terminal. */
+  NO_COLOR: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -159,7 +161,7 @@ export interface Config {
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   api: { maxBodyBytes: number; maxBatchSize: number; maxDelayedEvents: number };
   context: { maxDocumentBytes: number; versionsKept: number };
-  cli: { url: string | undefined; token: string | undefined; user: string | undefined };
+  cli: { url: string | undefined; token: string | undefined; user: string | undefined; color: boolean };
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
   models: ModelsConfig;
@@ -234,7 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
     api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH, maxDelayedEvents: e.VEXTIR_MAX_DELAYED_EVENTS },
     context: { maxDocumentBytes: e.VEXTIR_CONTEXT_MAX_DOC_BYTES, versionsKept: e.VEXTIR_CONTEXT_VERSIONS },
-    cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER },
+    cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER, color: isTerminal && (e.NO_COLOR ?? '') === '' },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
     policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },
     models: {
@@ -286,6 +288,7 @@ export const CONFIG_SETTING_NAMES: readonly string[] = Object.keys(envSchema.sha
 export const LOCAL_ONLY_SETTINGS: ReadonlySet<string> = new Set([
   'VEXTIR_DATA_DIR', 'VEXTIR_HOST', 'PORT', 'LOG_FORMAT', 'VEXTIR_SQLITE_SYNC', 'VEXTIR_LOCK_MS',
   'VEXTIR_WORKER_CONCURRENCY', 'VEXTIR_SHUTDOWN_GRACE_MS', 'VEXTIR_URL', 'VEXTIR_TOKEN', 'VEXTIR_USER',
+  'NO_COLOR',
   // Alternatives to the managed-identity settings: possible, never required, not provisioned.
   'ServiceBusConnection', 'COSMOS_KEY',
 ]);

@@ -11,9 +11,10 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /**
  * Where a validation error is: a JSON pointer into the body (`/type`, `/0/id`), or a named
  * field outside it (a `ce-*` header, a query parameter, `body` for a binary-mode payload).
+ * An instruction's problems also name the step (`/plan/1/depends_on`, step `read`).
  */
 export const validationIssueSchema = z.union([
-  z.strictObject({ pointer: z.string(), reason: z.string() }),
+  z.strictObject({ pointer: z.string(), step: z.string().optional(), reason: z.string() }),
   z.strictObject({ field: z.string(), reason: z.string() }),
 ]);
 export type ValidationIssue = z.infer<typeof validationIssueSchema>;

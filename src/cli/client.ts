@@ -98,13 +98,14 @@ async function localDevToken(config: Config, user: CliUser): Promise<string> {
 export async function failOnProblem(response: Response, hints: readonly string[] = []): Promise<void> {
   if (response.ok) return;
   const text = await response.text();
-  let problem: { title?: string; detail?: string; errors?: Array<{ pointer?: string; field?: string; reason?: string }> } = {};
+  let problem: { title?: string; detail?: string; errors?: Array<{ pointer?: string; field?: string; step?: string; reason?: string }> } = {};
   try {
     problem = JSON.parse(text) as typeof problem;
   } catch {
     problem = { detail: text };
   }
-  const details = (problem.errors ?? []).map((error) => `  ${error.pointer ?? error.field ?? ''}: ${error.reason ?? ''}`);
+  // An instruction's problems also name their step (`/plan/3/depends_on (step read): ...`).
+  const details = (problem.errors ?? []).map((error) => `  ${error.pointer ?? error.field ?? ''}${error.step === undefined ? '' : ` (step ${error.step})`}: ${error.reason ?? ''}`);
   throw new CliError(`${response.status} ${problem.title ?? response.statusText}${problem.detail ? `: ${problem.detail}` : ''}`, 1, [...details, ...hints]);
 }
 

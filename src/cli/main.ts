@@ -16,7 +16,9 @@ import { dlqListCommand, dlqReplayCommand } from './commands/dlq.js';
 import { emitCommand } from './commands/emit.js';
 import { eventsListCommand, eventsShowCommand } from './commands/events.js';
 import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './commands/grants.js';
+import { instructionsGetCommand, instructionsListCommand, instructionsPutCommand, instructionsRemoveCommand } from './commands/instructions.js';
 import { modelsCommand, usageCommand } from './commands/models.js';
+import { planCancelCommand, planListCommand, planRetryCommand, planRunCommand, planStatusCommand, type Display } from './commands/plans.js';
 import { policyGetCommand, policyListCommand, policyPutCommand, policyTestCommand } from './commands/policy.js';
 import { scheduleAddCommand, scheduleChangeCommand, scheduleGetCommand, scheduleRemoveCommand, schedulesListCommand } from './commands/schedules.js';
 import { startCommand } from './commands/start.js';
@@ -67,6 +69,25 @@ Usage:
   vextir schedules add --type <event type> (--cron "0 9 * * 1-5" [--tz Europe/Oslo] | --at <RFC 3339>)
                        [--data <json>] [--subject <s>] [--id <id>] [--name <text>] [--catchup once|skip]
   vextir schedules get|pause|resume|rm <id>
+  vextir plan run <file | instruction id> [--input name=value ...] [--inputs <json>] [--wait] [--json]
+                                            save the instruction in <file> (YAML or JSON) and start a
+                                            plan of it, or of an instruction you saved; prints the plan
+                                            id; --wait: follow it, exit 1 unless it completes
+  vextir plan status <id> [--watch] [--json]
+                                            the plan's steps in the layers of its DAG: status, attempts,
+                                            duration, output or error (over 200 steps: counts per layer,
+                                            failed and running steps listed); --watch: redraw until it
+                                            ends, exit 1 unless it completes
+  vextir plan ls [--status <status>] [--instruction <id>] [--limit 50] [--cursor <c>] [--json]
+                                            your plans, newest first; a status is queued, running,
+                                            failing, completed, failed or cancelled
+  vextir plan cancel <id>                   stop a plan: its running steps are cancelled, no more start
+  vextir plan retry <id> [--wait] [--json]  run a failed plan's failed steps again
+  vextir instructions ls [--json]           your instructions: version, steps, trigger
+  vextir instructions get <id> [--json]     an instruction as YAML (or JSON), ready to edit
+  vextir instructions put <file>            save an instruction (YAML or JSON; a new version if its id
+                                            is taken); a 400 names each step that is wrong
+  vextir instructions rm <id>               delete an instruction (its plans run on)
   vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
   vextir dlq replay <messageId>             put one back on the queue for a fresh round (admin token)
 
@@ -76,6 +97,8 @@ Options for commands that talk to a server:
   --user <id>      the user to mint a local dev token for (default VEXTIR_USER, else your OS user);
                    the dev token is signed with the secret in VEXTIR_DATA_DIR (default ./.vextir),
                    so run the CLI where \`vextir start\` runs
+
+Colour only on a terminal, and never with NO_COLOR set.
 `;
 
 const OPTIONS = {
@@ -114,6 +137,12 @@ const OPTIONS = {
   tz: { type: 'string' },
   catchup: { type: 'string' },
   name: { type: 'string' },
+  input: { type: 'string', multiple: true },
+  inputs: { type: 'string' },
+  wait: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  instruction: { type: 'string' },
+  cursor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -132,6 +161,9 @@ async function main(argv: string[]): Promise<void> {
 
   const config = loadConfig(process.env, Boolean(process.stdout.isTTY));
   const client = () => createClient(config, { url: values.url, token: values.token, user: values.user });
+  const { stdout } = process;
+  const display: Display = { color: config.cli.color, terminal: stdout.isTTY ? { columns: stdout.columns || 80, rows: stdout.rows || 24 } : undefined };
+  const json = values.json ?? false;
   switch (command) {
     case 'start':
       return startCommand(config);
@@ -176,6 +208,19 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'pause' || rest[0] === 'resume') return scheduleChangeCommand(await client(), rest[0], rest[1]);
       if (rest[0] === 'rm') return scheduleRemoveCommand(await client(), rest[1]);
       throw new CliError('usage: vextir schedules ls | add --type <t> (--cron <p> [--tz <z>] | --at <time>) | get|pause|resume|rm <id>', 2);
+    case 'plan':
+      if (rest[0] === 'run') return planRunCommand(await client(), rest[1], { input: values.input ?? [], inputs: values.inputs, wait: values.wait ?? false, json }, display);
+      if (rest[0] === 'status') return planStatusCommand(await client(), rest[1], { watch: values.watch ?? false, json }, display);
+      if (rest[0] === 'ls') return planListCommand(await client(), { status: values.status, instruction: values.instruction, limit: values.limit, cursor: values.cursor, json }, display);
+      if (rest[0] === 'cancel') return planCancelCommand(await client(), rest[1]);
+      if (rest[0] === 'retry') return planRetryCommand(await client(), rest[1], { wait: values.wait ?? false, json }, display);
+      throw new CliError('usage: vextir plan run <file | instruction id> [--input name=value] [--inputs <json>] [--wait] | status <id> [--watch] | ls [--status] [--instruction] [--limit] | cancel <id> | retry <id> [--wait]', 2);
+    case 'instructions':
+      if (rest[0] === 'ls') return instructionsListCommand(await client(), json);
+      if (rest[0] === 'get') return instructionsGetCommand(await client(), rest[1], json);
+      if (rest[0] === 'put') return instructionsPutCommand(await client(), rest[1]);
+      if (rest[0] === 'rm') return instructionsRemoveCommand(await client(), rest[1]);
+      throw new CliError('usage: vextir instructions ls | get <id> [--json] | put <file> | rm <id>', 2);
     case 'dlq':
       if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
       if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest[1]);
