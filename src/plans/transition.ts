@@ -118,6 +118,7 @@ export function applyToHeader(plan: Plan, nodes: readonly PlanNode[], failures: 
     delete next.finishedAt;
     delete next.error;
   }
+  if (status === 'running' && next.status === 'queued') next.startedAt = now;
   if (status !== undefined) next.status = status;
   for (const id of failures) if (!next.failures.includes(id)) next.failures.push(id);
   if (FINISHED_PLAN.has(next.status)) return JSON.stringify(next) === before ? undefined : { ...next, updatedAt: now };
