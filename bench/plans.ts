@@ -46,7 +46,14 @@ interface Target {
   emit(type: string, data: unknown): Promise<void>;
 }
 
+/** Everything that finished, by id: a plan may finish before the request that started it has been answered. */
+const done = new Map<string, string>();
+finished.on('plan', (id: string, type: string) => done.set(id, type));
+finished.on('baseline', (id: string) => done.set(id, 'baseline'));
+
 function waitFor(kind: 'plan' | 'baseline', id: string): Promise<void> {
+  const already = done.get(id);
+  if (already !== undefined) return already === 'plan.failed' ? Promise.reject(new Error(`plan ${id} failed`)) : Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} ${id} did not finish within 120 s`)), 120_000);
     const listener = (done: string, type?: string) => {

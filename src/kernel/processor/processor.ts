@@ -174,7 +174,10 @@ export class EventProcessor {
       if (error?.retryable) retryable ??= error;
       else if (error) (failures ??= []).push({ ...result, error });
     }
-    if (this.deps.usage) await this.#recordUsage(this.deps.usage, event, results, allowedBefore ? 0 : 1);
+    // Rates count what enters the system (depth 0), as the rate limits they serve: a plan's
+    // steps or an agent's calls are bounded by the loop guard, their own limits and the budgets,
+    // and must not make the user's next request wait.
+    if (this.deps.usage) await this.#recordUsage(this.deps.usage, event, results, allowedBefore || event.depth > 0 ? 0 : 1);
 
     if (retryable) return this.#retry(record, emissions, decision, retryable, attempt);
     if (failures) {
