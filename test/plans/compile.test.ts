@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { compileInstruction } from '../../src/plans/index.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { isKernelError } from '../../src/kernel/index.js';
+import { createToolRegistry } from '../../src/registries/tools/index.js';
+import { nativeTools } from '../../src/wiring/index.js';
 
 const tools = { knownTool: (name: string) => name === 'context_read' };
 
@@ -92,5 +96,15 @@ describe('compiling an instruction', () => {
     const { definition } = compileInstruction({ id: 'long', plan }, tools);
     assert.equal(definition.nodes.length, 10_000);
     assert.deepEqual(definition.nodes[9999]!.dependsOn, [9998]);
+  });
+
+  it("accepts the README's example instruction as written", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Instructions and plans'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(yaml, 'the README has an example instruction');
+    const registry = createToolRegistry(nativeTools());
+    const { definition } = compileInstruction(parseYaml(yaml), { knownTool: (name) => registry.get(name) !== undefined });
+    assert.deepEqual(definition.nodes.map((node) => [node.id, node.action, node.handler]), [['fetch', 'emit_event', false], ['file', 'call_tool', false], ['approval', 'wait_for_event', false], ['escalate', 'emit_event', true]]);
   });
 });
