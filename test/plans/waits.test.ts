@@ -81,6 +81,22 @@ describe('a wait', () => {
     assert.deepEqual(record?.drivers.map((run) => run.driver) ?? [], [], 'routing did not see it: the wait found it by looking back');
   });
 
+  it("finds an event that another instance's stale cache of watches did not route, by looking again later", async () => {
+    // Every routing read sees no watch (as an instance whose cache was loaded before the watch
+    // was stored would, for up to its cache's lifetime); the event comes after the first look-back.
+    harness = planHarness({ state: new BlindStateStore() });
+    await harness.put({ id: 'later', plan: [{ id: 'w', action: 'wait_for_event', events: [{ type: 'approval.given' }] }] });
+    const planId = await harness.run('later');
+    await harness.settle(planId, (plan) => (plan['progress'] as { active: number }).active === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const late = await harness.emit({ type: 'approval.given', data: { approved: true } });
+    await processed(harness, late);
+    assert.deepEqual((await harness.store.get(USER, late))?.drivers.map((run) => run.driver), [], 'not routed to the plan');
+    const { plan, nodes } = await harness.settle(planId, undefined, 15_000);
+    assert.equal(plan['status'], 'completed');
+    assert.equal((nodes[0]!.output as { id: string }).id, late);
+  });
+
   it('takes the first of several events', async () => {
     harness = planHarness();
     await harness.put({ id: 'race', plan: [{ id: 'first', action: 'wait_for_event', events: [{ type: 'order.paid' }, { type: 'order.cancelled' }] }] });
@@ -108,6 +124,13 @@ describe('a wait', () => {
     assert.ok(nodes.every((node) => node.status === 'completed'));
   });
 });
+
+/** A state store that lists no watches: routing never sees one. */
+class BlindStateStore extends MemoryStateStore {
+  override async list(partition: string, kind: string, options: Parameters<MemoryStateStore['list']>[2]): Promise<StateItem[]> {
+    return kind === 'plan-watch' ? [] : super.list(partition, kind, options);
+  }
+}
 
 /** A state store whose first `plan-watch` write waits for `before` to finish. */
 class HoldingStateStore extends MemoryStateStore {
