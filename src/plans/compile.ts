@@ -302,8 +302,12 @@ function toDefinition(instruction: Instruction): PlanDefinition {
 
 function suggest(name: string, positions: ReadonlyMap<string, number>): string {
   const lower = name.toLowerCase();
-  const near = Math.max(2, Math.ceil(name.length / 4));
-  for (const id of positions.keys()) if (id.toLowerCase() === lower || distance(id, name) <= near) return ` (did you mean "${id}"?)`;
+  // Within a quarter of the name's length in edits, and never most of a short name.
+  const near = Math.max(1, Math.ceil(name.length / 4));
+  for (const id of positions.keys()) {
+    const edits = distance(id, name);
+    if (id.toLowerCase() === lower || (edits <= near && edits * 2 < name.length)) return ` (did you mean "${id}"?)`;
+  }
   return '';
 }
 
