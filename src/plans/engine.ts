@@ -185,7 +185,8 @@ export class PlanEngine {
       const t = new Transition(header, this.deps.plans, cause);
       const advance = new Advance(t, this.#runtime);
       await change(advance);
-      const committed = await t.commit(this.deps.clock.now().toISOString());
+      // A template that cannot be rendered (a field a step did not return) is reported in the outputs, not retried for ever.
+      const committed = await t.commit(this.deps.clock.now().toISOString(), (plan) => this.#outputsOf(plan).catch((error: unknown) => ({ error: `the outputs could not be rendered: ${(error as Error).message}` })));
       publication = await publicationOf(committed, t.touchedNodes(), advance, this.deps.clock.now(), this.deps.interests.cacheMs * 2 + 1000);
       return committed;
     });
@@ -224,17 +225,11 @@ export class PlanEngine {
     }
   }
 
-  /** After a plan ended: its outputs once, its finished event, its slot. */
+  /** After a plan ended: its finished event, its slot. */
   async #finished(plan: Plan): Promise<Plan> {
-    let final = plan;
-    if (plan.status === 'completed' && plan.outputs === undefined) {
-      // A template that cannot be rendered (a field a step did not return) is reported, not retried forever.
-      const outputs = await this.#outputsOf(plan).catch((error: unknown) => ({ error: `the outputs could not be rendered: ${(error as Error).message}` }));
-      final = await this.deps.plans.updatePlan(plan.userId, plan.id, (current) => (current.outputs === undefined ? { ...current, outputs } : undefined));
-    }
-    await this.deps.publish([planEventEnvelope(final, 'finished')]);
-    await this.afterFinish?.(final);
-    return final;
+    await this.deps.publish([planEventEnvelope(plan, 'finished')]);
+    await this.afterFinish?.(plan);
+    return plan;
   }
 
   async #outputsOf(plan: Plan): Promise<Record<string, unknown>> {

@@ -20,6 +20,13 @@ export class PlanStore {
     return item && parse(planSchema, item.value, `plan ${planId}`);
   }
 
+  /** The header with its ETag; not_found when there is none. */
+  async getPlanItem(userId: string, planId: string): Promise<{ plan: Plan; etag: string }> {
+    const item = await this.state.get(userId, PLAN_KIND, planId);
+    if (!item) throw new KernelError('not_found', `plan ${planId} does not exist`);
+    return { plan: parse(planSchema, item.value, `plan ${planId}`), etag: item.etag };
+  }
+
   async getNode(userId: string, planId: string, index: number): Promise<PlanNode | undefined> {
     const item = await this.state.get(userId, NODE_KIND, nodeKey(planId, index));
     return item && parse(nodeSchema, item.value, `node ${index} of plan ${planId}`);

@@ -7,7 +7,7 @@
  */
 import { KernelError, isKernelError } from '../kernel/index.js';
 import { countBits, updateBits } from './bitset.js';
-import { ACTIVE_NODE, DONE_NODE, NODE_KIND, FINISHED_PLAN, nodeSchema, type Plan, type PlanNode, type PlanStatus } from './plan-state.js';
+import { ACTIVE_NODE, DONE_NODE, NODE_KIND, FINISHED_PLAN, PLAN_KIND, nodeSchema, type Plan, type PlanNode, type PlanStatus } from './plan-state.js';
 import { nodeKey, type PlanStore } from './plan-store.js';
 
 interface Loaded {
@@ -79,8 +79,12 @@ export class Transition {
     return [...this.touched].map((index) => this.#nodes.get(index)!.node);
   }
 
-  /** Writes the changed nodes, then the header; returns the header as stored. */
-  async commit(now: string): Promise<Plan> {
+  /**
+   * Writes the changed nodes, then the header; returns the header as stored. A plan that
+   * completes gets its outputs (`outputsOf`, reading the nodes just written) in the same write, so
+   * nobody ever reads a completed plan without them.
+   */
+  async commit(now: string, outputsOf?: (plan: Plan) => Promise<Record<string, unknown>>): Promise<Plan> {
     const dirty = [...this.#nodes.values()].filter((loaded) => loaded.dirty);
     for (let start = 0; start < dirty.length; start += 64) {
       await Promise.all(
@@ -97,7 +101,19 @@ export class Transition {
       );
     }
     const touched = this.touchedNodes();
-    return this.store.updatePlan(this.userId, this.plan.id, (current) => applyToHeader(current, touched, this.failures, this.status, now));
+    for (let round = 1; round <= 16; round += 1) {
+      const { plan: current, etag } = await this.store.getPlanItem(this.userId, this.plan.id);
+      const next = applyToHeader(structuredClone(current), touched, this.failures, this.status, now);
+      if (next === undefined) return current;
+      if (next.status === 'completed' && next.outputs === undefined && outputsOf !== undefined) next.outputs = await outputsOf(next);
+      try {
+        await this.store.state.put(this.userId, PLAN_KIND, this.plan.id, next, { ifMatch: etag });
+        return next;
+      } catch (error) {
+        if (!isKernelError(error, 'precondition_failed')) throw error;
+      }
+    }
+    throw new KernelError('conflict', `plan ${this.plan.id} kept changing under this transition`, { retryable: true });
   }
 }
 
