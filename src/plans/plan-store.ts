@@ -64,7 +64,7 @@ export class PlanStore {
   }
 
   /** Applies `change` to the header; `undefined` from it means nothing to write. Returns what is stored after. */
-  updatePlan(userId: string, planId: string, change: (plan: Plan) => Plan | undefined): Promise<Plan> {
+  updatePlan(userId: string, planId: string, change: (plan: Plan) => Plan | undefined | Promise<Plan | undefined>): Promise<Plan> {
     return this.#update(userId, PLAN_KIND, planId, (value) => parse(planSchema, value, `plan ${planId}`), change);
   }
 
@@ -72,12 +72,12 @@ export class PlanStore {
     return this.#update(userId, NODE_KIND, nodeKey(planId, index), (value) => parse(nodeSchema, value, `node ${index} of plan ${planId}`), change);
   }
 
-  async #update<T>(userId: string, kind: string, key: string, read: (value: unknown) => T, change: (value: T) => T | undefined): Promise<T> {
+  async #update<T>(userId: string, kind: string, key: string, read: (value: unknown) => T, change: (value: T) => T | undefined | Promise<T | undefined>): Promise<T> {
     for (let round = 1; round <= MAX_ROUNDS; round += 1) {
       const item = await this.state.get(userId, kind, key);
       if (!item) throw new KernelError('not_found', `${kind} ${key} does not exist`);
       const current = read(item.value);
-      const changed = change(structuredClone(current));
+      const changed = await change(structuredClone(current));
       if (changed === undefined) return current;
       try {
         await this.state.put(userId, kind, key, changed, { ifMatch: item.etag });

@@ -4,6 +4,14 @@
  * a race retries the whole transition on fresh state; the header by read-modify-write of
  * idempotent changes: bits set, failures added). Only after every write succeeded are the
  * events it decided published (engine.ts): state first, then events.
+ *
+ * The header's bits are derived from the touched nodes as stored, read again after the header in
+ * each round of its read-modify-write, not from the transition's own copies: a node it only read
+ * (one it publishes again, or reconciles) may have been advanced by another instance since, and
+ * a copy from before would set the header back (the node's done bit cleared for good, the plan
+ * never completing). Any writer of a node writes the header after it, so the last header written
+ * read every node after that node's last write. (Cosmos DB: nodes and header share a partition,
+ * and a client's session reads are monotonic there, so reading the header first is enough.)
  */
 import { KernelError, isKernelError } from '../kernel/index.js';
 import { countBits, updateBits } from './bitset.js';
@@ -48,15 +56,7 @@ export class Transition {
 
   async nodes(indices: readonly number[]): Promise<Map<number, PlanNode>> {
     const missing = indices.filter((index) => !this.#nodes.has(index));
-    for (let start = 0; start < missing.length; start += 500) {
-      const slice = missing.slice(start, start + 500);
-      const items = await this.store.state.getMany(this.userId, NODE_KIND, slice.map((index) => nodeKey(this.plan.id, index)));
-      for (const item of items) {
-        const parsed = nodeSchema.safeParse(item.value);
-        if (!parsed.success) throw new KernelError('internal', `stored node ${item.key} is malformed: ${parsed.error.message}`);
-        this.#nodes.set(parsed.data.def.index, { node: parsed.data, etag: item.etag, dirty: false });
-      }
-    }
+    for (const loaded of await this.#read(missing)) this.#nodes.set(loaded.node.def.index, loaded);
     const found = new Map<number, PlanNode>();
     for (const index of indices) {
       const loaded = this.#nodes.get(index);
@@ -96,8 +96,26 @@ export class Transition {
         }),
       );
     }
-    const touched = this.touchedNodes();
-    return this.store.updatePlan(this.userId, this.plan.id, (current) => applyToHeader(current, touched, this.failures, this.status, now));
+    const touched = [...this.touched];
+    return this.store.updatePlan(this.userId, this.plan.id, async (current) => {
+      const stored = (await this.#read(touched)).map((loaded) => loaded.node);
+      return applyToHeader(current, stored, this.failures, this.status, now);
+    });
+  }
+
+  /** Nodes as stored now (in pages: a plan's roots may be thousands). */
+  async #read(indices: readonly number[]): Promise<Loaded[]> {
+    const found: Loaded[] = [];
+    for (let start = 0; start < indices.length; start += 500) {
+      const slice = indices.slice(start, start + 500);
+      const items = await this.store.state.getMany(this.userId, NODE_KIND, slice.map((index) => nodeKey(this.plan.id, index)));
+      for (const item of items) {
+        const parsed = nodeSchema.safeParse(item.value);
+        if (!parsed.success) throw new KernelError('internal', `stored node ${item.key} is malformed: ${parsed.error.message}`);
+        found.push({ node: parsed.data, etag: item.etag, dirty: false });
+      }
+    }
+    return found;
   }
 }
 
