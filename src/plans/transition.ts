@@ -10,8 +10,8 @@
  * (one it publishes again, or reconciles) may have been advanced by another instance since, and
  * a copy from before would set the header back (the node's done bit cleared for good, the plan
  * never completing). Any writer of a node writes the header after it, so the last header written
- * read every node after that node's last write. (Cosmos DB: nodes and header share a partition,
- * and a client's session reads are monotonic there, so reading the header first is enough.)
+ * read every node after that node's last write. (Cosmos DB: this holds under Session consistency
+ * or stronger, as nodes and header share a partition and reads in one session are monotonic.)
  */
 import { KernelError, isKernelError } from '../kernel/index.js';
 import { countBits, updateBits } from './bitset.js';
