@@ -15,7 +15,7 @@ import { pino } from 'pino';
 import { openCosmosStore, ServiceBusEventBus, ServiceBusQueueConsumer } from '../../src/adapters/azure/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
 import {
-  applyOutcome, EventProcessor, isKernelError, QueueWorker, systemClock,
+  applyOutcome, EventProcessor, isKernelError, QueueWorker, systemClock, toKernelError,
   type Driver, type Envelope, type EventBus, type OutcomeTargets, type PutOptions, type QueueConsumer, type StateStore,
 } from '../../src/kernel/index.js';
 import type { PlanSystem } from '../../src/plans/index.js';
@@ -31,10 +31,12 @@ export const WORK = 'demo.work';
 
 /** What every instance adds to, read by the test at the end. */
 export class Tally {
-  /** ETag (If-Match) failures of StateStore puts, by item kind. */
+  /** ETag (If-Match) failures of StateStore puts, by item kind; `<kind> (exists)`: a create (If-None-Match) found one. */
   readonly etagFailures = new Map<string, number>();
   /** Deliveries that ended in a retry (redelivered later), by error code. */
   readonly retries = new Map<string, number>();
+  /** The highest attempt any delivery reached (1: nothing needed delivering twice). */
+  maxAttempt = 0;
   /** Requests the work driver got: event id -> how many times. */
   readonly requests = new Map<string, number>();
   /** The external side effect, keyed by idempotency key: applied once, later calls are replays. */
@@ -124,17 +126,20 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
 }
 
 /**
- * Hands an answer to an instance's processor directly, as a second delivery of the same event
- * (a lock that ran out while the first holder still worked on it): the bus's own copy is
- * delivered too. A complete outcome is made durable; a retry is left to the bus's copy.
+ * Hands an event to an instance's processor directly, as a second delivery of it (a lock that ran
+ * out while the first holder still worked on it): the bus's own copy is delivered too. A complete
+ * outcome is made durable; a retry is left to the bus's copy.
  */
 export async function deliverDirectly(instance: Instance, event: Envelope, tally: Tally): Promise<void> {
   try {
     const outcome = await instance.processor.process(structuredClone(event), { deliveryCount: 1, messageId: `${event.id}.dup-${instance.name}` });
     tally.add(tally.duplicates, outcome.kind === 'retry' ? `retry (${outcome.error.code})` : outcome.kind);
     if (outcome.kind === 'complete') await applyOutcome(outcome, instance.targets);
-  } catch (error) {
-    tally.duplicateErrors.push(error);
+  } catch (caught) {
+    // A retryable failure (the audit chain's race, say) is a copy that died: the bus's copy converges.
+    const error = toKernelError(caught);
+    if (error.retryable) tally.add(tally.duplicates, `died (${error.code})`);
+    else tally.duplicateErrors.push(error);
   }
 }
 
@@ -164,7 +169,7 @@ function countingEtagFailures(inner: StateStore, tally: Tally): StateStore {
       try {
         return await inner.put(partition, kind, key, value, options);
       } catch (error) {
-        if (options?.ifMatch !== undefined && isKernelError(error, 'precondition_failed')) tally.add(tally.etagFailures, kind);
+        if (isKernelError(error, 'precondition_failed')) tally.add(tally.etagFailures, options?.ifMatch === undefined ? `${kind} (exists)` : kind);
         throw error;
       }
     },
@@ -175,6 +180,7 @@ function countingRetries(inner: QueueConsumer, tally: Tally): QueueConsumer {
   return {
     receive: (max) => inner.receive(max),
     async settle(delivery, outcome) {
+      tally.maxAttempt = Math.max(tally.maxAttempt, delivery.deliveryCount);
       if (outcome.kind === 'retry') tally.add(tally.retries, outcome.error.code);
       await inner.settle(delivery, outcome);
     },

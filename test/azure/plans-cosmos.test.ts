@@ -11,7 +11,16 @@
  * The plans are shaped to make them collide: a head, then 50 steps in parallel whose answers all
  * set a bit on one join step, then a chain of 4. And on top of the bus's own delivery, half of the
  * answers are also handed to both instances' processors directly and at once, as a second and
- * third delivery of the same event (a lock that ran out while its first holder still worked).
+ * third delivery of the same event (a lock that ran out while its first holder still worked); so
+ * is each plan's `instruction.run`, so that starts race to create the same plan.
+ *
+ * The instances share one user, so they also race on that user's audit chain: an append that
+ * loses 20 times makes its delivery fail after the drivers ran, and the kernel delivers it again.
+ * A request may then reach its driver twice (at least once), never under two idempotency keys.
+ *
+ * Heavier: PLANS_COSMOS_INSTANCES=4 PLANS_COSMOS_PLANS=6 PLANS_COSMOS_FAN=100
+ * PLANS_COSMOS_WITHIN_MS=400000 (passed in 89 s on a 2-core machine, with 3,365 node and 290
+ * header ETag failures, and one delivery at its 4th attempt).
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,9 +33,11 @@ import { deliverDirectly, startInstance, Tally, WORK, type Instance } from './pl
 
 const QUEUE = 'plans';
 const USER = 'alice';
-const FAN = 50;
+const INSTANCES = Number(process.env['PLANS_COSMOS_INSTANCES'] ?? 2);
+const PLANS = Number(process.env['PLANS_COSMOS_PLANS'] ?? 3);
+const FAN = Number(process.env['PLANS_COSMOS_FAN'] ?? 50);
 const CHAIN = 4;
-const PLANS = 3;
+const WITHIN_MS = Number(process.env['PLANS_COSMOS_WITHIN_MS'] ?? 90_000);
 /** head + fan + join + chain */
 const NODES = 1 + FAN + 1 + CHAIN;
 
@@ -51,9 +62,13 @@ function duplicate(event: Envelope): void {
   if (event.recipient !== 'plans' || event.type !== `${WORK}.result`) return;
   const index = Number(/\.(\d+)\.\d+$/.exec(event.causationid ?? '')?.[1]);
   if (!Number.isInteger(index) || index % 2 !== 0) return;
-  const both = Promise.all(instances.map((instance) => deliverDirectly(instance, event, tally))).then(() => undefined);
-  inFlight.add(both);
-  void both.finally(() => inFlight.delete(both));
+  track(Promise.all(instances.map((instance) => deliverDirectly(instance, event, tally))));
+}
+
+function track(work: Promise<unknown>): void {
+  const done = work.then(() => undefined);
+  inFlight.add(done);
+  void done.finally(() => inFlight.delete(done));
 }
 
 beforeAll(async () => {
@@ -61,7 +76,7 @@ beforeAll(async () => {
   cosmos = await startCosmosServer();
   const options = { broker, cosmos, databaseId: 'plans', queue: QUEUE, tally, onOutput: duplicate };
   // Opened at once, as two instances starting together would.
-  instances.push(...(await Promise.all([startInstance({ ...options, name: 'a' }), startInstance({ ...options, name: 'b' })])));
+  instances.push(...(await Promise.all(Array.from({ length: INSTANCES }, (_, i) => startInstance({ ...options, name: String.fromCharCode(97 + i) })))));
 });
 
 afterAll(async () => {
@@ -89,7 +104,7 @@ function errorCounts(lines: readonly string[]): Record<string, number> {
 }
 
 describe('plans on two processor instances (Service Bus + Cosmos protocol peers)', () => {
-  it('complete with every node run once, though the instances raced on the same nodes', async ({ annotate }) => {
+  it('complete with every node run once, though the instances raced on the same nodes', { timeout: WITHIN_MS + 60_000 }, async ({ annotate }) => {
     const [a] = instances as [Instance, Instance];
     await a.plans.instructions.put(USER, race);
     const planIds: string[] = [];
@@ -98,6 +113,8 @@ describe('plans on two processor instances (Service Bus + Cosmos protocol peers)
       const id = `run-${i}`;
       const run: Envelope = { specversion: '1.0', id, type, source: '/test', time: new Date().toISOString(), userid: USER, category: 'input', correlationid: id, depth: 0, data };
       await ingest([run], { bus: a.bus, store: a.targets.store, clock: systemClock });
+      // And to both instances at once: two starts of one plan race to create it.
+      track(Promise.all(instances.map((instance) => deliverDirectly(instance, run, tally))));
       planIds.push(a.plans.planIdOf(id, 'race'));
     }
 
@@ -111,7 +128,7 @@ describe('plans on two processor instances (Service Bus + Cosmos protocol peers)
         return views.size === planIds.length && [...views.values()].every((view) => PlanSystem.isFinished(view.plan['status'] as Plan['status']));
       },
       async () => `plans did not finish: ${JSON.stringify([...views.values()].map((view) => [view.plan['status'], view.plan['progress'], view.nodes.filter((node) => node.status !== 'completed').map((node) => [node.id, node.status])]))}; retries ${JSON.stringify([...tally.retries])}, dead letters ${JSON.stringify(broker.deadLetters(QUEUE).map((dead) => dead.reason))}`,
-      90_000,
+      WITHIN_MS,
     );
     // Let the queue and the direct deliveries run out, so that every count below is final.
     await until(async () => broker.queueDepth(QUEUE) === 0 && inFlight.size === 0, async () => `the queue kept ${broker.queueDepth(QUEUE)} messages`, 30_000);
@@ -146,8 +163,9 @@ describe('plans on two processor instances (Service Bus + Cosmos protocol peers)
     // were applied again on fresh state (by the bus's redelivery, or by the other copy's).
     const nodeConflicts = tally.etagFailures.get('plan-node') ?? 0;
     const lostTransitions = (tally.retries.get('conflict') ?? 0) + (tally.duplicates.get('retry (conflict)') ?? 0);
-    await annotate(`ETag failures: ${JSON.stringify(Object.fromEntries(tally.etagFailures))}; deliveries retried: ${JSON.stringify(Object.fromEntries(tally.retries))}; direct duplicate deliveries: ${JSON.stringify(Object.fromEntries(tally.duplicates))}; requests run again: ${rerun.length}; worker errors: ${JSON.stringify(errorCounts(tally.workerErrors))}`);
+    await annotate(`ETag failures: ${JSON.stringify(Object.fromEntries(tally.etagFailures))}; deliveries retried: ${JSON.stringify(Object.fromEntries(tally.retries))}; direct duplicate deliveries: ${JSON.stringify(Object.fromEntries(tally.duplicates))}; requests run again: ${rerun.length}; highest attempt: ${tally.maxAttempt}; worker errors: ${JSON.stringify(errorCounts(tally.workerErrors))}`);
     assert.ok(nodeConflicts > 0, 'two instances wrote the same node from the same read');
+    assert.ok((tally.etagFailures.get('plan (exists)') ?? 0) > 0, 'two starts of one plan raced to create it');
     assert.ok(lostTransitions > 0, 'transitions lost the race and were applied again');
     assert.ok((tally.duplicates.get('complete') ?? 0) > 0, 'some duplicate deliveries applied an answer');
   });
