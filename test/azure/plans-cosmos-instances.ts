@@ -41,7 +41,7 @@ export class Tally {
   readonly requests = new Map<string, number>();
   /** The external side effect, keyed by idempotency key: applied once, later calls are replays. */
   readonly effects = new Map<string, { eventId: string; calls: number }>();
-  /** Direct (duplicate) deliveries of answers, by outcome kind, and their failures. */
+  /** Direct (duplicate) deliveries, by outcome; failures that are not a copy dying are errors. */
   readonly duplicates = new Map<string, number>();
   readonly duplicateErrors: unknown[] = [];
   /** What the workers logged as errors (a processing failure makes the message come again). */
@@ -49,10 +49,6 @@ export class Tally {
 
   add(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
-  }
-
-  total(map: Map<string, number>): number {
-    return [...map.values()].reduce((sum, n) => sum + n, 0);
   }
 }
 
@@ -62,7 +58,6 @@ export interface Instance {
   processor: EventProcessor;
   /** Where outcomes are made durable (the duplicating bus, Cosmos records and audit). */
   targets: OutcomeTargets;
-  state: StateStore;
   /** Publish through the instance's bus (not its outcome targets): what ingest uses. */
   bus: EventBus;
   close(): Promise<void>;
@@ -115,7 +110,6 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     plans,
     processor,
     targets,
-    state,
     bus,
     async close() {
       await worker.stop(2000);

@@ -12,7 +12,9 @@
  * set a bit on one join step, then a chain of 4. And on top of the bus's own delivery, half of the
  * answers are also handed to both instances' processors directly and at once, as a second and
  * third delivery of the same event (a lock that ran out while its first holder still worked); so
- * is each plan's `instruction.run`, so that starts race to create the same plan.
+ * is each plan's `instruction.run`, so that starts race to create the same plan. Those copies are
+ * handed over directly because the bus cannot be made to do it: the broker's duplicate detection
+ * drops a re-sent message, and which receiver gets a message is the broker's choice.
  *
  * The instances share one user, so they also race on that user's audit chain: an append that
  * loses 20 times makes its delivery fail after the drivers ran, and the kernel delivers it again.
@@ -27,6 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ingest, systemClock, type Envelope } from '../../src/kernel/index.js';
 import { PlanSystem, type Plan } from '../../src/plans/index.js';
+import { parseRequestId } from '../../src/plans/ids.js';
 import { startAmqpBroker, type AmqpBroker } from '../helpers/amqp-broker/index.js';
 import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
 import { deliverDirectly, startInstance, Tally, WORK, type Instance } from './plans-cosmos-instances.js';
@@ -60,8 +63,8 @@ const inFlight = new Set<Promise<void>>();
 /** Answers to even-numbered nodes go to both instances at once besides their bus delivery. */
 function duplicate(event: Envelope): void {
   if (event.recipient !== 'plans' || event.type !== `${WORK}.result`) return;
-  const index = Number(/\.(\d+)\.\d+$/.exec(event.causationid ?? '')?.[1]);
-  if (!Number.isInteger(index) || index % 2 !== 0) return;
+  const request = parseRequestId(event.causationid);
+  if (request === undefined || request.index % 2 !== 0) return;
   track(Promise.all(instances.map((instance) => deliverDirectly(instance, event, tally))));
 }
 
