@@ -6,6 +6,8 @@
  * Creation order: every node first, then the header (only if absent), then the roots start in a
  * transition. A crash before the header leaves nodes nobody reads (written again on redelivery);
  * after it, the redelivery's transition finds the roots started and publishes their requests again.
+ * A node some start already advanced is never written again (PlanStore.putNodes): two deliveries
+ * of one start may run at once, on two instances.
  */
 import { z } from 'zod';
 import { KernelError, isKernelError, type Envelope, type StateStore } from '../kernel/index.js';

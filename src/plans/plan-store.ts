@@ -4,6 +4,7 @@
  * few times when another writer got there first.
  */
 import { KernelError, isKernelError, type StateStore } from '../kernel/index.js';
+import { countBits } from './bitset.js';
 import { NODE_KIND, PLAN_KIND, nodeSchema, planSchema, type Plan, type PlanNode } from './plan-state.js';
 
 const MAX_ROUNDS = 16;
@@ -51,11 +52,35 @@ export class PlanStore {
     return items.map((item) => parse(nodeSchema, item.value, `a node of plan ${planId}`));
   }
 
-  /** Writes nodes of a plan that is being created (nothing else writes them before the header exists). */
+  /**
+   * Writes the nodes of a plan being created. One that exists already is written again only while
+   * untouched (pending, nothing arrived, never started), with its ETag: another start of the same
+   * plan (a second delivery of its trigger, at the same time) may have created the plan and
+   * advanced it meanwhile, and a node written over as new would lose its attempt (its answer then
+   * ignored, the plan stuck). Untouched ones are still written, so a start after a crash before
+   * the header writes the instruction's current nodes.
+   */
   async putNodes(userId: string, nodes: readonly PlanNode[]): Promise<void> {
     // Bounded parallelism: Cosmos DB and SQLite both do better with some, neither with 10,000 at once.
     for (let start = 0; start < nodes.length; start += 64) {
-      await Promise.all(nodes.slice(start, start + 64).map((node) => this.state.put(userId, NODE_KIND, nodeKey(node.planId, node.def.index), node)));
+      await Promise.all(nodes.slice(start, start + 64).map((node) => this.#putNode(userId, node)));
+    }
+  }
+
+  async #putNode(userId: string, node: PlanNode): Promise<void> {
+    const key = nodeKey(node.planId, node.def.index);
+    try {
+      await this.state.put(userId, NODE_KIND, key, node, { ifNoneMatch: '*' });
+      return;
+    } catch (error) {
+      if (!isKernelError(error, 'precondition_failed')) throw error;
+    }
+    const item = await this.state.get(userId, NODE_KIND, key);
+    if (item === undefined || !untouched(parse(nodeSchema, item.value, `node ${node.def.index} of plan ${node.planId}`))) return;
+    try {
+      await this.state.put(userId, NODE_KIND, key, node, { ifMatch: item.etag });
+    } catch (error) {
+      if (!isKernelError(error, 'precondition_failed')) throw error; // started meanwhile: keep it
     }
   }
 
@@ -71,7 +96,7 @@ export class PlanStore {
   }
 
   /** Applies `change` to the header; `undefined` from it means nothing to write. Returns what is stored after. */
-  updatePlan(userId: string, planId: string, change: (plan: Plan) => Plan | undefined): Promise<Plan> {
+  updatePlan(userId: string, planId: string, change: (plan: Plan) => Plan | undefined | Promise<Plan | undefined>): Promise<Plan> {
     return this.#update(userId, PLAN_KIND, planId, (value) => parse(planSchema, value, `plan ${planId}`), change);
   }
 
@@ -79,12 +104,12 @@ export class PlanStore {
     return this.#update(userId, NODE_KIND, nodeKey(planId, index), (value) => parse(nodeSchema, value, `node ${index} of plan ${planId}`), change);
   }
 
-  async #update<T>(userId: string, kind: string, key: string, read: (value: unknown) => T, change: (value: T) => T | undefined): Promise<T> {
+  async #update<T>(userId: string, kind: string, key: string, read: (value: unknown) => T, change: (value: T) => T | undefined | Promise<T | undefined>): Promise<T> {
     for (let round = 1; round <= MAX_ROUNDS; round += 1) {
       const item = await this.state.get(userId, kind, key);
       if (!item) throw new KernelError('not_found', `${kind} ${key} does not exist`);
       const current = read(item.value);
-      const changed = change(structuredClone(current));
+      const changed = await change(structuredClone(current));
       if (changed === undefined) return current;
       try {
         await this.state.put(userId, kind, key, changed, { ifMatch: item.etag });
@@ -95,6 +120,11 @@ export class PlanStore {
     }
     throw new KernelError('conflict', `${kind} ${key} kept changing under this update`, { retryable: true });
   }
+}
+
+/** A node as created: nothing has happened to it yet. */
+function untouched(node: PlanNode): boolean {
+  return node.status === 'pending' && node.attempts.length === 0 && countBits(node.arrived) === 0 && node.handling === undefined;
 }
 
 function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, value: unknown, what: string): T {

@@ -4,6 +4,14 @@
  * a race retries the whole transition on fresh state; the header by read-modify-write of
  * idempotent changes: bits set, failures added). Only after every write succeeded are the
  * events it decided published (engine.ts): state first, then events.
+ *
+ * The header's bits are derived from the touched nodes as stored, read again after the header in
+ * each round of its read-modify-write, not from the transition's own copies: a node it only read
+ * (one it publishes again, or reconciles) may have been advanced by another instance since, and
+ * a copy from before would set the header back (the node's done bit cleared for good, the plan
+ * never completing). Any writer of a node writes the header after it, so the last header written
+ * read every node after that node's last write. (Cosmos DB: this holds under Session consistency
+ * or stronger, as nodes and header share a partition and reads in one session are monotonic.)
  */
 import { KernelError, isKernelError } from '../kernel/index.js';
 import { countBits, updateBits } from './bitset.js';
@@ -48,15 +56,7 @@ export class Transition {
 
   async nodes(indices: readonly number[]): Promise<Map<number, PlanNode>> {
     const missing = indices.filter((index) => !this.#nodes.has(index));
-    for (let start = 0; start < missing.length; start += 500) {
-      const slice = missing.slice(start, start + 500);
-      const items = await this.store.state.getMany(this.userId, NODE_KIND, slice.map((index) => nodeKey(this.plan.id, index)));
-      for (const item of items) {
-        const parsed = nodeSchema.safeParse(item.value);
-        if (!parsed.success) throw new KernelError('internal', `stored node ${item.key} is malformed: ${parsed.error.message}`);
-        this.#nodes.set(parsed.data.def.index, { node: parsed.data, etag: item.etag, dirty: false });
-      }
-    }
+    for (const loaded of await this.#read(missing)) this.#nodes.set(loaded.node.def.index, loaded);
     const found = new Map<number, PlanNode>();
     for (const index of indices) {
       const loaded = this.#nodes.get(index);
@@ -100,10 +100,13 @@ export class Transition {
         }),
       );
     }
-    const touched = this.touchedNodes();
+    const touched = [...this.touched];
     for (let round = 1; round <= 16; round += 1) {
       const { plan: current, etag } = await this.store.getPlanItem(this.userId, this.plan.id);
-      const next = applyToHeader(structuredClone(current), touched, this.failures, this.status, now);
+      // The touched nodes as stored now, read after the header: a copy this transition only read
+      // may have been advanced by another instance since, and must not set the header back.
+      const stored = (await this.#read(touched)).map((loaded) => loaded.node);
+      const next = applyToHeader(structuredClone(current), stored, this.failures, this.status, now);
       if (next === undefined) return current;
       if (next.status === 'completed' && next.outputs === undefined && outputsOf !== undefined) next.outputs = await outputsOf(next);
       try {
@@ -114,6 +117,21 @@ export class Transition {
       }
     }
     throw new KernelError('conflict', `plan ${this.plan.id} kept changing under this transition`, { retryable: true });
+  }
+
+  /** Nodes as stored now (in pages: a plan's roots may be thousands). */
+  async #read(indices: readonly number[]): Promise<Loaded[]> {
+    const found: Loaded[] = [];
+    for (let start = 0; start < indices.length; start += 500) {
+      const slice = indices.slice(start, start + 500);
+      const items = await this.store.state.getMany(this.userId, NODE_KIND, slice.map((index) => nodeKey(this.plan.id, index)));
+      for (const item of items) {
+        const parsed = nodeSchema.safeParse(item.value);
+        if (!parsed.success) throw new KernelError('internal', `stored node ${item.key} is malformed: ${parsed.error.message}`);
+        found.push({ node: parsed.data, etag: item.etag, dirty: false });
+      }
+    }
+    return found;
   }
 }
 
