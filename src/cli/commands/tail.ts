@@ -59,7 +59,10 @@ export async function followStream(client: Client, options: TailOptions): Promis
       if (!connected) throw error;
     }
     // Refusals (401, 403, a bad filter) end the command; a server restarting (5xx) is waited for.
-    if (response !== undefined && !response.ok && (!connected || response.status < 500)) await client.failOnProblem(response);
+    if (response !== undefined && !response.ok) {
+      if (!connected || response.status < 500) await client.failOnProblem(response);
+      await response.body?.cancel();
+    }
     if (response?.ok && response.body) {
       options.note(connected ? `reconnected${lastId === undefined ? '' : `, resuming after ${lastId}`}\n` : `following ${client.baseUrl}/api/stream${query}${as} (Ctrl-C to stop)\n`);
       connected = true;
