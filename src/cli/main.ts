@@ -14,6 +14,7 @@ import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
 import { contextCommand } from './commands/context.js';
 import { dlqListCommand, dlqReplayCommand } from './commands/dlq.js';
 import { emitCommand } from './commands/emit.js';
+import { bulkEmitCommand } from './commands/emit-bulk.js';
 import { eventsListCommand, eventsShowCommand } from './commands/events.js';
 import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './commands/grants.js';
 import { instructionsGetCommand, instructionsListCommand, instructionsPutCommand, instructionsRemoveCommand } from './commands/instructions.js';
@@ -25,127 +26,8 @@ import { startCommand } from './commands/start.js';
 import { tailCommand } from './commands/tail.js';
 import { tokenCommand } from './commands/token.js';
 import { workerCommand } from './commands/worker.js';
+import { commandHelp, OPTIONS, USAGE } from './usage.js';
 
-const USAGE = `vextir ${VERSION} — the Vextir OS command line
-
-Usage:
-  vextir start                              run the whole system locally (SQLite, port 7071)
-  vextir worker                             VEXTIR_MODE=azure: process the Service Bus queue outside
-                                            Functions (a container, a VM); serves no HTTP
-  vextir token [<user>] [--admin] [--role r] [--expires 30d]
-                                            print a local dev token (--admin: with VEXTIR_ADMIN_ROLE);
-                                            without <user>: for the CLI's user (see --user below)
-  vextir emit <type> [--data <json>] [--id <id>] [--source <uri>] [--subject <s>]
-  vextir tail [--filter 'task.*,plan.*'] [--json]  follow your events live
-  vextir events show <id>                   status, drivers run, emitted ids, errors
-  vextir events ls [--type 'demo.*'] [--since <RFC 3339>] [--limit 50]
-  vextir audit ls [--limit 100] [--after <seq>]   your audit chain, oldest first
-  vextir audit verify                       download your audit chain and check it here
-                                            (--user <id>: another user's, with an admin --token)
-  vextir policy ls                          the global policies and yours, in evaluation order
-  vextir policy get [--global] [--json]     a policy set as YAML (or JSON), ready to edit
-  vextir policy put <file> [--global] [--if-match <etag>]
-                                            replace a policy set (--global needs an admin token)
-  vextir policy test <type> [--data <json>] [--usage <json>] [--file draft.yaml]
-                                            the decision an event would get, and why (dry run)
-  vextir agents ls                          the agents you can use: built-in, the project's, your own
-  vextir agents get <id> [--json]           an agent definition as YAML (or JSON), ready to copy and edit
-  vextir agents put <file> [--if-match <etag>]
-                                            create or replace one of your agents (its id is in the file)
-  vextir agents rm <id> [--if-match <etag>] delete one of your agents
-  vextir agents run show <run id> [--json]  a run step by step: models, tokens, cost, tool calls, decisions
-  vextir approvals ls [--status pending|approved|rejected]
-  vextir approvals approve|reject <id> [--comment <text>]
-  vextir grants ls [--path /Projects]       who else may read or write your context paths
-  vextir grants add <path> <user:id|agent:id> <read|write>
-  vextir grants rm <path> <user:id|agent:id>
-  vextir context get|put|ls|query|search|rm|mv|mkdir|versions|restore ...
-                                            your Context Hub (vextir context help: every form)
-  vextir models [--json]                    the model registry: provider, prices per million tokens,
-                                            context, capabilities, and whether each can be called
-  vextir usage [--json]                     your counters as policies see them, and tokens and cost
-                                            per model today and this month
-  vextir schedules ls [--json]              your schedules: next slot, how often each fired
-  vextir schedules add --type <event type> (--cron "0 9 * * 1-5" [--tz Europe/Oslo] | --at <RFC 3339>)
-                       [--data <json>] [--subject <s>] [--id <id>] [--name <text>] [--catchup once|skip]
-  vextir schedules get|pause|resume|rm <id>
-  vextir plan run <file | instruction id> [--input name=value ...] [--inputs <json>] [--wait] [--json]
-                                            save the instruction in <file> (YAML or JSON) and start a
-                                            plan of it, or of an instruction you saved; prints the plan
-                                            id; --wait: follow it, exit 1 unless it completes
-  vextir plan status <id> [--watch] [--json]
-                                            the plan's steps in the layers of its DAG: status, attempts,
-                                            duration, output or error (over 200 steps: counts per layer,
-                                            failed and running steps listed); --watch: redraw until it
-                                            ends, exit 1 unless it completes
-  vextir plan ls [--status <status>] [--instruction <id>] [--limit 50] [--cursor <c>] [--json]
-                                            your plans, newest first; a status is queued, running,
-                                            failing, completed, failed or cancelled
-  vextir plan cancel <id>                   stop a plan: its running steps are cancelled, no more start
-  vextir plan retry <id> [--wait] [--json]  run a failed plan's failed steps again
-  vextir instructions ls [--json]           your instructions: version, steps, trigger
-  vextir instructions get <id> [--json]     an instruction as YAML (or JSON), ready to edit
-  vextir instructions put <file>            save an instruction (YAML or JSON; a new version if its id
-                                            is taken); a 400 names each step that is wrong
-  vextir instructions rm <id>               delete an instruction (its plans run on)
-  vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
-  vextir dlq replay <messageId>             put one back on the queue for a fresh round (admin token)
-
-Options for commands that talk to a server:
-  --url <url>      server (default VEXTIR_URL or http://127.0.0.1:7071)
-  --token <jwt>    bearer token (default VEXTIR_TOKEN, else a local dev token)
-  --user <id>      the user to mint a local dev token for (default VEXTIR_USER, else your OS user);
-                   the dev token is signed with the secret in VEXTIR_DATA_DIR (default ./.vextir),
-                   so run the CLI where \`vextir start\` runs
-
-Colour only on a terminal, and never with NO_COLOR set.
-`;
-
-const OPTIONS = {
-  url: { type: 'string' },
-  token: { type: 'string' },
-  user: { type: 'string' },
-  data: { type: 'string' },
-  id: { type: 'string' },
-  source: { type: 'string' },
-  subject: { type: 'string' },
-  filter: { type: 'string' },
-  type: { type: 'string' },
-  since: { type: 'string' },
-  limit: { type: 'string' },
-  after: { type: 'string' },
-  global: { type: 'boolean' },
-  'if-match': { type: 'string' },
-  usage: { type: 'string' },
-  file: { type: 'string' },
-  status: { type: 'string' },
-  comment: { type: 'string' },
-  path: { type: 'string' },
-  role: { type: 'string', multiple: true },
-  admin: { type: 'boolean' },
-  expires: { type: 'string' },
-  json: { type: 'boolean' },
-  text: { type: 'string' },
-  metadata: { type: 'string' },
-  'content-type': { type: 'string' },
-  'order-by': { type: 'string' },
-  prefix: { type: 'string' },
-  recursive: { type: 'boolean' },
-  owner: { type: 'string' },
-  cron: { type: 'string' },
-  at: { type: 'string' },
-  tz: { type: 'string' },
-  catchup: { type: 'string' },
-  name: { type: 'string' },
-  input: { type: 'string', multiple: true },
-  inputs: { type: 'string' },
-  wait: { type: 'boolean' },
-  watch: { type: 'boolean' },
-  instruction: { type: 'string' },
-  cursor: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
 
 async function main(argv: string[]): Promise<void> {
   let parsed;
@@ -157,7 +39,8 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.version) return void process.stdout.write(`${VERSION}\n`);
-  if (values.help || !command) return void process.stdout.write(USAGE);
+  if (values.help) return void process.stdout.write(command ? commandHelp(command) : USAGE);
+  if (!command) return void process.stdout.write(USAGE);
 
   const config = loadConfig(process.env, Boolean(process.stdout.isTTY));
   const client = () => createClient(config, { url: values.url, token: values.token, user: values.user });
@@ -171,10 +54,13 @@ async function main(argv: string[]): Promise<void> {
       return workerCommand(config);
     case 'token':
       return tokenCommand(config, rest[0], { roles: values.role ?? [], admin: values.admin ?? false, expiresIn: values.expires, user: values.user });
-    case 'emit':
-      return emitCommand(await client(), rest[0], { data: values.data, id: values.id, source: values.source, subject: values.subject });
+    case 'emit': {
+      const single = { data: values.data, id: values.id, source: values.source, subject: values.subject };
+      if (values.count === undefined && values['data-file'] === undefined) return emitCommand(await client(), rest[0], single);
+      return bulkEmitCommand(await client(), { ...single, type: rest[0], count: values.count, dataFile: values['data-file'], json, terminal: Boolean(process.stderr.isTTY) });
+    }
     case 'tail':
-      return tailCommand(await client(), values.filter, values.json ?? false);
+      return tailCommand(await client(), values.filter, json, config.cli.color, () => (stdout.isTTY ? stdout.columns || 80 : undefined));
     case 'events':
       if (rest[0] === 'show') return eventsShowCommand(await client(), rest[1]);
       if (rest[0] === 'ls') return eventsListCommand(await client(), { type: values.type, since: values.since, limit: values.limit });
@@ -223,10 +109,10 @@ async function main(argv: string[]): Promise<void> {
       throw new CliError('usage: vextir instructions ls | get <id> [--json] | put <file> | rm <id>', 2);
     case 'dlq':
       if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
-      if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest[1]);
-      throw new CliError('usage: vextir dlq ls [--limit] | vextir dlq replay <messageId>', 2);
+      if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest.slice(1), { all: values.all ?? false, limit: values.limit, terminal: Boolean(process.stderr.isTTY) });
+      throw new CliError('usage: vextir dlq ls [--limit] | vextir dlq replay <messageId>... | --all [--limit]', 2);
     case 'context':
-      return contextCommand(await client(), rest, values);
+      return contextCommand(await client(), rest, { ...values, terminal: Boolean(process.stderr.isTTY) });
     case 'models':
       return modelsCommand(await client(), values.json ?? false);
     case 'usage':

@@ -1,14 +1,14 @@
 /**
- * `vextir context get|put|ls|query|search|rm|mv|mkdir|versions|restore`: the Context Hub over
+ * `vextir context get|put|ls|query|search|rm|mv|mkdir|versions|restore|import`: the Context Hub over
  * HTTP (/api/context, documented in src/api/handlers/context-documents.ts). `--owner <user>`
  * works on another user's hub through their grant; `--json` prints the server's JSON answers.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { fileDocument } from '../context-file.js';
 import { parseJsonOption } from '../json-option.js';
 import { contextPathArg } from '../paths.js';
+import { importDirectory } from './context-import.js';
 
 export interface ContextCliOptions {
   data?: string | undefined;
@@ -23,6 +23,8 @@ export interface ContextCliOptions {
   recursive?: boolean | undefined;
   owner?: string | undefined;
   json?: boolean | undefined;
+  /** stderr is a terminal (import: a redrawn progress line). */
+  terminal?: boolean | undefined;
 }
 
 export const CONTEXT_USAGE = `usage: vextir context <command> [--owner <user>] [--json]
@@ -35,7 +37,8 @@ export const CONTEXT_USAGE = `usage: vextir context <command> [--owner <user>] [
   mv <from> <to>
   mkdir <path>
   versions <path>
-  restore <path> <version>`;
+  restore <path> <version>
+  import <dir> [<path>]                      every file under <dir> as a document under <path> (default /)`;
 
 interface Summary {
   path: string;
@@ -128,6 +131,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const entry = await client.json<Summary>('POST', entryUrl(path, options, { action: 'restore', version }), { headers });
     print(options.json ? JSON.stringify(entry, null, 2) : `restored ${entry.path} from version ${version} (now version ${entry.version})`);
   },
+  import: (client, [dir, path], options) => importDirectory(client, dir, path, { owner: options.owner, terminal: options.terminal ?? false }),
 };
 
 export async function contextCommand(client: Client, [command, ...args]: readonly string[], options: ContextCliOptions): Promise<void> {
@@ -144,18 +148,8 @@ function documentBody(options: ContextCliOptions): { content: unknown; contentTy
   const contentType = options['content-type'];
   if (options.data !== undefined) return { content: parseJsonOption('--data', options.data), contentType: contentType ?? 'application/json' };
   if (options.text !== undefined) return { content: options.text, contentType: contentType ?? 'text/plain' };
-  const file = options.file ?? '';
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`, 2);
-  }
-  const type = contentType ?? FILE_TYPES[extname(file).toLowerCase()] ?? 'text/plain';
-  return /json$/.test(type) ? { content: parseJsonOption(file, text), contentType: type } : { content: text, contentType: type };
+  return fileDocument(options.file ?? '', contentType);
 }
-
-const FILE_TYPES: Readonly<Record<string, string>> = { '.json': 'application/json', '.md': 'text/markdown', '.markdown': 'text/markdown', '.html': 'text/html', '.csv': 'text/csv', '.yaml': 'text/yaml', '.yml': 'text/yaml' };
 
 function entryUrl(path: string, options: ContextCliOptions, params: Record<string, string> = {}): string {
   const encoded = contextPathArg(path).split('/').map(encodeURIComponent).join('/');

@@ -1,6 +1,11 @@
-/** `vextir dlq ls [--limit]` and `vextir dlq replay <messageId>`: the bus's dead letters (admin token). */
+/**
+ * `vextir dlq ls [--limit]` and `vextir dlq replay <messageId>... | --all`: the bus's dead letters
+ * (admin token). The API replays one message a request, so several are replayed one after the
+ * other with progress; a failure is reported and the rest still replayed (exit 1 at the end).
+ */
 import type { Client } from '../client.js';
 import { CliError } from '../cli-error.js';
+import { createProgress } from '../progress.js';
 
 interface DeadLetterView {
   messageId: string;
@@ -22,10 +27,48 @@ export async function dlqListCommand(client: Client, limit: string | undefined):
   }
 }
 
-export async function dlqReplayCommand(client: Client, messageId: string | undefined): Promise<void> {
-  if (!messageId) throw new CliError('usage: vextir dlq replay <message id>   (the ids are in `vextir dlq ls`)', 2);
+export interface ReplayOptions {
+  /** Every dead letter `dlq ls --limit` would list (default 100, at most 500), not named ones. */
+  all: boolean;
+  limit: string | undefined;
+  /** stderr is a terminal: a redrawn progress line. */
+  terminal: boolean;
+}
+
+export async function dlqReplayCommand(client: Client, messageIds: readonly string[], options: ReplayOptions): Promise<void> {
+  if (options.all === (messageIds.length > 0)) throw new CliError('usage: vextir dlq replay <message id>... | --all [--limit <n>]   (the ids are in `vextir dlq ls`)', 2);
+  const ids = options.all ? await listedIds(client, options.limit) : messageIds;
+  if (ids.length === 0) return void process.stdout.write('no dead letters\n');
+  const [only] = ids;
+  if (ids.length === 1 && only !== undefined && !options.all) {
+    await replay(client, only);
+    return void process.stdout.write(`${only}: back on the queue for a fresh round of deliveries\n`);
+  }
+  const progress = createProgress({ label: 'replaying', total: ids.length, terminal: options.terminal, write: (text) => void process.stderr.write(text) });
+  const failed: string[] = [];
+  for (const id of ids) {
+    try {
+      await replay(client, id);
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      failed.push(`  ${id}: ${error.message}`);
+    }
+    progress.advance();
+  }
+  progress.finish(failed.length === 0 ? '' : `, ${failed.length} failed`);
+  process.stdout.write(`${ids.length - failed.length} of ${ids.length} back on the queue for a fresh round of deliveries\n`);
+  if (failed.length > 0) throw new CliError(`${failed.length} could not be replayed:`, 1, failed);
+}
+
+async function replay(client: Client, messageId: string): Promise<void> {
   await client.json<{ replayed: string }>('POST', `/api/admin/dead-letters/${encodeURIComponent(messageId)}/replay`);
-  process.stdout.write(`${messageId}: back on the queue for a fresh round of deliveries\n`);
+}
+
+/** Listed once: a replayed message that fails again is dead-lettered anew, and must not be replayed in a loop. */
+async function listedIds(client: Client, limit: string | undefined): Promise<string[]> {
+  const query = limit === undefined ? '' : `?limit=${encodeURIComponent(limit)}`;
+  const { deadLetters } = await client.json<{ deadLetters: DeadLetterView[] }>('GET', `/api/admin/dead-letters${query}`);
+  return deadLetters.map((letter) => letter.messageId);
 }
 
 /** What the body is, in a few words: an event's type and id when it has them. */
