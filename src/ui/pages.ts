@@ -35,6 +35,7 @@ const SHELL = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Vextir apps</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/apps/_assets/app.css">
 <script src="/apps/_assets/chart.js" defer></script>
 <script type="module" src="/apps/_assets/app.js"></script>

@@ -3,6 +3,7 @@ export const APP_CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #5b6470; --bg: #f5f6f8; --card: #fff; --line: #dde1e6; --accent: #2563eb; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e8eb; --muted: #9aa3ad; --bg: #14171b; --card: #1d2127; --line: #2d333b; --accent: #6ea8fe; } }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
 #bar { display: flex; gap: 1rem; align-items: center; padding: .5rem 1rem; border-bottom: 1px solid var(--line); background: var(--card); }
 #bar .home { font-weight: 600; color: inherit; text-decoration: none; }
