@@ -9,6 +9,7 @@ import { CliError } from './cli-error.js';
 import { createClient } from './client.js';
 import { agentRunShowCommand } from './commands/agent-runs.js';
 import { agentsGetCommand, agentsListCommand, agentsPutCommand, agentsRemoveCommand } from './commands/agents.js';
+import { appsGetCommand, appsListCommand, appsPutCommand, appsRemoveCommand } from './commands/apps.js';
 import { approvalDecideCommand, approvalsListCommand } from './commands/approvals.js';
 import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
 import { contextCommand } from './commands/context.js';
@@ -88,6 +89,11 @@ Usage:
   vextir instructions put <file>            save an instruction (YAML or JSON; a new version if its id
                                             is taken); a 400 names each step that is wrong
   vextir instructions rm <id>               delete an instruction (its plans run on)
+  vextir apps put <file>                    save a UI application (YAML or JSON); prints its page,
+                                            http://…/apps/<path>; a 400 names each bad component
+  vextir apps ls [--json]                   your UI applications and their pages
+  vextir apps get <id> [--json]             a UI application as YAML (or JSON), ready to edit
+  vextir apps rm <id>                       delete a UI application
   vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
   vextir dlq replay <messageId>             put one back on the queue for a fresh round (admin token)
 
@@ -221,6 +227,12 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'put') return instructionsPutCommand(await client(), rest[1]);
       if (rest[0] === 'rm') return instructionsRemoveCommand(await client(), rest[1]);
       throw new CliError('usage: vextir instructions ls | get <id> [--json] | put <file> | rm <id>', 2);
+    case 'apps':
+      if (rest[0] === 'put') return appsPutCommand(await client(), rest[1]);
+      if (rest[0] === 'ls') return appsListCommand(await client(), json);
+      if (rest[0] === 'get') return appsGetCommand(await client(), rest[1], json);
+      if (rest[0] === 'rm') return appsRemoveCommand(await client(), rest[1]);
+      throw new CliError('usage: vextir apps put <file> | ls | get <id> [--json] | rm <id>', 2);
     case 'dlq':
       if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
       if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest[1]);
