@@ -126,6 +126,14 @@ describe.skipIf(missing !== undefined)('UI applications in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/weather.png`, fullPage: true });
   });
 
+  it('lists the applications at /apps', async () => {
+    await page.goto(`${system.url}/apps/`);
+    const links = page.locator('ul.apps a');
+    await links.first().waitFor();
+    expect(await links.allTextContents()).toEqual(['Task Dashboard', 'Weather']);
+    expect(await Promise.all([0, 1].map((index) => links.nth(index).getAttribute('href')))).toEqual(['/apps/dashboard/tasks', '/apps/weather']);
+  });
+
   it('asks for a token again when there is none, and another user sees none of the applications', async () => {
     const fresh = await browser.newContext();
     const other = await fresh.newPage();
