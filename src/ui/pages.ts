@@ -10,8 +10,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { APP_SCRIPT } from './assets/app-script.js';
+import { CHARTS_SCRIPT } from './assets/charts-script.js';
 import { COMPONENTS_SCRIPT } from './assets/components-script.js';
 import { DOM_SCRIPT } from './assets/dom-script.js';
+import { FORMS_SCRIPT } from './assets/forms-script.js';
 import { APP_CSS } from './assets/style.js';
 
 /** No inline script or style, nothing from elsewhere, no framing, no <base>, forms only to us. */
@@ -57,6 +59,8 @@ const ASSETS: Record<string, { type: string; body: () => string }> = {
   'app.js': { type: JS, body: () => APP_SCRIPT },
   'components.js': { type: JS, body: () => COMPONENTS_SCRIPT },
   'dom.js': { type: JS, body: () => DOM_SCRIPT },
+  'charts.js': { type: JS, body: () => CHARTS_SCRIPT },
+  'forms.js': { type: JS, body: () => FORMS_SCRIPT },
   'app.css': { type: 'text/css; charset=utf-8', body: () => APP_CSS },
   'chart.js': { type: JS, body: chartJs },
 };

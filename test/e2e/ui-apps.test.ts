@@ -63,9 +63,12 @@ describe.skipIf(missing !== undefined)('UI applications in Chromium', () => {
 
   it('shows a task.created posted over HTTP live, without a reload', async () => {
     const marker = await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    const bobs = await system.emit('bob', 'task.created', { title: "Bob's task" });
     const id = await system.emit('alice', 'task.created', { title: 'Live task', description: 'from the API' });
     const item = page.locator(`[data-component="task_timeline"] li[data-event-id="${id}"]`);
     await item.waitFor();
+    // The stream is the reader's: another user's event, sent first, never shows.
+    expect(await page.locator(`li[data-event-id="${bobs}"]`).count()).toBe(0);
     expect(await item.textContent()).toContain('Live task');
     await expect.poll(() => item.locator('.status').textContent()).toBe('processed');
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(marker);

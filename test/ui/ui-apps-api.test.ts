@@ -109,7 +109,7 @@ describe('the /apps pages', () => {
 
   it('serve the assets, and 404 for others', async () => {
     const fixture = apiFixture();
-    for (const name of ['app.js', 'components.js', 'dom.js', 'chart.js']) {
+    for (const name of ['app.js', 'components.js', 'dom.js', 'charts.js', 'forms.js', 'chart.js']) {
       const asset = await send(fixture, 'GET', `/apps/_assets/${name}`);
       expect(asset.status, name).toBe(200);
       expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -123,7 +123,7 @@ describe('the /apps pages', () => {
 
   it('write data as text only: the client never uses innerHTML except for the server-rendered markdown', async () => {
     const fixture = apiFixture();
-    const scripts = await Promise.all(['app.js', 'components.js', 'dom.js'].map(async (name) => (await send(fixture, 'GET', `/apps/_assets/${name}`)).text));
+    const scripts = await Promise.all(['app.js', 'components.js', 'dom.js', 'charts.js', 'forms.js'].map(async (name) => (await send(fixture, 'GET', `/apps/_assets/${name}`)).text));
     const uses = scripts.join('\n').match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|new Function/g) ?? [];
     expect(uses).toEqual(['.innerHTML =']);
     expect(scripts[1]).toContain('box.innerHTML = ctx.view.markdown[c.id]');

@@ -5,43 +5,11 @@
  * from the application's own definition with raw HTML escaped (src/ui/markdown.ts).
  */
 export const COMPONENTS_SCRIPT = String.raw`
-import { el, renderTemplate, show, time } from './dom.js';
+import { chart, metric } from './charts.js';
+import { debounce, el, eventsUrl, matches, renderTemplate, scopeOf, show, statusBadge, subscribeAfter, time } from './dom.js';
+import { actionPanel, emitForm } from './forms.js';
 
-const WAITING = new Set(['accepted', 'throttled', 'awaiting_approval']);
-
-export function matches(patterns, type) {
-  return patterns.length === 0 || patterns.some((p) => p === '*' || (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : p === type));
-}
-
-function windowMs(value) {
-  return Number(value.slice(0, -1)) * { m: 60000, h: 3600000, d: 86400000 }[value.slice(-1)];
-}
-
-function scopeOf(record) {
-  const e = record.event || {};
-  return { id: record.id, type: record.type, status: record.status, time: e.time, source: e.source, subject: e.subject, data: e.data };
-}
-
-/** Subscribes at once and holds records until the first load is shown, so none is lost in between. */
-function subscribeAfter(ctx, loaded, listener) {
-  const held = [];
-  let ready = false;
-  ctx.subscribe((record) => (ready ? listener(record) : held.push(record)));
-  return loaded.then(() => { ready = true; held.splice(0).forEach(listener); });
-}
-
-function debounce(fn, ms) {
-  let timer;
-  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
-}
-
-function eventsUrl(types, limit, since) {
-  return '/api/events?type=' + encodeURIComponent(types.join(',')) + '&limit=' + limit + (since ? '&since=' + encodeURIComponent(since.toISOString()) : '');
-}
-
-function statusBadge(status) {
-  return el('span', 'status status-' + status, status);
-}
+export { actionPanel };
 
 async function eventStream(c, card, ctx) {
   const table = c.display === 'table';
@@ -158,84 +126,6 @@ function contextTable(entries) {
   return table;
 }
 
-function durationOf(record) {
-  const data = record.event && record.event.data;
-  if (!data || typeof data !== 'object') return undefined;
-  if (typeof data.duration === 'number') return data.duration;
-  if (typeof data.duration_ms === 'number') return data.duration_ms / 1000;
-  return undefined;
-}
-
-async function chart(c, card, ctx) {
-  const wrap = el('div', 'chart');
-  const canvas = el('canvas');
-  canvas.setAttribute('role', 'img');
-  wrap.append(canvas);
-  const summary = el('p', 'chart-summary');
-  card.append(wrap, summary);
-  let drawn;
-  const load = async () => {
-    const span = windowMs(c.source.window);
-    const size = c.source.bucket === 'hour' ? 3600000 : 86400000;
-    const count = Math.min(400, Math.ceil(span / size));
-    const end = Math.ceil(Date.now() / size) * size;
-    const start = end - count * size;
-    const { events } = await ctx.api('GET', eventsUrl([c.source.event], 500, new Date(Date.now() - span)));
-    const buckets = Array.from({ length: count }, (_, i) => ({ at: new Date(start + i * size), count: 0, total: 0, timed: 0 }));
-    for (const record of events) {
-      const bucket = buckets[Math.floor((Date.parse(record.event.time || record.receivedAt) - start) / size)];
-      if (!bucket) continue;
-      bucket.count++;
-      const duration = durationOf(record);
-      if (duration !== undefined) { bucket.total += duration; bucket.timed++; }
-    }
-    const labels = buckets.map((b) => (size === 86400000 ? b.at.toLocaleDateString() : b.at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })));
-    const datasets = [];
-    if (c.metrics.includes('count')) datasets.push({ label: 'count', data: buckets.map((b) => b.count), yAxisID: 'y' });
-    if (c.metrics.includes('average_duration')) datasets.push({ label: 'average duration (s)', data: buckets.map((b) => (b.timed ? b.total / b.timed : null)), yAxisID: 'y1' });
-    const timed = events.filter((r) => durationOf(r) !== undefined);
-    const average = timed.length ? timed.reduce((sum, r) => sum + durationOf(r), 0) / timed.length : undefined;
-    const text = events.length + (events.length === 500 ? '+' : '') + ' ' + c.source.event + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
-    summary.textContent = text;
-    canvas.setAttribute('aria-label', text);
-    card.dataset.count = String(events.length);
-    if (typeof globalThis.Chart !== 'function') return;
-    if (drawn) {
-      drawn.data.labels = labels;
-      drawn.data.datasets.forEach((d, i) => { d.data = datasets[i].data; });
-      drawn.update();
-      return;
-    }
-    drawn = new globalThis.Chart(canvas, {
-      type: c.display,
-      data: { labels, datasets },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', display: c.metrics.includes('average_duration'), grid: { drawOnChartArea: false } } },
-      },
-    });
-  };
-  const reload = debounce(() => load().catch((error) => { summary.textContent = error.message; }), 1000);
-  await subscribeAfter(ctx, load(), (record) => { if (matches([c.source.event], record.type)) reload(); });
-}
-
-async function metric(c, card, ctx) {
-  const value = el('p', 'metric-value', '...');
-  card.append(value, el('p', 'metric-label', c.label || c.event + ' in the last ' + c.window));
-  const seen = new Set();
-  let capped = false;
-  const loaded = ctx.api('GET', eventsUrl([c.event], 500, new Date(Date.now() - windowMs(c.window)))).then(({ events }) => {
-    events.forEach((r) => seen.add(r.id));
-    capped = events.length === 500;
-    value.textContent = seen.size + (capped ? '+' : '');
-  });
-  await subscribeAfter(ctx, loaded, (record) => {
-    if (!matches([c.event], record.type) || seen.has(record.id)) return;
-    seen.add(record.id);
-    value.textContent = seen.size + (capped ? '+' : '');
-  });
-}
 
 async function markdown(c, card, ctx) {
   const box = el('div', 'markdown');
@@ -245,70 +135,6 @@ async function markdown(c, card, ctx) {
 }
 
 /** A form that emits one event over POST /api/events and shows its id and status as it changes. */
-export function emitForm(fields, type, label, ctx) {
-  const form = el('form', 'emit');
-  form.dataset.emits = type;
-  for (const f of fields) {
-    const wrap = el('label', null, f.label || f.name);
-    let input;
-    if (f.input === 'textarea') input = el('textarea');
-    else if (f.input === 'select') {
-      input = el('select');
-      for (const option of f.options || []) { const o = el('option', null, option); o.value = option; input.append(o); }
-    } else { input = el('input'); input.type = f.input === 'number' ? 'number' : 'text'; }
-    input.name = f.name;
-    input.required = Boolean(f.required);
-    wrap.append(input);
-    form.append(wrap);
-  }
-  const submit = el('button', null, label || 'Send');
-  submit.type = 'submit';
-  const result = el('div', 'result');
-  result.setAttribute('aria-live', 'polite');
-  form.append(submit, result);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const data = {};
-    for (const f of fields) {
-      const value = form.elements.namedItem(f.name).value;
-      if (value !== '') data[f.name] = f.input === 'number' ? Number(value) : value;
-    }
-    submit.disabled = true;
-    ctx.api('POST', '/api/events', { type, data }).then(({ ids }) => {
-      const badge = statusBadge('accepted');
-      const answer = el('p', 'answer');
-      answer.append('Sent ', el('code', 'event-id', ids[0]), ' ', badge);
-      result.replaceChildren(answer);
-      form.reset();
-      watchStatus(ids[0], badge, ctx);
-    }, (error) => result.replaceChildren(el('p', 'error', error.message))).finally(() => { submit.disabled = false; });
-  });
-  return form;
-}
-
-function watchStatus(id, badge, ctx) {
-  const set = (status) => { badge.textContent = status; badge.className = 'status status-' + status; };
-  ctx.subscribe((record) => { if (record.id === id) set(record.status); });
-  // The stream carries it when its type is one the page follows; a few reads cover the rest.
-  let tries = 0;
-  const poll = () => ctx.api('GET', '/api/events/' + encodeURIComponent(id)).then((record) => {
-    set(record.status);
-    if (WAITING.has(record.status) && ++tries < 30) setTimeout(poll, 1000);
-  }, () => undefined);
-  setTimeout(poll, 300);
-}
-
-/** An application action: a button that shows its form. */
-export function actionPanel(action, ctx) {
-  const panel = el('div', 'action');
-  const button = el('button', 'action-button icon-' + (action.icon || 'none'), action.label);
-  button.type = 'button';
-  const form = emitForm(action.emit_event.data.form_fields, action.emit_event.type, action.label, ctx);
-  form.hidden = true;
-  button.addEventListener('click', () => { form.hidden = !form.hidden; });
-  panel.append(button, form);
-  return panel;
-}
 
 async function form(c, card, ctx) {
   card.append(emitForm(c.fields, c.emit_event.type, c.submit_label, ctx));

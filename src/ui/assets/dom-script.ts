@@ -1,5 +1,6 @@
 /**
- * `/apps/_assets/dom.js`: the client's DOM helpers. The one rule: data reaches the page only as
+ * `/apps/_assets/dom.js`: the client's DOM and small shared helpers (type patterns, windows,
+ * the live stream's subscriptions). The one rule: data reaches the page only as
  * text (textContent, text nodes). Card templates are parsed in an inert document (DOMParser runs
  * no script and loads nothing), only allow-listed tags are copied, with no attribute but
  * `class`, and each `{{field}}` becomes part of a text node, so event data is never parsed.
@@ -70,4 +71,39 @@ export function time(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }
+
+export function matches(patterns, type) {
+  return patterns.length === 0 || patterns.some((p) => p === '*' || (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : p === type));
+}
+
+export function windowMs(value) {
+  return Number(value.slice(0, -1)) * { m: 60000, h: 3600000, d: 86400000 }[value.slice(-1)];
+}
+
+export function scopeOf(record) {
+  const e = record.event || {};
+  return { id: record.id, type: record.type, status: record.status, time: e.time, source: e.source, subject: e.subject, data: e.data };
+}
+
+/** Subscribes at once and holds records until the first load is shown, so none is lost in between. */
+export function subscribeAfter(ctx, loaded, listener) {
+  const held = [];
+  let ready = false;
+  ctx.subscribe((record) => (ready ? listener(record) : held.push(record)));
+  return loaded.then(() => { ready = true; held.splice(0).forEach(listener); });
+}
+
+export function debounce(fn, ms) {
+  let timer;
+  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+}
+
+export function eventsUrl(types, limit, since) {
+  return '/api/events?type=' + encodeURIComponent(types.join(',')) + '&limit=' + limit + (since ? '&since=' + encodeURIComponent(since.toISOString()) : '');
+}
+
+export function statusBadge(status) {
+  return el('span', 'status status-' + status, status);
+}
+
 `;
