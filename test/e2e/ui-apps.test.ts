@@ -126,6 +126,18 @@ describe.skipIf(missing !== undefined)('UI applications in Chromium', () => {
     expect(await bergen.locator('em').textContent()).toBe('rain');
     await expect.poll(() => page.locator('[data-component="readings"] .metric-value').textContent()).toBe('2');
     expect(await page.locator('[data-component="about"] .markdown strong').textContent()).toBe('weather_tool');
+    // Alerts filed in the Context Hub (as the Severe Weather Alert instruction does) show as a table.
+    const filed = await system.request('alice', 'PUT', '/api/context/Alerts/Weather/2026-12-03/alert-1', { body: { location: 'Tromsø', severity: 'Severe', headline: 'Storm <b>warning</b>' } });
+    expect(filed.status, await filed.text()).toBeLessThan(300);
+    await system.emit('alice', 'weather.severe', { location: 'Tromsø', severity: 'Severe' });
+    const row = page.locator('[data-component="alerts"] table tr', { hasText: 'Tromsø' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Storm <b>warning</b>');
+    // The form component: weather.get sent, its id and status shown.
+    const ask = page.locator('[data-component="ask"] form');
+    await ask.locator('input[name="location"]').fill('Oslo');
+    await ask.locator('button[type="submit"]').click();
+    await expect.poll(() => ask.locator('.answer .status').textContent()).toBe('processed');
     await page.screenshot({ path: `${SHOTS}/weather.png`, fullPage: true });
   });
 

@@ -31,7 +31,7 @@ describe('/api/ui-apps', () => {
     expect((await send(fixture, 'GET', '/api/ui-apps?path=%2Fnowhere', { token })).json()).toEqual({ apps: [] });
 
     const one = (await send(fixture, 'GET', '/api/ui-apps/weather', { token })).json() as { app: { components: unknown[] }; markdown: Record<string, string> };
-    expect(one.app.components).toHaveLength(4);
+    expect(one.app.components).toHaveLength(5);
     expect(one.markdown['about']).toContain('<strong>weather_tool</strong>');
     const yaml = await send(fixture, 'GET', '/api/ui-apps/weather', { token, headers: { accept: 'application/yaml' } });
     expect(yaml.text).toContain('path: /weather');
