@@ -161,6 +161,27 @@ describe.skipIf(missing !== undefined)('UI applications in Chromium', () => {
     await fresh.close();
   });
 
+  it('reconnects a stream that ended, resuming from its last id (or from now when the server refuses it)', async () => {
+    const tab = await context.newPage();
+    await tab.addInitScript((token: string) => (globalThis as unknown as { sessionStorage: { setItem(key: string, value: string): void } }).sessionStorage.setItem('vextir.token', token), await system.token('alice'));
+    const resumedFrom: Array<string | undefined> = [];
+    const record = { id: 'evt_from_the_first_stream', type: 'weather.data', status: 'processed', receivedAt: new Date().toISOString(), event: { time: new Date().toISOString(), data: { location: 'Lost City', temperature: 1, conditions: 'fog' } } };
+    await tab.route('**/api/stream*', async (route) => {
+      resumedFrom.push(route.request().headers()['last-event-id']);
+      if (resumedFrom.length > 1) return route.continue();
+      // The first stream delivers one record and ends, as a restarted server's would.
+      await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: `: connected\n\nid: stale-cursor\nevent: processed\ndata: ${JSON.stringify(record)}\n\n` });
+    });
+    await tab.goto(`${system.url}/apps/weather`);
+    await tab.locator('[data-component="latest"] li', { hasText: 'Lost City' }).waitFor();
+    // It reconnects with Last-Event-ID; this server refuses that cursor (400), so it starts from now.
+    await expect.poll(() => resumedFrom.length).toBeGreaterThanOrEqual(3);
+    expect(resumedFrom.slice(0, 3)).toEqual([undefined, 'stale-cursor', undefined]);
+    await system.emit('alice', 'weather.data', { location: 'Trondheim', temperature: 2, conditions: 'sleet' });
+    await tab.locator('[data-component="latest"] li', { hasText: 'Trondheim' }).waitFor();
+    await tab.close();
+  });
+
   it('logged no script error or CSP violation', () => {
     expect(problems).toEqual([]);
   });

@@ -145,6 +145,8 @@ async function follow(filter, onRecord) {
       if (lastId) headers['last-event-id'] = lastId;
       const response = await fetch('/api/stream' + (filter ? '?filter=' + encodeURIComponent(filter) : ''), { headers });
       if (response.status === 401) { signInLink('Your token was refused: sign in again.'); return; }
+      // A cursor the server no longer takes (another instance's, a restored store): start from now.
+      if (response.status === 400 && lastId) { lastId = null; continue; }
       if (!response.ok || !response.body) throw new Error('stream answered ' + response.status);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
