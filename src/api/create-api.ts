@@ -25,6 +25,7 @@ import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedu
 import { getStream } from './handlers/stream.js';
 import { postMcp } from './mcp/index.js';
 import { getDrivers, getHealth, getMetrics } from './handlers/system.js';
+import { deleteUiApp, getAppAsset, getAppPage, getUiApp, listUiApps, putUiApp } from './handlers/ui-apps.js';
 import { getUsage } from './handlers/usage.js';
 import { problemJson, problemResponse, problemType } from './problem.js';
 import { createRouter, type Route } from './router.js';
@@ -79,6 +80,14 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
   { method: 'POST', path: '/api/mcp', handler: { handle: postMcp } },
+  { method: 'GET', path: '/api/ui-apps', handler: { handle: listUiApps } },
+  { method: 'POST', path: '/api/ui-apps', handler: { handle: putUiApp } },
+  { method: 'GET', path: '/api/ui-apps/:id', handler: { handle: getUiApp } },
+  { method: 'DELETE', path: '/api/ui-apps/:id', handler: { handle: deleteUiApp } },
+  // The pages: static and public (no user data); what they show is fetched with the reader's token.
+  { method: 'GET', path: '/apps/_assets/:name', handler: { public: true, handle: getAppAsset } },
+  { method: 'GET', path: '/apps', handler: { public: true, handle: getAppPage } },
+  { method: 'GET', path: '/apps/*path', handler: { public: true, handle: getAppPage } },
 ];
 
 export function createApi(services: ApiServices): Api {

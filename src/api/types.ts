@@ -10,11 +10,12 @@ import type { AgentCatalog } from '../registries/agents/index.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { PlanSystem } from '../plans/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
+import type { UiAppStore } from '../ui/index.js';
 import type { ApprovalStore, Authenticator, DelayedEvents, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
   method: string;
-  /** Absolute URL; the path starts with `/api/`. */
+  /** Absolute URL; the path starts with `/api/` (or `/apps/`, the UI applications' pages). */
   url: URL;
   /** Case-insensitive header lookup (a WHATWG `Headers` satisfies this). */
   headers: {
@@ -100,6 +101,8 @@ export interface ApiServices {
   plans: PlanSystem;
   /** The tool registry: /api/mcp offers some of its native tools to MCP clients. */
   tools: ToolRegistry;
+  /** Users' UI applications (/api/ui-apps, the pages under /apps). */
+  uiApps: UiAppStore;
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */

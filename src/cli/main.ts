@@ -9,6 +9,7 @@ import { CliError } from './cli-error.js';
 import { createClient } from './client.js';
 import { agentRunShowCommand } from './commands/agent-runs.js';
 import { agentsGetCommand, agentsListCommand, agentsPutCommand, agentsRemoveCommand } from './commands/agents.js';
+import { appsGetCommand, appsListCommand, appsPutCommand, appsRemoveCommand } from './commands/apps.js';
 import { approvalDecideCommand, approvalsListCommand } from './commands/approvals.js';
 import { auditListCommand, auditVerifyCommand } from './commands/audit.js';
 import { contextCommand } from './commands/context.js';
@@ -107,6 +108,12 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'put') return instructionsPutCommand(await client(), rest[1]);
       if (rest[0] === 'rm') return instructionsRemoveCommand(await client(), rest[1]);
       throw new CliError('usage: vextir instructions ls | get <id> [--json] | put <file> | rm <id>', 2);
+    case 'apps':
+      if (rest[0] === 'put') return appsPutCommand(await client(), rest[1]);
+      if (rest[0] === 'ls') return appsListCommand(await client(), json);
+      if (rest[0] === 'get') return appsGetCommand(await client(), rest[1], json);
+      if (rest[0] === 'rm') return appsRemoveCommand(await client(), rest[1]);
+      throw new CliError('usage: vextir apps put <file> | ls | get <id> [--json] | rm <id>', 2);
     case 'dlq':
       if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
       if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest.slice(1), { all: values.all ?? false, limit: values.limit, terminal: Boolean(process.stderr.isTTY) });

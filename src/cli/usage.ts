@@ -73,6 +73,11 @@ Usage:
   vextir instructions put <file>            save an instruction (YAML or JSON; a new version if its id
                                             is taken); a 400 names each step that is wrong
   vextir instructions rm <id>               delete an instruction (its plans run on)
+  vextir apps put <file>                    save a UI application (YAML or JSON); prints its page,
+                                            http://…/apps/<path>; a 400 names each bad component
+  vextir apps ls [--json]                   your UI applications and their pages
+  vextir apps get <id> [--json]             a UI application as YAML (or JSON), ready to edit
+  vextir apps rm <id>                       delete a UI application
   vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
   vextir dlq replay <messageId>... | --all [--limit 100]
                                             put them back on the queue for a fresh round (admin token);

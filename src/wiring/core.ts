@@ -22,6 +22,7 @@ import { createIo, type MailboxWatchers } from './io.js';
 import { createAgentSystem } from './tools.js';
 import { combineRoutes, createPlans } from './plans.js';
 import type { PlanSystem } from '../plans/index.js';
+import { UiAppStore } from '../ui/index.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -159,6 +160,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     schedules: scheduler,
     plans,
     tools,
+    uiApps: new UiAppStore(host.state),
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {

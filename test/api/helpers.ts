@@ -15,6 +15,7 @@ import { createAgentCatalog } from '../../src/registries/agents/index.js';
 import { createToolRegistry } from '../../src/registries/tools/index.js';
 import { createPlans, nativeTools } from '../../src/wiring/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
+import { UiAppStore } from '../../src/ui/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
 export interface FixtureOptions {
@@ -68,6 +69,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     plans: createPlans({ state, store, bus: queue, clock, logger: silentLogger, scheduler, tools }),
     agents: createAgentCatalog({ state, clock, logger: silentLogger, tools, driverIds: () => [] }),
     tools,
+    uiApps: new UiAppStore(state),
     ...options.services,
   };
   const api = createApi(services);
