@@ -17,6 +17,8 @@ export interface TracingOptions {
   exporters: readonly SpanExporter[];
   /** The batch processors' delay between exports (default 1 s; OpenTelemetry's own default is 5 s). */
   exportDelayMs?: number;
+  /** Spans a batch processor buffers before it drops new ones (OpenTelemetry's default: 2048). */
+  maxQueueSize?: number;
 }
 
 export interface Tracing {
@@ -29,7 +31,7 @@ export interface Tracing {
 
 export function createTracing(options: TracingOptions): Tracing {
   const ids = new ChosenIdGenerator();
-  const spanProcessors: SpanProcessor[] = options.exporters.map((exporter) => new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.exportDelayMs ?? 1000 }));
+  const spanProcessors: SpanProcessor[] = options.exporters.map((exporter) => new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.exportDelayMs ?? 1000, ...(options.maxQueueSize !== undefined && { maxQueueSize: options.maxQueueSize }) }));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': options.serviceVersion }),
     idGenerator: ids,
