@@ -112,6 +112,26 @@ describe('traces over OTLP/HTTP', () => {
     assert.equal(call.attributes['error.type'], '400');
   });
 
+  it("records an agent's tool decisions: requested, refused (no such tool), and each result", async () => {
+    openai.reset();
+    openai.script('*', { toolCalls: [{ name: 'context_search', arguments: { text: 'launch' } }, { name: 'no_such_tool', arguments: {} }] }, { text: 'nothing about a launch' });
+    const chatId = await system.emit('ana', 'llm.chat', { message: 'When does Alpha launch?', conversationId: 'traced-1' });
+    const decisions = (spans: readonly ReceivedSpan[]) => spans.filter((span) => span.traceId === traceIdOf(chatId)).flatMap((span) => span.events.filter((event) => event.name.startsWith('gen_ai.tool.')).map((event) => ({ span, name: event.name, attributes: event.attributes })));
+    for (let i = 0; i < 400 && !decisions(receiver.spans).some((each) => each.name === 'gen_ai.tool.result'); i += 1) {
+      await system.host.system.tracing?.flush();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const found = decisions(receiver.spans);
+    const called = found.filter((each) => each.name === 'gen_ai.tool.call');
+    assert.deepEqual(called.map((each) => [each.attributes['gen_ai.tool.name'], each.attributes['vextir.tool.decision']]), [['context_search', 'requested'], ['no_such_tool', 'refused']], JSON.stringify(found));
+    assert.match(String(called[1]?.attributes['vextir.tool.error']), /no tool named no_such_tool/);
+    const result = found.find((each) => each.name === 'gen_ai.tool.result')!;
+    assert.equal(result.attributes['gen_ai.tool.name'], 'context_search');
+    assert.equal(result.attributes['vextir.tool.status'], 'done');
+    assert.equal(called[0]!.span.attributes['gen_ai.agent.id'], result.span.attributes['gen_ai.agent.id']);
+    assert.ok(called[0]!.span.name.startsWith('driver '), 'on the agent driver run');
+  });
+
   it("records a plan's steps as plan.step events with the plan, node, attempt and status", async () => {
     const instruction = { id: 'traced', plan: [{ id: 'note', action: 'emit_event', event: { type: 'demo.ping', data: { n: 1 } } }] };
     const saved = await system.request('ana', 'POST', '/api/instructions', { body: instruction });
