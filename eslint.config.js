@@ -38,6 +38,9 @@ const PLANS_DEEP = { regex: '(^|/)plans/(?!index\\.js$)', message: 'import plans
 const UI = { regex: '(^|/)ui/', message: 'UI applications are data over the kernel: the API and the wiring use them, never the other way round' };
 const UI_DEEP = { regex: '(^|/)ui/(?!index\\.js$)', message: 'import UI applications through src/ui/index.ts' };
 const METRICS = { regex: '(^|/)metrics/|^prom-client$', message: 'the kernel reports through its ProcessorObserver port' };
+const OTEL = { regex: '^@opentelemetry/', message: 'only src/tracing uses OpenTelemetry; the kernel and drivers report through its Tracer port (TraceSpan)' };
+const TRACING = { regex: '(^|/)tracing/', message: 'src/tracing implements the kernel\'s Tracer port; only the wiring loads it' };
+const TRACING_DEEP = { regex: '(^|/)tracing/(?!index\\.js$)', message: 'import tracing through src/tracing/index.ts' };
 const KERNEL_DEEP = {
   // Code outside the kernel sees its one face: src/kernel/index.ts and the sub-folders' index.ts.
   regex: '(^|/)kernel/(?!index\\.js$|(ports|processor|context)/index\\.js$)',
@@ -83,21 +86,22 @@ export default tseslint.config(
 
   // The arrows: functions -> hosts -> wiring -> (api, drivers, security, metrics, adapters) -> kernel;
   // drivers, api and wiring -> registries -> kernel.
-  forbid(['src/kernel/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, SCHEDULER, PLANS, UI]),
+  forbid(['src/kernel/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, SCHEDULER, PLANS, UI, OTEL, TRACING]),
   // src/ui: the UI application format, store and pages; it imports only the kernel.
-  forbid(['src/ui/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER, PLANS]),
-  forbid(['src/scheduler/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, PLANS, UI]),
-  forbid(['src/plans/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP, UI]),
-  forbid(['src/registries/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP, UI]),
-  forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS, UI]),
-  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI]),
-  forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP]),
-  forbid(['src/metrics/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI]),
+  forbid(['src/ui/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER, PLANS, OTEL, TRACING]),
+  forbid(['src/scheduler/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, PLANS, UI, OTEL, TRACING]),
+  forbid(['src/plans/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP, UI, OTEL, TRACING]),
+  forbid(['src/registries/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP, UI, OTEL, TRACING]),
+  forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
+  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
+  forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING]),
+  forbid(['src/metrics/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
   forbid(['src/adapters/memory/**', 'src/adapters/*.ts'], [AZURE_SDK, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/local/**'], [AZURE_SDK, DRIVERS, SECURITY, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/azure/**'], [LOCAL_ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
-  forbid(['src/wiring/**'], [AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP]),
-  forbid(['src/hosts/azure/**', 'src/functions/**'], [LOCAL_ADAPTERS, EMBEDDED_HOST, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP]),
-  forbid(['src/hosts/embedded/**'], [AZURE_SDK, { regex: '(^|/)adapters/azure/', message: 'the embedded default does not load the Azure SDKs' }, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP]),
-  forbid(['src/cli/**', 'src/*.ts'], [AZURE_SDK, ADAPTERS, KERNEL_DEEP, REGISTRIES_DEEP]),
+  forbid(['src/wiring/**'], [AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING_DEEP]),
+  forbid(['src/hosts/azure/**', 'src/functions/**'], [LOCAL_ADAPTERS, EMBEDDED_HOST, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, TRACING_DEEP]),
+  forbid(['src/hosts/embedded/**'], [AZURE_SDK, { regex: '(^|/)adapters/azure/', message: 'the embedded default does not load the Azure SDKs' }, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, TRACING_DEEP]),
+  forbid(['src/cli/**', 'src/*.ts'], [AZURE_SDK, ADAPTERS, KERNEL_DEEP, REGISTRIES_DEEP, OTEL, TRACING]),
+  forbid(['src/tracing/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, SCHEDULER, PLANS, METRICS, UI]),
 );

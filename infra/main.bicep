@@ -255,6 +255,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        { name: 'OTEL_SERVICE_NAME', value: 'vextir-os' }
+        { name: 'OTEL_SDK_DISABLED', value: 'false' }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'VEXTIR_MODE', value: 'azure' }
         { name: 'VEXTIR_CONFIG', value: 'vextir.config.yaml' }

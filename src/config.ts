@@ -131,6 +131,17 @@ const envSchema = z.object({
   SMTP_PASSWORD: optionalText(),
   SMTP_FROM: optionalText(),
   SMTP_CA_FILE: optionalText(),
+  /**
+   * Traces (OpenTelemetry's own names): spans go over OTLP/HTTP to `<endpoint>/v1/traces` when the
+   * endpoint is set; OTEL_EXPORTER_OTLP_HEADERS is `key=value,...` (values URL-encoded), e.g. an
+   * API key. OTEL_SDK_DISABLED=true turns tracing off whatever else is set.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(),
+  OTEL_EXPORTER_OTLP_HEADERS: optionalText(),
+  OTEL_SERVICE_NAME: optionalText().transform((value) => value ?? 'vextir-os'),
+  OTEL_SDK_DISABLED: flag(),
+  /** Azure: Application Insights. Set (by the Bicep), the Azure host exports traces there through Azure Monitor. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(),
   /** CLI: the server to talk to, the token to send, the user to mint a local dev token for. */
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
@@ -169,7 +180,17 @@ export interface Config {
   scheduler: { tickMs: number; maxPerUser: number };
   io: IoConfig;
   mcp: McpConfig;
+  /** Undefined: tracing is off (nothing of OpenTelemetry is loaded). */
+  tracing: TracingConfig | undefined;
   azure: AzureConfig | undefined;
+}
+
+/** Where spans go; at least one of `otlp` and `azureMonitor` is set. */
+export interface TracingConfig {
+  serviceName: string;
+  otlp: { endpoint: string; headers: Record<string, string> } | undefined;
+  /** Only on Azure (VEXTIR_MODE=azure): the embedded default never loads an Azure SDK. */
+  azureMonitor: { connectionString: string } | undefined;
 }
 
 export interface McpConfig {
@@ -253,8 +274,31 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       setting: (name) => (IO_SECRET_SETTING.test(name) ? env[name] || undefined : undefined),
     },
     mcp: { setting: (name) => (/^[A-Z][A-Z0-9_]{0,100}$/.test(name) ? env[name] || undefined : undefined) },
+    tracing: tracingConfig(e),
     azure,
   };
+}
+
+function tracingConfig(e: Env): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED) return undefined;
+  const otlp = e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, headers: otlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS) };
+  const connectionString = e.VEXTIR_MODE === 'azure' ? e.APPLICATIONINSIGHTS_CONNECTION_STRING : undefined;
+  const azureMonitor = connectionString === undefined ? undefined : { connectionString };
+  return otlp || azureMonitor ? { serviceName: e.OTEL_SERVICE_NAME, otlp, azureMonitor } : undefined;
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `key=value` pairs separated by commas, values URL-encoded (the OpenTelemetry convention). */
+function otlpHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      if (pair.trim() !== '') throw new Error('invalid configuration: OTEL_EXPORTER_OTLP_HEADERS: expected key=value pairs separated by commas');
+      continue;
+    }
+    headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return headers;
 }
 
 function azureConfig(e: Env, platform: z.infer<typeof platformSchema>): AzureConfig {
@@ -291,4 +335,6 @@ export const LOCAL_ONLY_SETTINGS: ReadonlySet<string> = new Set([
   'NO_COLOR',
   // Alternatives to the managed-identity settings: possible, never required, not provisioned.
   'ServiceBusConnection', 'COSMOS_KEY',
+  // On Azure traces go to Application Insights; an OTLP collector besides it is possible, not provisioned.
+  'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS',
 ]);

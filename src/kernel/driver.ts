@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DRIVER_ID, type EmittedEvent, type Envelope } from './envelope.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
+import type { TraceSpan } from './ports/tracing.js';
 import type { Restrictions } from './restrictions.js';
 import { isValidTypePattern } from './type-pattern.js';
 
@@ -90,6 +91,12 @@ export interface DriverContext {
   readonly restrictions: Readonly<Restrictions>;
   /** Report what handling the event spent (LLM tokens, money): counted in the user's budget. */
   reportUsage(usage: UsageReport): void;
+  /**
+   * The span of this driver run, for the spans of what the driver does (a model call, a tool
+   * call) and its events (a plan step). NOOP_SPAN when tracing is off; absent only in contexts
+   * built outside the processor (a test calling `handle`), so use `context.trace ?? NOOP_SPAN`.
+   */
+  readonly trace?: TraceSpan;
 }
 
 export interface Driver {

@@ -21,6 +21,7 @@ import { OutputStore } from './outputs.js';
 import { ACTIVE_NODE, FINISHED_PLAN, type Plan, type PlanNode } from './plan-state.js';
 import type { PlanStore } from './plan-store.js';
 import { publicationOf, type Publication } from './publication.js';
+import { traceTransition } from './trace-scope.js';
 import { Transition } from './transition.js';
 
 export interface PlanEngineDeps {
@@ -188,6 +189,7 @@ export class PlanEngine {
       // A template that cannot be rendered (a field a step did not return) is reported in the outputs, not retried for ever.
       const committed = await t.commit(this.deps.clock.now().toISOString(), (plan) => this.#outputsOf(plan).catch((error: unknown) => ({ error: `the outputs could not be rendered: ${(error as Error).message}` })));
       publication = await publicationOf(committed, t.touchedNodes(), advance, this.deps.clock.now(), this.deps.interests.cacheMs * 2 + 1000);
+      traceTransition(committed, t.touchedNodes());
       return committed;
     });
     if (plan === undefined || publication === undefined) return plan;

@@ -11,6 +11,7 @@ import { parseRequestId, PLANS_DRIVER } from './ids.js';
 import type { EventInterests } from './interests.js';
 import { RUN_INSTRUCTION } from './instruction-store.js';
 import type { PlanStarter } from './plan-start.js';
+import { withSpan } from './trace-scope.js';
 
 /** The request a reply answers: its parent, or what a denied answer answered (see the kernel's event.denied). */
 export function awaitedBy(reply: Envelope): string | undefined {
@@ -40,29 +41,33 @@ export function createPlansDriver(engine: PlanEngine, starter: PlanStarter, inte
       // Creating a 10,000-node plan writes 10,000 items.
       resources: { timeout: '5m', maxConcurrency: 64 },
     }),
-    async handle(event) {
-      if (event.recipient === PLANS_DRIVER) {
-        const awaited = awaitedBy(event);
-        if (awaited !== undefined) await engine.answer(event, awaited);
-        return [];
-      }
-      if (event.type === RUN_INSTRUCTION) {
-        await starter.run(event);
-        return [];
-      }
-      if (event.type === TIMER_EVENT) {
-        if (isRecord(event.data) && 'debounce' in event.data) await starter.debounced(event);
-        else await engine.timer(event);
-        return [];
-      }
-      const late = lateAnswerTo(event);
-      if (late !== undefined) await engine.answer(event, late);
-      const { triggers, watches } = await interests.of(event);
-      if (watches.length > 0) await engine.watched(event, watches);
-      if (triggers.length > 0) await starter.triggered(event, triggers);
-      return [];
+    handle(event, context) {
+      return withSpan(context.trace, () => handlePlanEvent(event, engine, starter, interests));
     },
   };
+}
+
+async function handlePlanEvent(event: Envelope, engine: PlanEngine, starter: PlanStarter, interests: EventInterests): Promise<[]> {
+  if (event.recipient === PLANS_DRIVER) {
+    const awaited = awaitedBy(event);
+    if (awaited !== undefined) await engine.answer(event, awaited);
+    return [];
+  }
+  if (event.type === RUN_INSTRUCTION) {
+    await starter.run(event);
+    return [];
+  }
+  if (event.type === TIMER_EVENT) {
+    if (isRecord(event.data) && 'debounce' in event.data) await starter.debounced(event);
+    else await engine.timer(event);
+    return [];
+  }
+  const late = lateAnswerTo(event);
+  if (late !== undefined) await engine.answer(event, late);
+  const { triggers, watches } = await interests.of(event);
+  if (watches.length > 0) await engine.watched(event, watches);
+  if (triggers.length > 0) await starter.triggered(event, triggers);
+  return [];
 }
 
 /** Sends the plans driver what it must see beyond its capabilities and the replies addressed to it. */

@@ -23,6 +23,8 @@ import { createAgentSystem } from './tools.js';
 import { combineRoutes, createPlans } from './plans.js';
 import type { PlanSystem } from '../plans/index.js';
 import { UiAppStore } from '../ui/index.js';
+import type { Tracing } from '../tracing/index.js';
+import { startTracing, type AzureMonitorExporterFactory } from './tracing.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -50,6 +52,8 @@ export interface HostPorts {
    * host has one: the embedded default loads no Azure SDK.
    */
   azureOpenAiToken?: () => Promise<string>;
+  /** Spans to Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set: only the Azure host has it. */
+  azureMonitorExporter?: AzureMonitorExporterFactory;
 }
 
 export interface Core {
@@ -58,6 +62,8 @@ export interface Core {
   registry: DriverRegistry;
   security: SecuritySystem;
   metrics: PrometheusMetrics;
+  /** Undefined when tracing is off. */
+  tracing: Tracing | undefined;
   workspace: ContextWorkspace;
   models: ModelRegistry;
   /** The tools agents may call (native now; MCP servers' tools join at run time). */
@@ -112,6 +118,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const plans = createPlans({ state: host.state, store: host.store, bus: host.bus, clock, logger, scheduler, tools, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
   const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
   registered.registry = registry;
+  const tracing = await startTracing(config.tracing, host.azureMonitorExporter, logger);
   const processor = new EventProcessor({
     store: host.store,
     drivers: registry,
@@ -121,6 +128,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     clock,
     logger,
     observer: metrics,
+    ...(tracing && { tracer: tracing.tracer }),
     dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes),
     options: config.processor,
   });
@@ -169,6 +177,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     registry,
     security,
     metrics,
+    tracing,
     workspace,
     models,
     tools,
@@ -185,6 +194,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
       processor.stop();
       await registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
       await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
+      await tracing?.shutdown();
     },
   };
 }

@@ -40,6 +40,10 @@ describe('the Function App module graph', () => {
     }
   });
 
+  it('loads no OpenTelemetry module at start: tracing (src/tracing, the SDK, the Azure Monitor exporter) loads at composition, and only when configured', () => {
+    assert.deepEqual(loaded.filter((url) => /@opentelemetry|monitor-opentelemetry|\/src\/tracing\//.test(url)), []);
+  });
+
   it('never loads the embedded default: no src/adapters/local, no better-sqlite3, no embedded host', () => {
     const local = loaded.filter((url) => /\/src\/adapters\/local\/|better-sqlite3|\/src\/hosts\/embedded\//.test(url));
     assert.deepEqual(local, []);

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { MemoryAuditLog, MemoryEventStore, MemoryQueue } from '../../src/adapters/memory/index.js';
 import { createDriverRegistry } from '../../src/drivers/index.js';
-import { EventProcessor, type Authorizer, type Clock, type DelayedEventCounter, type Driver, type Envelope, type ProcessorOptions, type UsageRecorder } from '../../src/kernel/index.js';
+import { EventProcessor, type Authorizer, type Clock, type DelayedEventCounter, type Driver, type Envelope, type ProcessorOptions, type Tracer, type UsageRecorder } from '../../src/kernel/index.js';
 import { allowAllAuthorizer } from '../../src/security/index.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -17,7 +17,7 @@ export class TestClock implements Clock {
   }
 }
 
-export function kernelFixture(drivers: Driver[], options: { authorizer?: Authorizer; processor?: Partial<ProcessorOptions>; clock?: Clock; usage?: UsageRecorder; delayed?: DelayedEventCounter } = {}) {
+export function kernelFixture(drivers: Driver[], options: { authorizer?: Authorizer; processor?: Partial<ProcessorOptions>; clock?: Clock; usage?: UsageRecorder; delayed?: DelayedEventCounter; tracer?: Tracer } = {}) {
   const clock = options.clock ?? new TestClock();
   const store = new MemoryEventStore();
   const audit = new MemoryAuditLog();
@@ -32,6 +32,7 @@ export function kernelFixture(drivers: Driver[], options: { authorizer?: Authori
     logger: silentLogger,
     ...(options.usage && { usage: options.usage }),
     ...(options.delayed && { delayed: options.delayed }),
+    ...(options.tracer && { tracer: options.tracer }),
     options: { retryBaseMs: 10, retryMaxMs: 100, ...options.processor },
   });
   return { clock, store, audit, queue, registry, processor };

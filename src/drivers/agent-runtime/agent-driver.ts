@@ -28,8 +28,8 @@ export function createAgentDriver(definition: AgentDefinition, runtime: AgentRun
       external: false,
       resources: AGENT_RESOURCES,
     },
-    async handle(event) {
-      if (event.recipient === definition.id) return runtime.resume(event);
+    async handle(event, context) {
+      if (event.recipient === definition.id) return runtime.resume(event, context.trace);
       return runtime.start(runStartOf(definition, definition.id, event));
     },
   });

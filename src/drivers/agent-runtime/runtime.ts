@@ -12,13 +12,14 @@
  * events (same ids) and never calls a model or a tool twice.
  */
 import { createHash } from 'node:crypto';
-import { isKernelError, type EmittedEvent, type Envelope } from '../../kernel/index.js';
+import { isKernelError, NOOP_SPAN, type EmittedEvent, type Envelope, type TraceSpan } from '../../kernel/index.js';
 import type { ConversationStore } from './conversations.js';
 import { emissionsFor } from './emissions.js';
 import { fitHistory, estimateTokens, type Message } from './messages.js';
 import type { OutboxItem, Run, RunAgent } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
+import { traceReply } from './trace.js';
 import { applyModelReply, applyToolReply, itemId } from './transitions.js';
 
 export interface AgentRuntimeDeps {
@@ -92,8 +93,8 @@ export class AgentRuntime {
     return this.#emit(stored, trigger.id);
   }
 
-  /** A reply addressed to the run's driver: the model's answer, or a tool call's. */
-  async resume(reply: Envelope): Promise<EmittedEvent[]> {
+  /** A reply addressed to the run's driver: the model's answer, or a tool call's. `trace`: the driver run's span. */
+  async resume(reply: Envelope, trace: TraceSpan = NOOP_SPAN): Promise<EmittedEvent[]> {
     const awaited = awaitedBy(reply);
     if (awaited === undefined) return [];
     const runId = await this.deps.runs.runIdOf(reply.userid, awaited);
@@ -113,6 +114,7 @@ export class AgentRuntime {
       });
     if (updated === undefined) return [];
     const { run } = updated;
+    if (trace.recording) traceReply(trace, run, awaited, this.deps.tools);
     if (run.status === 'completed' && run.conversationId !== undefined) await this.#remember(run);
     return this.#emit(run, reply.id);
   }

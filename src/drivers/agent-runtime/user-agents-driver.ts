@@ -26,8 +26,8 @@ export function createUserAgentsDriver(catalog: AgentCatalog, runtime: AgentRunt
       external: false,
       resources: AGENT_RESOURCES,
     },
-    async handle(event) {
-      if (event.recipient === USER_AGENTS_DRIVER) return runtime.resume(event);
+    async handle(event, context) {
+      if (event.recipient === USER_AGENTS_DRIVER) return runtime.resume(event, context.trace);
       const entries = await catalog.userAgentsFor(event.userid, event.type);
       const started = await Promise.all(entries.map((entry) => runtime.start(runStartOf(entry.definition, USER_AGENTS_DRIVER, event))));
       return started.flat();

@@ -8,7 +8,7 @@
 import { McpError, ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { z } from 'zod';
-import type { DriverContext, Envelope, StateStore } from '../../kernel/index.js';
+import { NOOP_SPAN, type DriverContext, type Envelope, type StateStore, type TraceSpan } from '../../kernel/index.js';
 import { McpUnavailableError } from './connection.js';
 import type { ToolErrorCode, ToolErrorData } from './contract.js';
 import type { McpServer } from './servers.js';
@@ -21,18 +21,24 @@ export type CallOutcome = { ok: true; result: CallToolResult } | { ok: false; er
 
 const markerSchema = z.object({ status: z.enum(['started', 'done']), outcome: z.unknown().optional() });
 
-export async function callOnce(server: McpServer, tool: string, args: Record<string, unknown>, event: Envelope, context: DriverContext, state: StateStore): Promise<CallOutcome> {
+/** `span`: the call's span, told the decision: `called`, `replayed` (the stored answer) or `not_sent`. */
+export async function callOnce(server: McpServer, tool: string, args: Record<string, unknown>, event: Envelope, context: DriverContext, state: StateStore, span: TraceSpan = NOOP_SPAN): Promise<CallOutcome> {
   const key = context.idempotencyKey;
   const previous = await state.get(event.userid, MARKER_KIND, key);
   if (previous !== undefined) {
     const marker = markerSchema.parse(previous.value);
-    if (marker.status === 'done' && marker.outcome !== undefined) return marker.outcome as CallOutcome;
+    if (marker.status === 'done' && marker.outcome !== undefined) {
+      span.setAttributes({ 'vextir.tool.decision': 'replayed' });
+      return marker.outcome as CallOutcome;
+    }
     const annotations = server.tools.get(tool)?.annotations;
     if (annotations?.idempotentHint !== true && annotations?.readOnlyHint !== true) {
+      span.setAttributes({ 'vextir.tool.decision': 'not_sent' });
       return failure(server, tool, 'outcome_unknown', `an earlier attempt of this call may have reached the MCP server "${server.config.id}" and its answer was lost; it is not sent again, so that its effect is not repeated: check the result at the server`, false);
     }
   }
   await state.put(event.userid, MARKER_KIND, key, { status: 'started' });
+  span.setAttributes({ 'vextir.tool.decision': 'called' });
   const outcome = await send(server, tool, args, context);
   try {
     await state.put(event.userid, MARKER_KIND, key, { status: 'done', outcome });

@@ -14,7 +14,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { EmittedEvent, Envelope, StateStore } from '../../kernel/index.js';
+import { NOOP_SPAN, type EmittedEvent, type Envelope, type StateStore, type TraceSpan } from '../../kernel/index.js';
 import { defineDriver } from '../define-driver.js';
 import { callOnce, failure, type CallOutcome } from './call.js';
 import { TOOL_CALL, TOOL_ERROR, TOOL_RESULT, toolCallSchema, type ToolErrorData } from './contract.js';
@@ -66,18 +66,26 @@ export function createMcpDriver(deps: McpDriverDeps) {
       if (request === undefined) return [];
       if ('error' in request) return [{ type: TOOL_ERROR, data: request.error }];
       const { server, tool, mapping } = request;
+      const span = toolSpan(context.trace ?? NOOP_SPAN, request);
       const users = server.config.users;
       if (users !== undefined && !users.includes(event.userid)) {
-        return answer(request, failure(server, tool, 'forbidden', `the MCP server "${server.config.id}" is not available to user ${event.userid} (mcp_servers "${server.config.id}" users)`, false));
+        return settled(span, 'forbidden', request, failure(server, tool, 'forbidden', `the MCP server "${server.config.id}" is not available to user ${event.userid} (mcp_servers "${server.config.id}" users)`, false));
       }
       if (!isToolAllowed(server.config, tool) || (server.tools.size > 0 && !server.tools.has(tool))) {
-        return answer(request, failure(server, tool, 'not_found', `the MCP server "${server.config.id}" offers no tool "${tool}"${server.tools.size > 0 ? ` (it offers: ${[...server.tools.keys()].join(', ')})` : ''}`, false));
+        return settled(span, 'not_found', request, failure(server, tool, 'not_found', `the MCP server "${server.config.id}" offers no tool "${tool}"${server.tools.size > 0 ? ` (it offers: ${[...server.tools.keys()].join(', ')})` : ''}`, false));
       }
       if (needsApproval(server.config, tool) && event.approval === undefined) {
         const why = `${mapping ? `${event.type} calls ` : ''}the tool "${tool}" of the MCP server "${server.config.id}", which needs a person's approval (mcp_servers "${server.config.id}" approval)`;
+        span.setAttributes({ 'vextir.tool.decision': 'approval_required' });
+        span.end();
         return [{ type: event.type, data: event.data, requireApproval: why.slice(0, 500), key: 'approval' }];
       }
-      return answer(request, await callOnce(server, tool, request.args, event, context, deps.state));
+      try {
+        return settled(span, undefined, request, await callOnce(server, tool, request.args, event, context, deps.state, span));
+      } catch (error) {
+        span.end({ code: 'aborted', message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
     },
   });
 }
@@ -106,6 +114,20 @@ function requestOf(event: Envelope, deps: McpDriverDeps, mappings: ReadonlyArray
   }
   if (server.driver !== deps.id) return undefined;
   return { server, tool: parsed.data.tool, args: parsed.data.arguments };
+}
+
+/** A tool call as a client span, by OpenTelemetry's GenAI conventions (`execute_tool <name>`). */
+function toolSpan(parent: TraceSpan, request: Request): TraceSpan {
+  if (!parent.recording) return parent;
+  return parent.startChild(`execute_tool ${request.tool}`, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': request.tool, 'vextir.tool.server': request.server.config.id, 'vextir.tool.event': request.mapping?.on }, 'client');
+}
+
+/** `decision`: why the call was not sent (callOnce records its own: called, replayed, not_sent). */
+function settled(span: TraceSpan, decision: string | undefined, request: Request, outcome: CallOutcome): EmittedEvent[] {
+  if (decision !== undefined) span.setAttributes({ 'vextir.tool.decision': decision });
+  if (outcome.ok) span.setAttributes({ 'vextir.tool.is_error': outcome.result.isError === true });
+  span.end(outcome.ok ? undefined : { code: outcome.error.code, message: outcome.error.message });
+  return answer(request, outcome);
 }
 
 function answer(request: Request, outcome: CallOutcome): EmittedEvent[] {

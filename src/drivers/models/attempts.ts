@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { costUsd, type ModelEntry } from '../../registries/models/index.js';
-import type { DriverContext } from '../../kernel/index.js';
+import { NOOP_SPAN, type DriverContext, type TraceSpan } from '../../kernel/index.js';
 import { callModel, type CallResult } from './call-model.js';
 import type { ModelAttempt, ModelRequest } from './contract.js';
 import { classifyFailure, type Failure } from './failures.js';
@@ -41,14 +41,21 @@ export async function runChain(sdk: Sdk, models: ProviderModels, candidates: rea
       const timeoutMs = Math.min(options.callTimeoutMs, left);
       const timeout = AbortSignal.timeout(timeoutMs);
       const started = performance.now();
+      const span = callSpan(context.trace ?? NOOP_SPAN, entry, request);
       try {
         const result = await callModel(sdk, models, entry, request, AbortSignal.any([context.signal, timeout]));
         const cost = report(context, entry, result.usage);
+        span.setAttributes({ 'gen_ai.response.model': entry.model });
+        endCallSpan(span, result.usage, cost, { finishReason: result.finishReason });
         return { kind: 'answered', entry, result, costUsd: cost, latencyMs: Math.round(performance.now() - started), attempts };
       } catch (error) {
-        if (context.signal.aborted) throw context.signal.reason;
+        if (context.signal.aborted) {
+          span.end({ code: 'aborted', message: 'the driver was stopped (its timeout, or a shutdown)' });
+          throw context.signal.reason;
+        }
         const failure = classifyFailure(sdk, error, timeout.aborted ? { afterMs: timeoutMs } : undefined);
-        if (failure.usage) report(context, entry, failure.usage);
+        const cost = failure.usage ? report(context, entry, failure.usage) : undefined;
+        endCallSpan(span, failure.usage, cost, { error: { code: failure.status === undefined ? failure.kind : String(failure.status), message: failure.message } });
         attempts.push(attemptOf(entry, failure));
         failures.push(failure);
         if (failure.kind === 'fatal') return { kind: 'refused', entry, failure, attempts };
@@ -78,6 +85,50 @@ function attemptOf(entry: ModelEntry, failure: Failure): ModelAttempt {
   if (failure.retryAfterMs !== undefined) attempt.retryAfterMs = failure.retryAfterMs;
   return attempt;
 }
+
+/**
+ * One provider call as a client span, named and attributed by OpenTelemetry's GenAI conventions
+ * (`chat <model>`, gen_ai.*); the registry's id and the cost are ours (vextir.model.*).
+ */
+function callSpan(parent: TraceSpan, entry: ModelEntry, request: ModelRequest): TraceSpan {
+  if (!parent.recording) return parent;
+  const provider = GEN_AI_PROVIDERS[entry.provider];
+  return parent.startChild(
+    `chat ${entry.model}`,
+    {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': provider,
+      // The name before semantic conventions 1.37, which some backends still read.
+      'gen_ai.system': provider,
+      'gen_ai.request.model': entry.model,
+      'gen_ai.request.max_tokens': request.maxOutputTokens,
+      'gen_ai.request.temperature': request.temperature,
+      'vextir.model.id': entry.id,
+      'vextir.model.provider': entry.provider,
+    },
+    'client',
+  );
+}
+
+function endCallSpan(span: TraceSpan, usage: CallResult['usage'] | undefined, cost: number | undefined, end: { finishReason?: string; error?: { code: string; message: string } }): void {
+  if (!span.recording) return;
+  span.setAttributes({
+    'gen_ai.usage.input_tokens': usage?.inputTokens,
+    'gen_ai.usage.output_tokens': usage?.outputTokens,
+    'gen_ai.usage.cache_read.input_tokens': usage?.cachedInputTokens,
+    'gen_ai.response.finish_reasons': end.finishReason === undefined ? undefined : [end.finishReason],
+    'vextir.model.cost_usd': cost,
+  });
+  span.end(end.error);
+}
+
+/** gen_ai.provider.name's well-known values; an OpenAI-compatible server is named as OpenAI's wire format. */
+const GEN_AI_PROVIDERS: Record<ModelEntry['provider'], string> = {
+  openai: 'openai',
+  'azure-openai': 'azure.ai.openai',
+  anthropic: 'anthropic',
+  'openai-compatible': 'openai',
+};
 
 /** Meters one call: cost at the registry's prices, counted for the user per model and day. */
 function report(context: DriverContext, entry: ModelEntry, usage: CallResult['usage']): number {

@@ -12,6 +12,7 @@ import { type Clock, type DeliveryInfo, handleTriggeredMessage, type Logger, sys
 import { createAzureAuthenticator, type Authenticator } from '../../security/index.js';
 import { composeCore, probeCheck, type Core } from '../../wiring/index.js';
 import { azureOpenAiTokenProvider, cosmosClient, serviceBusClient } from './clients.js';
+import { azureMonitorExporter } from './tracing.js';
 
 /** One message as the Functions trigger hands it over, already parsed (src/functions/service-bus-trigger.ts). */
 export interface TriggeredMessage {
@@ -49,6 +50,7 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
   const core = await composeCore(config, {
     mode: 'azure',
     ...(azureOpenAiToken && { azureOpenAiToken }),
+    azureMonitorExporter,
     bus,
     deadLetters: new ServiceBusDeadLetterQueue(serviceBus, azure.serviceBus.queue),
     store: stores.store,

@@ -14,6 +14,7 @@ import { KernelError, toKernelError } from '../errors.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
+import type { TraceSpan, Tracer } from '../ports/tracing.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage, type ThrottleDecision } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
 import type { DelayedEventCounter, UsageRecorder } from '../ports/usage.js';
@@ -40,6 +41,8 @@ export interface ProcessorDeps {
   clock: Clock;
   logger: Logger;
   observer?: ProcessorObserver;
+  /** Receives the spans of each delivery and driver run; none when tracing is off (nothing is built then). */
+  tracer?: Tracer;
   /** Receives what drivers reported spending (tokens, cost), for budgets. */
   usage?: UsageRecorder;
   /** Counts each user's throttled events not yet run, for the ingress bound. */
@@ -65,6 +68,8 @@ interface DeliveryState {
   allowedBefore: boolean;
   round: ThrottleRound & { kind: 'current' };
   messageId: string | undefined;
+  /** The delivery's span, when tracing is on: the parent of the driver runs' spans. */
+  span: TraceSpan | undefined;
 }
 
 /** The earliest a throttled event is delivered again, whatever its decision says: a past (or unreadable) `runAt` must not spin. */
@@ -91,14 +96,31 @@ export class EventProcessor {
     for (const controller of this.#running) controller.abort(new KernelError('shutting_down', 'the system is shutting down'));
   }
 
-  async process(body: unknown, delivery: DeliveryInfo): Promise<Outcome> {
-    if (this.#stopped) throw new KernelError('shutting_down', 'the processor is stopping');
+  /** Not `async`: off, the delivery's promise is #deliver's own, with no wrapper around it (the hot path). */
+  process(body: unknown, delivery: DeliveryInfo): Promise<Outcome> {
+    if (this.#stopped) return Promise.reject(new KernelError('shutting_down', 'the processor is stopping'));
     const started = performance.now();
     const parsed = envelopeSchema.safeParse(body);
     if (!parsed.success) {
-      return { kind: 'poison', reason: 'invalid_event', description: z.prettifyError(parsed.error) };
+      return Promise.resolve({ kind: 'poison', reason: 'invalid_event', description: z.prettifyError(parsed.error) });
     }
-    const event = parsed.data;
+    const tracer = this.deps.tracer;
+    return tracer === undefined ? this.#deliver(parsed.data, delivery, started, undefined) : this.#traced(tracer, parsed.data, delivery, started);
+  }
+
+  async #traced(tracer: Tracer, event: Envelope, delivery: DeliveryInfo, started: number): Promise<Outcome> {
+    const span = tracer.startEvent(event, delivery.deliveryCount);
+    try {
+      const outcome = await this.#deliver(event, delivery, started, span);
+      endEventSpan(span, outcome);
+      return outcome;
+    } catch (caught) {
+      endWithError(span, caught);
+      throw caught;
+    }
+  }
+
+  async #deliver(event: Envelope, delivery: DeliveryInfo, started: number, span: TraceSpan | undefined): Promise<Outcome> {
     const previous = await this.deps.store.get(event.userid, event.id);
     if (previous && FINAL_STATUSES.has(previous.status)) {
       return { kind: 'skip', reason: `already ${previous.status}` };
@@ -110,7 +132,7 @@ export class EventProcessor {
     // restarts with the message, so drivers see their first run as attempt 1 and get every retry.
     const attempt = previous?.status === 'awaiting_approval' ? Math.max(delivery.deliveryCount, previous.attempts + 1) : delivery.deliveryCount;
     const record = this.#startRecord(event, previous, attempt);
-    const state: DeliveryState = { attempt, allowedBefore: previous?.decision?.allowed === true, round, messageId: delivery.messageId };
+    const state: DeliveryState = { attempt, allowedBefore: previous?.decision?.allowed === true, round, messageId: delivery.messageId, span };
     const outcome = await this.#decide(event, record, state);
     if (this.deps.delayed && outcome.kind !== 'skip' && outcome.kind !== 'poison') await countDelayed(this.deps.delayed, this.deps.logger, event, round.waited, outcome);
     const status = outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'complete' || outcome.kind === 'delay' ? outcome.record.status : outcome.kind;
@@ -160,7 +182,7 @@ export class EventProcessor {
       return this.#complete(record, 'denied', answer ? [...fromPolicies, answer] : fromPolicies, decision, undefined);
     }
 
-    const results = await this.#runDrivers(event, record, attempt, authorization);
+    const results = await this.#runDrivers(event, record, attempt, authorization, state.span);
     // One pass over the results (this runs for every event): record the runs, collect the
     // emissions, find the first retryable error and the failures.
     const emissions = fromPolicies;
@@ -192,7 +214,7 @@ export class EventProcessor {
   }
 
   /** Runs the drivers the event routes to, except those that succeeded on an earlier delivery. */
-  async #runDrivers(event: Envelope, record: EventRecord, attempt: number, authorization: Authorization): Promise<DriverResult[]> {
+  async #runDrivers(event: Envelope, record: EventRecord, attempt: number, authorization: Authorization, span: TraceSpan | undefined): Promise<DriverResult[]> {
     const routed = this.#routes.for(event);
     let runners = routed instanceof Promise ? await routed : routed;
     if (record.drivers.length > 0) {
@@ -201,14 +223,14 @@ export class EventProcessor {
     }
     const restrictions = authorization.decision.restrictions;
     if (restrictions === undefined && authorization.externalView === undefined) {
-      if (runners.length === 1) return [await runners[0]!.run(event, attempt, this.#running)]; // the usual case
-      return Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running)));
+      if (runners.length === 1) return [await runners[0]!.run(event, attempt, this.#running, undefined, span)]; // the usual case
+      return Promise.all(runners.map((runner) => runner.run(event, attempt, this.#running, undefined, span)));
     }
-    return this.#runRestricted(event, runners, attempt, authorization, restrictions ?? {});
+    return this.#runRestricted(event, runners, attempt, authorization, restrictions ?? {}, span);
   }
 
   /** Drivers a policy keeps out are recorded as skipped; external ones see the redacted view. */
-  async #runRestricted(event: Envelope, runners: DriverRunner[], attempt: number, authorization: Authorization, restrictions: Restrictions): Promise<DriverResult[]> {
+  async #runRestricted(event: Envelope, runners: DriverRunner[], attempt: number, authorization: Authorization, restrictions: Restrictions, span: TraceSpan | undefined): Promise<DriverResult[]> {
     return Promise.all(
       runners.map(async (runner): Promise<DriverResult> => {
         const { manifest } = runner.driver;
@@ -218,7 +240,7 @@ export class EventProcessor {
           return { run: { ...run, error: { code: 'forbidden', message: blocked, retryable: false } }, emissions: [] };
         }
         const seen = manifest.external && authorization.externalView ? authorization.externalView : event;
-        return runner.run(seen, attempt, this.#running, restrictions);
+        return runner.run(seen, attempt, this.#running, restrictions, span);
       }),
     );
   }
@@ -333,6 +355,31 @@ export class EventProcessor {
     });
   }
 
+}
+
+/** What the delivery's span says of its outcome; a retry or a failure ends it in error. */
+function endEventSpan(span: TraceSpan, outcome: Outcome): void {
+  switch (outcome.kind) {
+    case 'skip':
+    case 'poison':
+      span.setAttributes({ 'vextir.outcome': outcome.kind, 'vextir.outcome.reason': outcome.reason });
+      span.end();
+      return;
+    case 'retry':
+      span.setAttributes({ 'vextir.outcome': 'retry', 'vextir.event.status': 'retrying', 'vextir.retry_after_ms': outcome.retryAfterMs });
+      span.end(outcome.error);
+      return;
+    default: {
+      const { record } = outcome;
+      span.setAttributes({ 'vextir.outcome': outcome.kind, 'vextir.event.status': record.status, 'vextir.event.children': record.children.length, 'vextir.authorizer': record.decision?.authorizer });
+      span.end(record.status === 'failed' || record.status === 'dead_lettered' ? record.error : undefined);
+    }
+  }
+}
+
+function endWithError(span: TraceSpan, caught: unknown): void {
+  const error = toKernelError(caught);
+  span.end({ code: error.code, message: error.message });
 }
 
 /** The drivers that ran on the record's current attempt. */

@@ -9,6 +9,7 @@ import { KernelError, toKernelError } from '../errors.js';
 import { childEventId, keyedChildEventId } from '../ids.js';
 import { isoNow, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { NOOP_SPAN, type TraceSpan } from '../ports/tracing.js';
 import type { DriverRun, ModelUsage } from '../records.js';
 import type { Restrictions } from '../restrictions.js';
 import type { Emission } from './outcome.js';
@@ -65,17 +66,20 @@ export class DriverRunner {
     return this.driver.manifest.id;
   }
 
-  async run(event: Envelope, attempt: number, shutdown: ShutdownRegistry, restrictions: Readonly<Restrictions> = NO_RESTRICTIONS): Promise<DriverResult> {
+  /** `parent`: the delivery's span, when tracing is on; the run gets a span inside it. */
+  async run(event: Envelope, attempt: number, shutdown: ShutdownRegistry, restrictions: Readonly<Restrictions> = NO_RESTRICTIONS, parent?: TraceSpan): Promise<DriverResult> {
+    const span = parent?.startChild(`driver ${this.id}`, { 'vextir.driver.id': this.id, 'vextir.driver.kind': this.driver.manifest.type });
     if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire();
     this.stats.inFlight += 1;
     this.stats.invocations += 1;
     const started = performance.now();
     const usage: UsageTally = { tokens: 0, costUsd: 0, reported: false };
     try {
-      const outputs = await this.#invoke(event, attempt, shutdown, restrictions, usage);
+      const outputs = await this.#invoke(event, attempt, shutdown, restrictions, usage, span);
       const emissions = this.#toEmissions(event, outputs);
       const run = this.#run('succeeded', started, attempt, emissions);
       if (usage.reported) run.usage = usageOfRun(usage);
+      if (span) endRunSpan(span, run);
       return { run, emissions };
     } catch (caught) {
       const error = toKernelError(caught, 'driver_failed');
@@ -87,6 +91,7 @@ export class DriverRunner {
       run.error = { code: error.code, message: error.message, retryable: error.retryable };
       // A failed call to a paid API may still have cost money: it counts.
       if (usage.reported) run.usage = usageOfRun(usage);
+      if (span) endRunSpan(span, run);
       return { run, emissions: [], error };
     } finally {
       this.stats.inFlight -= 1;
@@ -94,7 +99,7 @@ export class DriverRunner {
     }
   }
 
-  #invoke(event: Envelope, attempt: number, shutdown: ShutdownRegistry, restrictions: Readonly<Restrictions>, usage: UsageTally): Promise<unknown> {
+  #invoke(event: Envelope, attempt: number, shutdown: ShutdownRegistry, restrictions: Readonly<Restrictions>, usage: UsageTally, span: TraceSpan | undefined): Promise<unknown> {
     const { timeout } = this.driver.manifest.resources;
     const abort = new LazyAbort();
     const parentLogger = this.logger;
@@ -115,6 +120,7 @@ export class DriverRunner {
       reportUsage(report) {
         tally(usage, report);
       },
+      trace: span ?? NOOP_SPAN,
     };
     shutdown.add(abort);
     // One promise settled by whichever comes first, the driver or its timeout: it returns at the
@@ -199,6 +205,18 @@ export class DriverRunner {
       attempt,
     };
   }
+}
+
+/** The run's span says how it went, what it emitted and spent. */
+function endRunSpan(span: TraceSpan, run: DriverRun): void {
+  span.setAttributes({
+    'vextir.driver.status': run.status,
+    'vextir.driver.attempt': run.attempt,
+    'vextir.driver.emitted': run.emitted.length,
+    'vextir.usage.tokens': run.usage?.tokens,
+    'vextir.usage.cost_usd': run.usage?.costUsd,
+  });
+  span.end(run.error);
 }
 
 const counted = (value: number): boolean => Number.isFinite(value) && value >= 0;
