@@ -5,13 +5,13 @@
  * templates that read a step the reading step does not depend on, unknown tools, inputs whose
  * default does not fit their type, and the trigger's cron pattern and time zone.
  */
-import type { z } from 'zod';
 import { KernelError } from '../kernel/index.js';
 import { checkCron, checkTimeZone } from '../scheduler/index.js';
 import { checkExpression, expandShorthand, expandTemplates, RESERVED_NAMES, stepReferences, templateExpressions, type Scope } from './expressions.js';
 import { instructionSchema, type Instruction, type Step } from './instruction.js';
 import { checkInputType } from './inputs.js';
 import type { NodeDefinition, PlanDefinition } from './plan-definition.js';
+import { requiredMessage, suggest, zodProblems } from './problems.js';
 
 export interface PlanProblem {
   /** JSON pointer into the instruction as submitted (`/plan/3/depends_on/0`). */
@@ -298,52 +298,4 @@ function toDefinition(instruction: Instruction): PlanDefinition {
   });
   const roots = nodes.filter((node) => node.dependsOn.length === 0 && !node.handler).map((node) => node.index);
   return instruction.outputs === undefined ? { nodes, roots } : { nodes, roots, outputs: expandTemplates(instruction.outputs, ids) as Record<string, unknown> };
-}
-
-function suggest(name: string, positions: ReadonlyMap<string, number>): string {
-  const lower = name.toLowerCase();
-  // Within a quarter of the name's length in edits, and never most of a short name.
-  const near = Math.max(1, Math.ceil(name.length / 4));
-  for (const id of positions.keys()) {
-    const edits = distance(id, name);
-    if (id.toLowerCase() === lower || (edits <= near && edits * 2 < name.length)) return ` (did you mean "${id}"?)`;
-  }
-  return '';
-}
-
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 4;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-function zodProblems(issue: z.core.$ZodIssue, body: unknown): PlanProblem[] {
-  const step = stepIdAt(body, issue.path);
-  const base = (path: readonly PropertyKey[], reason: string): PlanProblem => ({ pointer: pointerOf(path), ...(step !== undefined && { step }), reason });
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => base([...issue.path, key], 'is not a known field'));
-  if ((issue.code === 'invalid_union' || issue.code === 'invalid_value') && issue.path[0] === 'plan' && (issue.path.length === 2 || issue.path[2] === 'action')) {
-    return [base([...issue.path.slice(0, 2), 'action'], 'must be one of emit_event, call_tool, wait_for_event, sleep, sub_plan')];
-  }
-  return [base(issue.path, issue.message)];
-}
-
-function stepIdAt(body: unknown, path: readonly PropertyKey[]): string | undefined {
-  if (path[0] !== 'plan' || typeof path[1] !== 'number' || body === null || typeof body !== 'object') return undefined;
-  const plan = (body as { plan?: unknown }).plan;
-  const step = Array.isArray(plan) ? (plan[path[1]] as { id?: unknown } | undefined) : undefined;
-  return typeof step?.id === 'string' ? step.id : `#${path[1] + 1}`;
-}
-
-function requiredMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  return (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined ? 'is required' : undefined;
-}
-
-function pointerOf(path: readonly PropertyKey[]): string {
-  return path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
