@@ -102,14 +102,17 @@ async function appPage(path) {
   const grid = el('div', 'grid cols-' + app.layout.columns);
   const listeners = [];
   const context = { api, app, view, subscribe: (listener) => listeners.push(listener) };
+  const loads = [];
   for (const component of app.components) {
     const card = el('section', 'component span-' + Math.min(component.span, app.layout.columns));
     card.dataset.component = component.id;
     card.dataset.type = component.type;
     if (component.title) card.append(el('h2', null, component.title));
     grid.append(card);
-    renderComponent(component, card, context).catch((error) => card.append(el('p', 'error', error.message)));
+    loads.push(renderComponent(component, card, context).catch((error) => card.append(el('p', 'error', error.message))));
   }
+  // When every component's first load settled (ms since navigation start): tests and the ui bench wait for it.
+  Promise.all(loads).then(() => { document.body.dataset.ready = String(Math.round(performance.now())); });
   const header = el('header', 'app-header');
   header.append(el('h1', null, app.name));
   if (app.description) header.append(el('p', 'description', app.description));
