@@ -154,3 +154,18 @@ describe('pathological input is scanned correctly (and in linear time)', () => {
     });
   }
 });
+
+describe('redactPii shares what it does not change', () => {
+  it('returns a value without findings as itself, and copies only the branches that held one', () => {
+    const clean = { subject: 'Weekly newsletter', tags: ['a', 'b'], meta: { count: 3 } };
+    assert.equal(redactPii(clean).value, clean);
+    const mixed = { meta: { count: 3 }, people: [{ name: 'Ann' }, { mail: 'ann@example.com' }], note: 'hi' };
+    const before = structuredClone(mixed);
+    const redacted = redactPii(mixed).value as typeof mixed;
+    assert.deepEqual(redacted, { meta: { count: 3 }, people: [{ name: 'Ann' }, { mail: '[REDACTED:email]' }], note: 'hi' });
+    assert.deepEqual(mixed, before);
+    assert.equal(redacted.meta, mixed.meta);
+    assert.equal(redacted.people[0], mixed.people[0]);
+    assert.notEqual(redacted.people, mixed.people);
+  });
+});

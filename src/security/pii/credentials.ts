@@ -35,7 +35,25 @@ function words(name: string): string[] {
 /** Every credential name ends with one of these (a cheap filter before splitting into words). */
 const ENDINGS = [...STRONG_WORDS, ...WEAK_WORDS, 'key', 'string'];
 
+/**
+ * Property names repeat from event to event (`subject`, `body`, `from`): their answer is kept.
+ * Bounded, so that names chosen by callers cannot grow it without end.
+ */
+const KNOWN_NAMES = new Map<string, CredentialStrength | null>();
+const MAX_KNOWN_NAMES = 4096;
+
 export function credentialStrength(name: string): CredentialStrength | undefined {
+  const known = KNOWN_NAMES.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const strength = strengthOf(name);
+  if (name.length <= 64) {
+    if (KNOWN_NAMES.size >= MAX_KNOWN_NAMES) KNOWN_NAMES.clear();
+    KNOWN_NAMES.set(name, strength ?? null);
+  }
+  return strength;
+}
+
+function strengthOf(name: string): CredentialStrength | undefined {
   const lower = name.toLowerCase();
   if (!ENDINGS.some((ending) => lower.endsWith(ending))) return undefined;
   const parts = words(name);

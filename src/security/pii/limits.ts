@@ -26,15 +26,26 @@ export function isPlainObject(value: object): value is Record<string, unknown> {
 
 /** Throws KernelError('invalid_input') unless the whole of `value` can be scanned. */
 export function assertScannable(value: unknown): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so counting 3 per unit never lets too much
+  // through; only a value over the limit by that estimate is counted again exactly.
+  if (!checkScannable(value, false)) checkScannable(value, true);
+}
+
+/** False when, counting text by the estimate, it went over the limit (and should be counted exactly). */
+function checkScannable(value: unknown, exact: boolean): boolean {
   let bytes = 0;
   let nodes = 0;
+  let overEstimate = false;
   const visit = (node: unknown, depth: number): void => {
+    if (overEstimate) return;
     nodes += 1;
     if (nodes > PII_SCAN_LIMITS.maxNodes) refuse(`more than ${PII_SCAN_LIMITS.maxNodes} values`, 'nodes');
     switch (typeof node) {
       case 'string':
-        bytes += Buffer.byteLength(node, 'utf8');
-        if (bytes > PII_SCAN_LIMITS.maxTextBytes) refuse(`more than ${PII_SCAN_LIMITS.maxTextBytes} bytes of text`, 'text_bytes');
+        bytes += exact ? Buffer.byteLength(node, 'utf8') : 3 * node.length;
+        if (bytes <= PII_SCAN_LIMITS.maxTextBytes) return;
+        if (exact) refuse(`more than ${PII_SCAN_LIMITS.maxTextBytes} bytes of text`, 'text_bytes');
+        overEstimate = true;
         return;
       case 'number':
       case 'bigint':
@@ -59,4 +70,5 @@ export function assertScannable(value: unknown): void {
     }
   };
   visit(value, 0);
+  return !overEstimate;
 }

@@ -19,19 +19,36 @@ import { TextInput } from './text.js';
 import type { Candidate, PiiKind, TextContext } from './types.js';
 
 function detectSecrets(input: TextInput): Candidate[] {
-  return [...detectCredentialField(input), ...detectSecretTokens(input), ...detectAssignments(input)];
+  const field = detectCredentialField(input);
+  const tokens = detectSecretTokens(input);
+  const assignments = detectAssignments(input);
+  // Nearly every string has none of them: no new array then.
+  if (tokens.length === 0 && assignments.length === 0) return field;
+  return [...field, ...tokens, ...assignments];
 }
 
-/** Cheap tests that let a detector be skipped for text that cannot hold its kind. */
-const hasDigits = (text: string): boolean => /\d/.test(text);
+/** ASCII digits in `text`: each numeric detector needs a minimum of them. */
+function digitCount(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) count += 1;
+  }
+  return count;
+}
 
-const DETECTORS: ReadonlyArray<{ kind: PiiKind; detect: (input: TextInput) => Candidate[]; worth: (text: string) => boolean }> = [
-  { kind: 'secret', detect: detectSecrets, worth: () => true },
-  { kind: 'email', detect: detectEmails, worth: (text) => text.includes('@') },
-  { kind: 'iban', detect: detectIbans, worth: hasDigits },
-  { kind: 'payment_card', detect: detectPaymentCards, worth: hasDigits },
-  { kind: 'national_id', detect: detectNationalIds, worth: hasDigits },
-  { kind: 'phone', detect: detectPhones, worth: hasDigits },
+/**
+ * Cheap tests that let a detector be skipped for text that cannot hold its kind: an '@' for an
+ * address, and the fewest digits any match of the kind has (an IBAN's two check digits, a
+ * card's 13, a UK NINO's 6, the shortest phone format's 8).
+ */
+const DETECTORS: ReadonlyArray<{ kind: PiiKind; detect: (input: TextInput) => Candidate[]; minDigits: number; worth?: (text: string) => boolean }> = [
+  { kind: 'secret', detect: detectSecrets, minDigits: 0 },
+  { kind: 'email', detect: detectEmails, minDigits: 0, worth: (text) => text.includes('@') },
+  { kind: 'iban', detect: detectIbans, minDigits: 2 },
+  { kind: 'payment_card', detect: detectPaymentCards, minDigits: 13 },
+  { kind: 'national_id', detect: detectNationalIds, minDigits: 6 },
+  { kind: 'phone', detect: detectPhones, minDigits: 8 },
 ];
 
 /** Leftmost-longest among one kind's matches (stable: on a tie the detector listed first wins). */
@@ -65,15 +82,32 @@ function mergeFree(accepted: readonly Candidate[], added: readonly Candidate[]):
 /** Matches in `text` of the given kinds, sorted by start, never overlapping. */
 export function scanText(text: string, context: TextContext, kinds: ReadonlySet<PiiKind>): Candidate[] {
   const input = new TextInput(text, context);
-  let last = -1;
-  DETECTORS.forEach((detector, index) => {
-    if (kinds.has(detector.kind)) last = index;
-  });
-  let accepted: Candidate[] = [];
+  const last = lastDetectorFor(kinds);
+  const digits = digitCount(text);
+  let accepted: Candidate[] = NONE;
   for (let index = 0; index <= last; index += 1) {
     const detector = DETECTORS[index]!;
-    if (!detector.worth(text)) continue;
-    accepted = mergeFree(accepted, leftmostLongest(detector.detect(input)));
+    if (digits < detector.minDigits || (detector.worth !== undefined && !detector.worth(text))) continue;
+    const found = detector.detect(input);
+    if (found.length > 0) accepted = mergeFree(accepted, leftmostLongest(found));
   }
-  return accepted.filter((candidate) => kinds.has(candidate.kind));
+  if (accepted.length === 0) return NONE;
+  return kinds.size === DETECTORS.length ? accepted : accepted.filter((candidate) => kinds.has(candidate.kind));
+}
+
+/** The shared empty answer (never written to: callers only read candidates). */
+const NONE: Candidate[] = [];
+
+/** The last detector to run for `kinds` (those before it still run: see the header). Cached per kinds set. */
+const lastDetectors = new WeakMap<ReadonlySet<PiiKind>, number>();
+function lastDetectorFor(kinds: ReadonlySet<PiiKind>): number {
+  let last = lastDetectors.get(kinds);
+  if (last === undefined) {
+    last = -1;
+    DETECTORS.forEach((detector, index) => {
+      if (kinds.has(detector.kind)) last = index;
+    });
+    lastDetectors.set(kinds, last);
+  }
+  return last;
 }

@@ -14,9 +14,14 @@ interface Parsed {
   maxFindings: number;
 }
 
+/** Most callers scan for everything: parsed once, not per event. */
+const DEFAULT_OPTIONS: Parsed = Object.freeze({ kinds: new Set(PII_KINDS), maxFindings: Number.POSITIVE_INFINITY });
+
 function parseOptions(options: PiiScanOptions | undefined): Parsed {
+  if (options === undefined) return DEFAULT_OPTIONS;
   const parsed = scanOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw new KernelError('invalid_input', `invalid PII scan options: ${parsed.error.message}`, { cause: parsed.error });
+  if (parsed.data.kinds === undefined && parsed.data.maxFindings === undefined) return DEFAULT_OPTIONS;
   return { kinds: new Set(parsed.data.kinds ?? PII_KINDS), maxFindings: parsed.data.maxFindings ?? Number.POSITIVE_INFINITY };
 }
 
@@ -29,6 +34,8 @@ function pointerOf(path: readonly (string | number)[]): string {
 
 /** The text a number is scanned as, or undefined when it is not scanned. */
 function numberText(value: number | bigint, key: string | undefined): string | undefined {
+  // Most numbers are small integers: under 9 digits, scanned only under a credential's name.
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e8) return key !== undefined && credentialStrength(key) !== undefined ? String(value) : undefined;
   const text = String(value);
   let digits = 0;
   for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) >= 48 && text.charCodeAt(index) <= 57) digits += 1;
@@ -95,38 +102,57 @@ class Walker {
     return this.#object(value as Record<string, unknown>);
   }
 
-  #array(value: readonly unknown[], key: string | undefined): unknown[] | undefined {
-    const copy: unknown[] | undefined = this.copy ? [] : undefined;
+  /**
+   * In copy mode, an array or object is copied only when something in it was redacted: a clean
+   * value (most events) comes back as itself, with no allocation. The input is never mutated.
+   */
+  #array(value: readonly unknown[], key: string | undefined): readonly unknown[] {
+    let copy: unknown[] | undefined;
     for (let index = 0; index < value.length && !this.done; index += 1) {
       this.#path.push(index);
-      const item = this.walk(value[index], key); // items inherit the property name as context
+      const original = value[index];
+      const item = this.walk(original, key); // items inherit the property name as context
+      if (this.copy && copy === undefined && item !== original) copy = value.slice(0, index);
       copy?.push(item);
       this.#path.pop();
     }
-    return copy;
+    return copy ?? value;
   }
 
-  #object(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  #object(value: Record<string, unknown>): Record<string, unknown> {
     const keys = Object.keys(value);
-    const copy: Record<string, unknown> | undefined = this.copy ? {} : undefined;
-    const taken = copy === undefined ? undefined : new Set(keys);
-    for (const key of keys) {
-      if (this.done) break;
+    let copy: Record<string, unknown> | undefined;
+    let taken: Set<string> | undefined;
+    for (let index = 0; index < keys.length && !this.done; index += 1) {
+      const key = keys[index]!;
       this.#path.push(key);
       let outKey = this.#scan(key, { key: undefined, inKey: true });
-      if (taken !== undefined && outKey !== key) {
-        // Two redacted keys (or a redacted and a real one) must not collapse into one member.
-        const base = outKey;
-        for (let suffix = 2; taken.has(outKey); suffix += 1) outKey = `${base}~${suffix}`;
-        taken.add(outKey);
+      const original = value[key];
+      const item = this.walk(original, key);
+      if (this.copy && copy === undefined && (outKey !== key || item !== original)) {
+        copy = {};
+        taken = new Set(keys);
+        for (const earlier of keys.slice(0, index)) define(copy, earlier, value[earlier]);
       }
-      const item = this.walk(value[key], key);
-      // defineProperty, not assignment: a "__proto__" key must stay a plain member.
-      if (copy !== undefined) Object.defineProperty(copy, outKey, { value: item, enumerable: true, writable: true, configurable: true });
+      if (copy !== undefined && taken !== undefined) {
+        if (outKey !== key) {
+          // Two redacted keys (or a redacted and a real one) must not collapse into one member.
+          const base = outKey;
+          for (let suffix = 2; taken.has(outKey); suffix += 1) outKey = `${base}~${suffix}`;
+          taken.add(outKey);
+        }
+        define(copy, outKey, item);
+      }
       this.#path.pop();
     }
-    return copy;
+    return copy ?? value;
   }
+}
+
+/** defineProperty, not assignment: a "__proto__" key must stay a plain member. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /**
@@ -149,9 +175,10 @@ export function containsPii(value: unknown, options?: PiiScanOptions): boolean {
 }
 
 /**
- * A deep copy of `value` with every finding replaced by `[REDACTED:<kind>]` (a number holding one
+ * A copy of `value` with every finding replaced by `[REDACTED:<kind>]` (a number holding one
  * becomes the redacted string; redacted keys that would collide get a `~2`, `~3` suffix), and the
- * findings. The input is never mutated. `maxFindings` is ignored: a redaction is never partial.
+ * findings. The input is never mutated; parts of it without findings are shared, not copied
+ * (a value without any finding is returned as itself). `maxFindings` is ignored: a redaction is never partial.
  * Same errors as detectPii.
  */
 export function redactPii(value: unknown, options?: PiiScanOptions): { value: unknown; findings: PiiFinding[] } {

@@ -73,6 +73,8 @@ function valueAfter(text: string, from: number): Value {
 export function detectAssignments(input: TextInput): Candidate[] {
   const { text } = input;
   const found: Candidate[] = [];
+  // Most text has no ':' or '=' at all: no regex then.
+  if (!text.includes('=') && !text.includes(':')) return found;
   const separators = new RegExp(SEPARATORS.source, 'g');
   for (let match = separators.exec(text); match !== null; match = separators.exec(text)) {
     const at = match.index;
