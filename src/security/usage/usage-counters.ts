@@ -84,9 +84,8 @@ export class UsageCounters implements UsageRecorder {
 
   /** Count `delta` at the instant `at` for `userId`. Zero fields are not written; an all-zero delta writes nothing. */
   async add(userId: string, at: Date, delta: UsageDelta): Promise<void> {
-    const parsed = deltaSchema.safeParse(delta);
-    if (!parsed.success) throw new KernelError('invalid_input', `invalid usage delta: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
-    const { events = 0, tokens = 0, costUsd = 0, models = [] } = parsed.data;
+    const valid: z.output<typeof deltaSchema> = isEventCount(delta) ? delta : parseDelta(delta);
+    const { events = 0, tokens = 0, costUsd = 0, models = [] } = valid;
     const fields: Record<string, number> = {};
     if (events > 0) fields.events = events;
     if (tokens > 0) fields.tokens = tokens;
@@ -202,5 +201,18 @@ function sum(a: Counts, b: Readonly<Record<string, number>>): Counts {
 function parseCounts(key: string, value: unknown): Counts {
   const parsed = bucketSchema.safeParse(value);
   if (!parsed.success) throw new KernelError('internal', `usage bucket ${key} does not hold counts`, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** The processor's delta for nearly every event, `{ events: 1 }` (or 0): valid as it is, no parse needed. */
+function isEventCount(delta: UsageDelta): delta is { events: number } {
+  let keys = 0;
+  for (const _ in delta) keys += 1;
+  return keys === 1 && Number.isSafeInteger(delta.events) && (delta.events ?? -1) >= 0;
+}
+
+function parseDelta(delta: UsageDelta): z.output<typeof deltaSchema> {
+  const parsed = deltaSchema.safeParse(delta);
+  if (!parsed.success) throw new KernelError('invalid_input', `invalid usage delta: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
   return parsed.data;
 }
