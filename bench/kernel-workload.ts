@@ -1,5 +1,5 @@
 /**
- * The kernel bench's workload: five drivers with ten capability patterns between them (exact
+ * The kernel bench's workload: six drivers with twelve capability patterns between them (exact
  * types and `prefix.*`), each doing a small, realistic piece of work (read the input data, build
  * one follow-up event), and the pre-built envelopes fed to them, as the bus would hand them over.
  */
@@ -53,6 +53,15 @@ export function benchDrivers(): Driver[] {
       },
     }),
     defineDriver({
+      manifest: { id: 'assistant', name: 'Assistant', version: '1.0.0', type: 'agent', capabilities: ['context.read', 'model.request'], resources: { maxConcurrency: 64 } },
+      async handle(event) {
+        const data = event.data as Data;
+        const messages = Array.isArray(data['messages']) ? (data['messages'] as Data[]) : [];
+        const prompt = messages.map((message) => text(message['content'])).join('\n');
+        return [{ type: event.type === 'model.request' ? 'model.response' : 'context.result', data: { path: data['path'], model: data['model'], promptChars: prompt.length } }];
+      },
+    }),
+    defineDriver({
       manifest: { id: 'notify', name: 'Notifier', version: '1.0.0', type: 'ui', capabilities: ['notify.*', 'ui.click'], resources: { maxConcurrency: 64 } },
       async handle(event) {
         const data = event.data as Data;
@@ -63,7 +72,11 @@ export function benchDrivers(): Driver[] {
   ];
 }
 
-/** One input per capability pattern: ten types, each routed to exactly one driver. */
+/**
+ * Traffic as it comes: mail (bodies with a signature: an address and a phone number), calendar,
+ * tasks, weather, notifications, context requests and model requests; each routed to exactly one
+ * driver.
+ */
 const INPUTS: Array<{ type: string; data: (i: number) => Data }> = [
   { type: 'email.received', data: (i) => email(i) },
   { type: 'email.bounced', data: (i) => email(i) },
@@ -75,6 +88,8 @@ const INPUTS: Array<{ type: string; data: (i: number) => Data }> = [
   { type: 'weather.alert.storm', data: (i) => weather(i) },
   { type: 'notify.user', data: (i) => note(i) },
   { type: 'ui.click', data: (i) => note(i) },
+  { type: 'context.read', data: (i) => ({ path: `/Projects/project-${i % 20}/notes` }) },
+  { type: 'model.request', data: (i) => modelRequest(i) },
 ];
 
 export const INPUT_TYPES: readonly string[] = INPUTS.map((input) => input.type);
@@ -85,7 +100,18 @@ function email(i: number): Data {
     from: `sender${i % 97}@example.com`,
     to: ['me@example.com'],
     subject: i % 3 === 0 ? `Urgent: invoice ${i} due today` : `Weekly newsletter #${i}`,
-    body: 'Hello, please find the latest figures attached. Let me know if anything needs changing before Friday. Thanks!',
+    body:
+      'Hello, please find the latest figures attached. Let me know if anything needs changing before Friday. Thanks!\n\n' +
+      `-- \nSam Carter, Finance\nsam.carter${i % 13}@example.com | +44 20 7946 0${String(i % 1000).padStart(3, '0')}`,
+  };
+}
+function modelRequest(i: number): Data {
+  return {
+    model: i % 2 === 0 ? 'gpt-4o-mini' : 'claude-haiku',
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant that summarises mail.' },
+      { role: 'user', content: `Summarise the mail from ann${i % 31}@example.com about invoice ${4400 + (i % 100)} and draft a short reply.` },
+    ],
   };
 }
 function meeting(i: number): Data {
@@ -101,7 +127,7 @@ function note(i: number): Data {
   return { title: 'Reminder', message: `Your build ${i} finished successfully in 42 s`, channel: i % 2 === 0 ? 'web' : '' };
 }
 
-/** `count` valid root envelopes with unique ids, cycling through the ten input types. */
+/** `count` valid root envelopes with unique ids, cycling through the input types. */
 export function buildEnvelopes(count: number, prefix = 'evt'): Envelope[] {
   const time = new Date('2026-03-01T12:00:00.000Z').toISOString();
   return Array.from({ length: count }, (_, i) => {

@@ -204,11 +204,18 @@ function parseCounts(key: string, value: unknown): Counts {
   return parsed.data;
 }
 
-/** The processor's delta for nearly every event, `{ events: 1 }` (or 0): valid as it is, no parse needed. */
-function isEventCount(delta: UsageDelta): delta is { events: number } {
+/**
+ * The processor's delta for nearly every event, `{ events, tokens: 0, costUsd: 0 }` with a whole
+ * event count: valid as it is, no parse needed. Anything else is parsed.
+ */
+function isEventCount(delta: UsageDelta): delta is { events: number; tokens: 0; costUsd: 0 } {
   let keys = 0;
-  for (const _ in delta) keys += 1;
-  return keys === 1 && Number.isSafeInteger(delta.events) && (delta.events ?? -1) >= 0;
+  for (const key in delta) {
+    if (key !== 'events' && key !== 'tokens' && key !== 'costUsd') return false;
+    keys += 1;
+  }
+  const { events, tokens = 0, costUsd = 0 } = delta;
+  return keys > 0 && events !== undefined && Number.isSafeInteger(events) && events >= 0 && tokens === 0 && costUsd === 0;
 }
 
 function parseDelta(delta: UsageDelta): z.output<typeof deltaSchema> {
