@@ -110,7 +110,8 @@ export class PolicyAuthorizer implements Authorizer {
     const plan = set.forUser(event.userid);
     const usage = plan.needs.usage ? (options.usage ?? roundCounts(await this.deps.usage.snapshot(event.userid, this.deps.clock.now()))) : undefined;
     const pii = plan.needs.pii ? findings() : undefined;
-    const asked = plan.policies.filter((entry) => entry.policy.action === 'require_approval').map((entry) => entry.policy.id);
+    const piiKinds = pii && kindsOf(pii);
+    const asked = plan.approvalPolicies;
     const requested = requestedApprovalOf(event);
     const approvals = await this.#approvals(event, requested === undefined ? asked : [...asked, requested.policy]);
     const evaluated = evaluatePolicies(
@@ -121,14 +122,14 @@ export class PolicyAuthorizer implements Authorizer {
         usage,
         context: { path: contextPath, paths: namedContextPaths(event) },
         model,
-        pii: pii && { found: pii.length > 0, kinds: kindsOf(pii) },
+        pii: pii && piiKinds && { found: pii.length > 0, kinds: piiKinds },
       },
       { userId: event.userid, approvals: (policy) => settled(approvals.get(policy)) },
     );
     const evaluation = requested === undefined ? evaluated : withRequestedApproval(evaluated, requested, settled(approvals.get(requested.policy)));
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
-    const decision = toDecision(event, evaluation, contextPath, pii, this.deps.clock.now());
-    return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: pii && kindsOf(pii) } };
+    const decision = toDecision(event, evaluation, contextPath, piiKinds, this.deps.clock.now());
+    return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: piiKinds } };
   }
 
   /** The state of every approval this event may already have, by policy id: one read. */
@@ -168,7 +169,7 @@ function withRequestedApproval(evaluation: Evaluation, requested: { policy: stri
   };
 }
 
-function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, pii: PiiFinding[] | undefined, now: Date): Decision {
+function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, piiKinds: string[] | undefined, now: Date): Decision {
   const decision: Decision = {
     allowed: evaluation.verdict === 'allow',
     authorizer: POLICY_AUTHORIZER,
@@ -187,7 +188,7 @@ function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string
     const { policy, window } = evaluation.throttle;
     decision.throttle = { policy, window, runAt: throttleRunAt(window, now, event.id).toISOString() };
   }
-  if (pii && pii.length > 0) decision.pii = kindsOf(pii);
+  if (piiKinds && piiKinds.length > 0) decision.pii = piiKinds;
   if (contextPath !== '') decision.contextPath = contextPath;
   return decision;
 }
@@ -197,6 +198,7 @@ function settled(status: ApprovalStatus | undefined): 'approved' | 'rejected' | 
 }
 
 function kindsOf(findings: readonly PiiFinding[]): string[] {
+  if (findings.length === 0) return [];
   return [...new Set(findings.map((finding) => finding.kind))].sort();
 }
 

@@ -25,6 +25,8 @@ export interface UserPlan {
   /** The policies' ids, in order (shared by every evaluation that runs to the end). */
   readonly ids: readonly string[];
   readonly needs: PolicyNeeds;
+  /** Ids of the `require_approval` policies among them (whose approvals a decision looks up). */
+  readonly approvalPolicies: readonly string[];
 }
 
 /** Users whose plan is cached; beyond that the cache starts over (plans are cheap to rebuild). */
@@ -49,7 +51,12 @@ export class CompiledPolicySet {
     let plan = this.#plans.get(userId);
     if (plan === undefined) {
       const policies = Object.freeze(this.policies.filter((entry) => appliesTo(entry, userId)));
-      plan = Object.freeze({ policies, ids: Object.freeze(policies.map((entry) => entry.policy.id)), needs: needsOf(policies) });
+      plan = Object.freeze({
+        policies,
+        ids: Object.freeze(policies.map((entry) => entry.policy.id)),
+        needs: needsOf(policies),
+        approvalPolicies: Object.freeze(policies.filter((entry) => entry.policy.action === 'require_approval').map((entry) => entry.policy.id)),
+      });
       if (this.#plans.size >= MAX_CACHED_PLANS) this.#plans.clear();
       this.#plans.set(userId, plan);
     }
