@@ -5,7 +5,7 @@
 import { KernelError, toKernelError } from '../kernel/index.js';
 import { recordRefusal } from './audit-trail.js';
 import { authenticate } from './auth.js';
-import { getAgentRun } from './handlers/agent-runs.js';
+import { getAgentRun, listAgentRuns } from './handlers/agent-runs.js';
 import { deleteAgent, getAgent, listAgents, putAgent } from './handlers/agents.js';
 import { decideApproval, listApprovals } from './handlers/approvals.js';
 import { listAudit, verifyAudit } from './handlers/audit.js';
@@ -14,7 +14,10 @@ import { postContext } from './handlers/context-actions.js';
 import { deleteContext, getContext, headContext, putContext } from './handlers/context-documents.js';
 import { getContextCollection } from './handlers/context-query.js';
 import { listDeadLetters, replayDeadLetter } from './handlers/dead-letters.js';
+import { getMe } from './handlers/me.js';
 import { getModels } from './handlers/models.js';
+import { getEventAggregate } from './handlers/event-aggregate.js';
+import { getEventTree } from './handlers/event-tree.js';
 import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
@@ -34,8 +37,12 @@ import type { Api, ApiRequest, ApiResponse, ApiServices } from './types.js';
 const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'POST', path: '/api/events', handler: { handle: postEvents } },
   { method: 'GET', path: '/api/events', handler: { handle: listEvents } },
+  // Before /api/events/:id, which would take `aggregate` for an id.
+  { method: 'GET', path: '/api/events/aggregate', handler: { handle: getEventAggregate } },
   { method: 'GET', path: '/api/events/:id', handler: { handle: getEvent } },
+  { method: 'GET', path: '/api/events/:id/tree', handler: { handle: getEventTree } },
   { method: 'GET', path: '/api/stream', handler: { handle: getStream } },
+  { method: 'GET', path: '/api/me', handler: { handle: getMe } },
   { method: 'GET', path: '/api/health', handler: { public: true, handle: getHealth } },
   { method: 'GET', path: '/api/metrics', handler: { handle: getMetrics } },
   { method: 'GET', path: '/api/drivers', handler: { handle: getDrivers } },
@@ -50,6 +57,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'PUT', path: '/api/grants', handler: { handle: putGrant } },
   { method: 'DELETE', path: '/api/grants', handler: { handle: deleteGrant } },
   { method: 'GET', path: '/api/usage', handler: { handle: getUsage } },
+  { method: 'GET', path: '/api/agents/runs', handler: { handle: listAgentRuns } },
   { method: 'GET', path: '/api/agents/runs/:id', handler: { handle: getAgentRun } },
   { method: 'GET', path: '/api/models', handler: { handle: getModels } },
   { method: 'GET', path: '/api/context', handler: { handle: getContextCollection } },

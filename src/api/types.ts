@@ -3,7 +3,7 @@
  * (node:http) and the Azure Functions registrations each adapt their own request/response
  * types to them, so both serve exactly the same behaviour.
  */
-import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStats, EventBus, EventStore, Logger } from '../kernel/index.js';
+import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStatsReport, EventBus, EventStore, Logger } from '../kernel/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ModelListing } from '../registries/models/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
@@ -39,7 +39,8 @@ export type ApiResponse =
 
 export interface DriverStatus {
   manifest: DriverManifest;
-  stats: DriverStats;
+  /** Counters, latency over the last runs, when the last one ended and the health they add up to (per instance). */
+  stats: DriverStatsReport;
 }
 
 export interface HealthReport {
@@ -62,9 +63,28 @@ export interface AgentRunView {
   steps: Array<{ requestId: string; toolCalls: Array<{ eventId?: string | undefined }> }>;
 }
 
-/** Reads the caller's agent runs. */
+/** One line of GET /api/agents/runs; the runtime builds it (src/drivers/agent-runtime/run-index.ts). */
+export interface AgentRunSummary {
+  id: string;
+  agent: string;
+  status: string;
+  trigger: { id: string; type: string };
+  startedAt: string;
+  updatedAt: string;
+  steps: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  model?: string;
+  error?: { code: string; message: string };
+}
+
+/** Reads a user's agent runs. */
 export interface AgentRunReader {
   get(userId: string, runId: string): Promise<AgentRunView | undefined>;
+  /** Newest first; `cursor` (present while a page is full) is the `after` of the next page. */
+  list(userId: string, options: { limit: number; after?: string }): Promise<{ runs: AgentRunSummary[]; cursor?: string }>;
 }
 
 /** Everything the handlers need, provided by the core every host composes (src/wiring/core.ts). */
