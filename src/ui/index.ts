@@ -3,7 +3,7 @@
  * applications in the StateStore, the built-in operator's dashboard, and the static pages and
  * assets that render them in a browser.
  */
-export { APP_CSP, appAsset, appShell, type PageResponse } from './pages.js';
+export { APP_CSP, appAsset, appShell, CLIENT_MODULES, type PageResponse } from './pages.js';
 export { escapeHtml, renderMarkdown } from './markdown.js';
 export { parseUiApplication, readUiApplicationDocument, type ParseOptions, type UiIssue } from './parse.js';
 export { allComponents, COMPONENT_TYPES, SYSTEM_APP_ID, uiApplicationSchema, type UiApplication, type UiComponent, type UiFormField, type UiPage } from './schema.js';
