@@ -14,6 +14,7 @@ import { postContext } from './handlers/context-actions.js';
 import { deleteContext, getContext, headContext, putContext } from './handlers/context-documents.js';
 import { getContextCollection } from './handlers/context-query.js';
 import { listDeadLetters, replayDeadLetter } from './handlers/dead-letters.js';
+import { getMe } from './handlers/me.js';
 import { getModels } from './handlers/models.js';
 import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
@@ -36,6 +37,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'GET', path: '/api/events', handler: { handle: listEvents } },
   { method: 'GET', path: '/api/events/:id', handler: { handle: getEvent } },
   { method: 'GET', path: '/api/stream', handler: { handle: getStream } },
+  { method: 'GET', path: '/api/me', handler: { handle: getMe } },
   { method: 'GET', path: '/api/health', handler: { public: true, handle: getHealth } },
   { method: 'GET', path: '/api/metrics', handler: { handle: getMetrics } },
   { method: 'GET', path: '/api/drivers', handler: { handle: getDrivers } },

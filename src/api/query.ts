@@ -1,6 +1,6 @@
 /** Query parameters: parsed with zod, every problem reported against the parameter's name. */
 import { z } from 'zod';
-import { eventStatusSchema, isValidTypePattern, parseTypeFilter } from '../kernel/index.js';
+import { isValidTypePattern, parseTypeFilter } from '../kernel/index.js';
 import type { ValidationIssue } from './problem.js';
 import { describeIssue, invalidInput, issuesFrom } from './validation.js';
 
@@ -27,15 +27,10 @@ export function wholeNumberParam(min: number, max: number) {
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
-export const listQuerySchema = z.strictObject({
-  type: typeFilterSchema.optional(),
-  since: z.iso
-    .datetime({ offset: true, error: 'must be an RFC 3339 timestamp such as 2026-01-01T00:00:00Z' })
-    .transform((value) => new Date(value))
-    .optional(),
-  status: eventStatusSchema.optional(),
-  limit: wholeNumberParam(1, MAX_LIST_LIMIT).default(50),
-});
+/** An instant: RFC 3339 with a zone (`Z` or an offset). */
+export const timestampParam = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 timestamp such as 2026-01-01T00:00:00Z' })
+  .transform((value) => new Date(value));
 
 export const streamQuerySchema = z.strictObject({ filter: typeFilterSchema.optional() });
 

@@ -14,7 +14,7 @@ import { PrometheusMetrics } from '../../src/metrics/index.js';
 import { createAgentCatalog } from '../../src/registries/agents/index.js';
 import { createToolRegistry } from '../../src/registries/tools/index.js';
 import { createPlans, nativeTools } from '../../src/wiring/index.js';
-import { allowAllAuthorizer, createSecuritySystem, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
+import { allowAllAuthorizer, createSecuritySystem, DEFAULT_ADMIN_ROLE, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { UiAppStore } from '../../src/ui/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
@@ -84,6 +84,8 @@ export function apiFixture(options: FixtureOptions = {}) {
     changes,
     secret,
     token: (userId = 'alice', tokenOptions: { expiresIn?: string } = {}) => signDevToken(secret, userId, tokenOptions),
+    /** A token holding the admin role (the default VEXTIR_ADMIN_ROLE). */
+    adminToken: (userId = 'root') => signDevToken(secret, userId, { roles: [DEFAULT_ADMIN_ROLE] }),
   };
 }
 export type ApiFixture = ReturnType<typeof apiFixture>;

@@ -87,6 +87,54 @@ export function eventStoreContract(adapter: string, open: OpenStore): void {
         assert.deepEqual(await list({ types: ['demo.*'], status: 'processed', since: new Date('2026-01-01T00:00:00.500Z'), limit: 10 }), ['r1']);
       }));
 
+    it('orders by receivedAt then id, both descending; until is exclusive; before pages on from a position', () =>
+      withStore(async ({ store }) => {
+        const at = (second: number): string => `2026-01-01T00:00:0${second}.000Z`;
+        // Saved out of order, several in one millisecond, another user's in the same one.
+        const records = [
+          recordOf('alice', 'c', 'demo.ping', at(1)),
+          recordOf('alice', 'a', 'demo.ping', at(1)),
+          recordOf('alice', 'b', 'other.thing', at(1)),
+          recordOf('alice', 'm', 'demo.ping', at(2), 'failed'),
+          recordOf('alice', 'x', 'demo.ping', at(3)),
+          recordOf('alice', 'z', 'other.thing', at(3)),
+          recordOf('alice', 'w', 'demo.ping', at(3)),
+          recordOf('alice', 'y', 'demo.ping', at(3)),
+          recordOf('bob', 'yy', 'demo.ping', at(3)),
+          recordOf('alice', 'q', 'demo.ping', at(4)),
+        ];
+        for (const record of records) await store.save(record);
+        const list = async (query: Parameters<EventStore['list']>[1]): Promise<string[]> => ids(await store.list('alice', query));
+        const ALL = ['q', 'z', 'y', 'x', 'w', 'm', 'c', 'b', 'a'];
+        assert.deepEqual(await list({ limit: 20 }), ALL);
+        assert.deepEqual(await list({ until: new Date(at(3)), limit: 20 }), ['m', 'c', 'b', 'a'], 'until is exclusive');
+        assert.deepEqual(await list({ since: new Date(at(2)), until: new Date(at(4)), limit: 20 }), ['z', 'y', 'x', 'w', 'm']);
+        assert.deepEqual(await list({ before: { receivedAt: at(3), id: 'y' }, limit: 20 }), ['x', 'w', 'm', 'c', 'b', 'a']);
+        assert.deepEqual(await list({ before: { receivedAt: at(3), id: 'y' }, types: ['demo.*'], until: new Date(at(2)), limit: 20 }), ['c', 'a']);
+        assert.deepEqual(await list({ before: { receivedAt: at(1), id: 'a' }, limit: 20 }), []);
+        assert.deepEqual(await list({ before: { receivedAt: at(9), id: '' }, limit: 2 }), ['q', 'z'], 'a position needs no record of its own');
+
+        // Every page size, with and without filters, cut anywhere inside a millisecond: each
+        // record once, in order, also when one is saved again (a new status) between pages.
+        async function pages(query: Omit<Parameters<EventStore['list']>[1], 'limit' | 'before'>, size: number): Promise<string[]> {
+          const seen: string[] = [];
+          let before: EventRecord | undefined;
+          for (let page = 0; page < 20; page += 1) {
+            const records = await store.list('alice', { ...query, limit: size, ...(before && { before: { receivedAt: before.receivedAt, id: before.id } }) });
+            seen.push(...ids(records));
+            if (page === 0) await store.save(recordOf('alice', 'x', 'demo.ping', at(3), 'failed'));
+            if (records.length < size) return seen;
+            before = records.at(-1);
+          }
+          throw new Error('paging did not end');
+        }
+        for (const size of [1, 2, 3, 4]) {
+          assert.deepEqual(await pages({}, size), ALL, `pages of ${size}`);
+          assert.deepEqual(await pages({ types: ['demo.*'] }, size), ['q', 'y', 'x', 'w', 'm', 'c', 'a'], `filtered pages of ${size}`);
+          assert.deepEqual(await pages({ since: new Date(at(1)), until: new Date(at(4)), status: 'processed' }, size), ['z', 'y', 'w', 'c', 'b', 'a'], `ranged pages of ${size}`);
+        }
+      }));
+
     it('changes: starts at now without a cursor, then returns later writes of this user, oldest first, in pages', () =>
       withStore(async ({ store }) => {
         await store.save(recordOf('alice', 'before', 'demo.ping', '2026-01-01T00:00:01.000Z'));

@@ -18,9 +18,13 @@ it('keeps pre-chain audit rows through the migration, listed but in no chain', a
   const dir = mkdtempSync(join(tmpdir(), 'vextir-audit-migration-'));
   try {
     const file = join(dir, 'vextir.db');
-    // The audit table as schema version 1 created it, with two entries in the old form.
+    // The audit table as schema version 1 created it, with two entries in the old form, and the
+    // event records table that later migrations index anew.
     const old = new Database(file);
     old.exec(`
+      CREATE TABLE event_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (user_id, id));
+      CREATE INDEX event_records_changes ON event_records (user_id, seq);
+      CREATE INDEX event_records_received ON event_records (user_id, received_at);
       CREATE TABLE audit_entries (seq INTEGER PRIMARY KEY, user_id TEXT NOT NULL, event_id TEXT NOT NULL, entry TEXT NOT NULL);
       CREATE INDEX audit_entries_user ON audit_entries (user_id, seq);
       CREATE INDEX audit_entries_event ON audit_entries (user_id, event_id, seq);

@@ -106,36 +106,32 @@ export class CosmosEventStore implements EventStore {
     }
   }
 
+  /**
+   * One ORDER BY property (a second would need a composite index on real Cosmos, which existing
+   * containers lack), so the query alone leaves records received in the same millisecond in no
+   * defined order. The port's order (receivedAt, then id, descending) is restored here: a page
+   * holds every match newer than its last millisecond, and when the page is full, that
+   * millisecond, which the limit may have cut anywhere, is read again in id order and merged.
+   * A full page therefore costs a second, small query.
+   */
   async list(userId: string, query: EventQuery): Promise<EventRecord[]> {
     const limit = checkLimit(query.limit);
     if (limit === 0) return [];
-    const where = ['c.userId = @userId'];
-    const parameters: SqlParameter[] = [{ name: '@limit', value: limit }];
-    const patterns = query.types ?? [];
-    // `*` matches everything, so a filter containing it is no filter at all.
-    if (patterns.length > 0 && !patterns.includes('*')) {
-      const alternatives = patterns.map((pattern, index) => {
-        const name = `@type${index}`;
-        // `demo.*` matches `demo.ping` but neither `demo` nor `demox.ping`: keep the dot.
-        const prefix = pattern.endsWith('.*');
-        parameters.push({ name, value: prefix ? pattern.slice(0, -1) : pattern });
-        return prefix ? `STARTSWITH(c.type, ${name})` : `c.type = ${name}`;
-      });
-      where.push(`(${alternatives.join(' OR ')})`);
-    }
-    if (query.since !== undefined) {
-      where.push('c.receivedAt >= @since');
-      parameters.push({ name: '@since', value: query.since.toISOString() });
-    }
-    if (query.status !== undefined) {
-      where.push('c.status = @status');
-      parameters.push({ name: '@status', value: query.status });
-    }
-    // One ORDER BY property: a second (a tiebreak) would need a composite index on real Cosmos.
-    // Records received in the same millisecond therefore come in no defined order.
+    const { where, parameters } = listFilter(query);
+    parameters.push({ name: '@limit', value: limit });
     const sql = `SELECT TOP @limit * FROM c WHERE ${where.join(' AND ')} ORDER BY c.receivedAt DESC`;
-    const documents = await this.#query('list event records', sql, userId, parameters, limit);
-    return documents.map((document) => parseEventDocument(document));
+    const page = (await this.#query('list event records', sql, userId, parameters, limit)).map((document) => parseEventDocument(document));
+    const edge = page.at(-1)?.receivedAt;
+    if (page.length < limit || edge === undefined) return page.sort(newerFirst);
+    const tied = await this.#query(
+      'list event records received together',
+      `SELECT TOP @limit * FROM c WHERE ${where.join(' AND ')} AND c.receivedAt = @edge ORDER BY c.id DESC`,
+      userId,
+      [...parameters, { name: '@edge', value: edge }],
+      limit,
+    );
+    const newer = page.filter((record) => record.receivedAt !== edge);
+    return [...newer, ...tied.map((document) => parseEventDocument(document))].sort(newerFirst).slice(0, limit);
   }
 
   async changes(userId: string, cursor: string | undefined, limit: number): Promise<ChangePage> {
@@ -189,6 +185,47 @@ export class CosmosEventStore implements EventStore {
     const response = await cosmosCall(operation, () => this.#container.items.query<unknown>(spec, options).fetchAll());
     return response.resources;
   }
+}
+
+/** The WHERE clause of a list, from fixed fragments and parameter names only. */
+function listFilter(query: EventQuery): { where: string[]; parameters: SqlParameter[] } {
+  const where = ['c.userId = @userId'];
+  const parameters: SqlParameter[] = [];
+  const patterns = query.types ?? [];
+  // `*` matches everything, so a filter containing it is no filter at all.
+  if (patterns.length > 0 && !patterns.includes('*')) {
+    const alternatives = patterns.map((pattern, index) => {
+      const name = `@type${index}`;
+      // `demo.*` matches `demo.ping` but neither `demo` nor `demox.ping`: keep the dot.
+      const prefix = pattern.endsWith('.*');
+      parameters.push({ name, value: prefix ? pattern.slice(0, -1) : pattern });
+      return prefix ? `STARTSWITH(c.type, ${name})` : `c.type = ${name}`;
+    });
+    where.push(`(${alternatives.join(' OR ')})`);
+  }
+  if (query.since !== undefined) {
+    where.push('c.receivedAt >= @since');
+    parameters.push({ name: '@since', value: query.since.toISOString() });
+  }
+  if (query.until !== undefined) {
+    where.push('c.receivedAt < @until');
+    parameters.push({ name: '@until', value: query.until.toISOString() });
+  }
+  if (query.before !== undefined) {
+    where.push('(c.receivedAt < @beforeAt OR (c.receivedAt = @beforeAt AND c.id < @beforeId))');
+    parameters.push({ name: '@beforeAt', value: query.before.receivedAt }, { name: '@beforeId', value: query.before.id });
+  }
+  if (query.status !== undefined) {
+    where.push('c.status = @status');
+    parameters.push({ name: '@status', value: query.status });
+  }
+  return { where, parameters };
+}
+
+/** The port's list order (EventPosition): receivedAt, then id, descending; ids are ASCII. */
+function newerFirst(a: EventRecord, b: EventRecord): number {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 function checkLimit(limit: number): number {

@@ -161,6 +161,14 @@ const MIGRATIONS: readonly string[] = [
   -- from the user id, so a search is narrowed to its user inside the index itself.
   CREATE VIRTUAL TABLE context_fts USING fts5 (name, body, meta, owner, tokenize = 'unicode61 remove_diacritics 2');
   `,
+  `
+  -- Event lists are ordered (received_at DESC, id DESC) so that a page can end anywhere and the
+  -- next one start right after it, (received_at, id) < (?, ?), whatever is saved in between (seq
+  -- changes on every save, id never). This index serves that order and that seek, and every
+  -- query the one it replaces served (its first two columns are the same).
+  CREATE INDEX event_records_recent ON event_records (user_id, received_at, id);
+  DROP INDEX event_records_received;
+  `,
 ];
 
 export const WAL_AUTOCHECKPOINT_PAGES = 4000;

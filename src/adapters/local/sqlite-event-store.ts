@@ -100,35 +100,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async list(userId: string, query: EventQuery): Promise<EventRecord[]> {
-    const patterns = query.types ?? [];
-    // `*` matches everything, so any filter containing it is no filter at all.
-    const typeFilter = patterns.includes('*') ? [] : patterns;
-    const where = ['user_id = ?'];
-    const values: Array<string | number> = [userId];
-    const alternatives: string[] = [];
-    for (const pattern of typeFilter) {
-      if (pattern.endsWith('.*')) {
-        // A range instead of LIKE: no wildcard escaping, and it can use an index. Every type that
-        // starts with `prefix.` sorts at or after it and before `prefix/` ('/' follows '.').
-        const prefix = pattern.slice(0, -1);
-        alternatives.push('(type >= ? AND type < ?)');
-        values.push(prefix, `${prefix.slice(0, -1)}/`);
-      } else {
-        alternatives.push('type = ?');
-        values.push(pattern);
-      }
-    }
-    if (alternatives.length > 0) where.push(`(${alternatives.join(' OR ')})`);
-    if (query.since !== undefined) {
-      where.push('received_at >= ?');
-      values.push(query.since.toISOString());
-    }
-    if (query.status !== undefined) {
-      where.push('status = ?');
-      values.push(query.status);
-    }
-    values.push(rowLimit(query.limit));
-    const sql = `SELECT seq, record FROM event_records WHERE ${where.join(' AND ')} ORDER BY received_at DESC, seq DESC LIMIT ?`;
+    const { sql, values } = listStatement(userId, query);
     const rows = guard(this.#db, () => this.#listStatement(sql).all(...values));
     return rows.map(parseRecord);
   }
@@ -150,6 +122,50 @@ export class SqliteEventStore implements EventStore {
     }
     return statement;
   }
+}
+
+/** A list query as SQL and its parameters (exported for the query-plan test). */
+export function listStatement(userId: string, query: EventQuery): { sql: string; values: Array<string | number> } {
+  const patterns = query.types ?? [];
+  // `*` matches everything, so any filter containing it is no filter at all.
+  const typeFilter = patterns.includes('*') ? [] : patterns;
+  const where = ['user_id = ?'];
+  const values: Array<string | number> = [userId];
+  const alternatives: string[] = [];
+  for (const pattern of typeFilter) {
+    if (pattern.endsWith('.*')) {
+      // A range instead of LIKE: no wildcard escaping, and it can use an index. Every type that
+      // starts with `prefix.` sorts at or after it and before `prefix/` ('/' follows '.').
+      const prefix = pattern.slice(0, -1);
+      alternatives.push('(type >= ? AND type < ?)');
+      values.push(prefix, `${prefix.slice(0, -1)}/`);
+    } else {
+      alternatives.push('type = ?');
+      values.push(pattern);
+    }
+  }
+  if (alternatives.length > 0) where.push(`(${alternatives.join(' OR ')})`);
+  if (query.since !== undefined) {
+    where.push('received_at >= ?');
+    values.push(query.since.toISOString());
+  }
+  if (query.until !== undefined) {
+    where.push('received_at < ?');
+    values.push(query.until.toISOString());
+  }
+  if (query.before !== undefined) {
+    // A row value: the index (user_id, received_at, id) seeks straight to the position.
+    where.push('(received_at, id) < (?, ?)');
+    values.push(query.before.receivedAt, query.before.id);
+  }
+  if (query.status !== undefined) {
+    where.push('status = ?');
+    values.push(query.status);
+  }
+  values.push(rowLimit(query.limit));
+  // The order of the index event_records_recent (user_id, received_at, id): no sort step.
+  const sql = `SELECT seq, record FROM event_records WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ?`;
+  return { sql, values };
 }
 
 function params(record: EventRecord): RecordParams {

@@ -9,7 +9,7 @@
  * are measured where they run, in the embedded and Cosmos benches. Audit rows stay JSON text,
  * because tests tamper with them as a store's rows.
  */
-import { type AuditDraft, type AuditEntry, auditEntrySchema, type AuditLog, chainEntryWithText, type ChangePage, type EventQuery, type EventRecord, type EventStore, KernelError, matchesAny } from '../../kernel/index.js';
+import { type AuditDraft, type AuditEntry, auditEntrySchema, type AuditLog, chainEntryWithText, type ChangePage, type EventPosition, type EventQuery, type EventRecord, type EventStore, KernelError, matchesAny } from '../../kernel/index.js';
 
 export class MemoryEventStore implements EventStore {
   readonly #records = new Map<string, EventRecord>();
@@ -37,12 +37,16 @@ export class MemoryEventStore implements EventStore {
 
   async list(userId: string, query: EventQuery): Promise<EventRecord[]> {
     const since = query.since?.toISOString();
+    const until = query.until?.toISOString();
+    const { before } = query;
     return [...this.#records.values()]
       .filter((record) => record.userId === userId)
       .filter((record) => matchesAny(query.types ?? [], record.type))
       .filter((record) => since === undefined || record.receivedAt >= since)
+      .filter((record) => until === undefined || record.receivedAt < until)
+      .filter((record) => before === undefined || newerFirst(record, before) > 0)
       .filter((record) => query.status === undefined || record.status === query.status)
-      .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0))
+      .sort(newerFirst)
       .slice(0, query.limit)
       .map((record) => structuredClone(record));
   }
@@ -142,6 +146,12 @@ function freezeRecord(record: EventRecord): EventRecord {
   Object.freeze(record.children);
   Object.freeze(record.event);
   return Object.freeze(record);
+}
+
+/** The list order (see EventPosition): negative when `a` comes first. Ids are ASCII, so `<` is code point order, as SQLite and Cosmos compare. */
+function newerFirst(a: EventPosition, b: EventPosition): number {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 function key(userId: string, id: string): string {

@@ -2,7 +2,7 @@
 export type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from './bus.js';
 export { isoNow, systemClock, type Clock } from './clock.js';
 export type { LogFn, Logger } from './logger.js';
-export type { ChangePage, EventQuery, EventStore } from './store.js';
+export type { ChangePage, EventPosition, EventQuery, EventStore } from './store.js';
 export {
   DEFAULT_CONTEXT_LIMITS,
   type ContextEntry,

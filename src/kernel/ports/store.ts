@@ -4,13 +4,28 @@
  */
 import type { EventRecord, EventStatus } from '../records.js';
 
+/**
+ * Where a record stands in a list: lists are ordered newest first by `receivedAt`, and records
+ * received in the same millisecond by `id`, descending. The id makes the order total and stable
+ * (a record keeps its place when it is saved again), so a page can end anywhere.
+ */
+export interface EventPosition {
+  /** The record's `receivedAt`, as stored (ISO 8601, UTC). */
+  receivedAt: string;
+  id: string;
+}
+
 export interface EventQuery {
   /** Type patterns (`demo.*`, `demo.ping`); empty means all. */
   types?: readonly string[];
   /** Only events received at or after this instant. */
   since?: Date;
+  /** Only events received before this instant (exclusive): with `since`, a time range. */
+  until?: Date;
+  /** Only records after this position in the list's order (older): pass a page's last record to get the next page. */
+  before?: EventPosition;
   status?: EventStatus;
-  /** Newest first; at most this many. */
+  /** Newest first (see EventPosition for the order); at most this many. */
   limit: number;
 }
 
