@@ -47,4 +47,6 @@ export const usageChart = z.strictObject({
   type: z.literal('usage_chart'),
   metric: z.enum(['tokens', 'cost', 'calls']).default('tokens'),
   display: z.enum(['bar', 'line']).default('bar'),
+  /** This month's figures per model as a table under the chart. */
+  totals: z.boolean().default(true),
 });

@@ -112,5 +112,6 @@ pages:
         type: usage_chart
         title: Cost per model and day (USD)
         metric: cost
+        totals: false
         span: 3
 `;

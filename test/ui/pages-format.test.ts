@@ -63,7 +63,7 @@ describe('the operator components', () => {
       { id: 'd', type: 'driver_table', span: 1, admin: false, refresh: 10 },
       // Dead letters are the admin's: the page hides them from others, as the API refuses them.
       { id: 'dl', type: 'dead_letters', span: 1, admin: true, limit: 100 },
-      { id: 'u', type: 'usage_chart', span: 1, admin: false, metric: 'tokens', display: 'bar' },
+      { id: 'u', type: 'usage_chart', span: 1, admin: false, metric: 'tokens', display: 'bar', totals: true },
       { id: 'r', type: 'agent_runs', span: 1, admin: false, limit: 50 },
     ]);
   });

@@ -82,7 +82,7 @@ function render(r, tree, linkOf) {
     ['Error', r.error ? r.error.code + ': ' + r.error.message : undefined],
   ]);
   const parts = el('div', 'parts');
-  parts.append(decision(r.decision), drivers(r.drivers || []), chain(r, tree, linkOf), section('Data', json(e.data)), audit(r.audit || []));
+  parts.append(decision(r.decision), chain(r, tree, linkOf), drivers(r.drivers || []), section('Data', json(e.data)), audit(r.audit || []));
   return [head, facts, parts];
 }
 

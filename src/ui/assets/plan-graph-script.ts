@@ -41,7 +41,7 @@ export function layersOf(nodes) {
 export async function planGraph(c, card, ctx) {
   const id = ctx.route.id;
   if (!id) { card.append(notice('Choose a plan to see its steps.')); return; }
-  const head = el('div', 'detail-head');
+  const head = el('div', 'plan-head');
   const dag = el('div', 'dag');
   const panel = el('div', 'node-panel');
   const message = el('p', 'status-line');
@@ -66,11 +66,12 @@ export async function planGraph(c, card, ctx) {
     const actions = el('span', 'plan-actions');
     if (!FINISHED.has(plan.status)) actions.append(button('Cancel', act('cancel'), 'danger cancel'));
     if (plan.status === 'failed') actions.append(button('Retry', act('retry'), 'retry'));
-    const title = el('h3', null, 'Plan ');
-    title.append(shortId(plan.id));
-    head.replaceChildren(title, badge(plan.status), actions);
+    const title = el('div', 'detail-head');
+    const name = el('h3', null, 'Plan ');
+    name.append(shortId(plan.id));
+    title.append(name, badge(plan.status), actions);
     head.dataset.status = plan.status;
-    const facts = definitions([
+    head.replaceChildren(title, definitions([
       ['Instruction', plan.instruction.id + ' v' + plan.instruction.version + (plan.instruction.name ? ' - ' + plan.instruction.name : '')],
       ['Steps', plan.progress.done + ' of ' + plan.progress.nodes + ' done' + (plan.progress.active ? ', ' + plan.progress.active + ' active' : '')],
       ['Round', plan.round > 1 ? plan.round : undefined],
@@ -79,8 +80,7 @@ export async function planGraph(c, card, ctx) {
       ['Took', between(plan.startedAt || plan.createdAt, plan.finishedAt) + (plan.finishedAt ? '' : ' so far')],
       ['Failed steps', (plan.failures || []).join(', ') || undefined],
       ['Error', plan.error],
-    ], 'plan-facts');
-    head.append(facts);
+    ], 'plan-facts'));
   };
 
   const drawDag = () => {

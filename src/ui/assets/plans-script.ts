@@ -6,7 +6,7 @@
  */
 export const PLANS_SCRIPT = String.raw`
 import { debounce, el, time } from './dom.js';
-import { badge, between, button, maybeLink, notice, shortId, table, tableRow } from './widgets.js';
+import { badge, between, button, maybeLink, notice, relative, shortId, table, tableRow } from './widgets.js';
 
 const STATUSES = ['queued', 'running', 'failing', 'completed', 'failed', 'cancelled'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
@@ -28,13 +28,18 @@ export async function planList(c, card, ctx) {
   let plans = [];
   let cursor;
   const href = (plan) => (c.link ? ctx.linkTo('plan', plan.id) : undefined);
+  // Narrow enough for a third of the page: the plan's own view has the rest.
   const columns = [
-    ['Plan', (p) => { const a = maybeLink('', href(p)); a.append(shortId(p.id)); return a; }],
-    ['Instruction', (p) => p.instruction.id + ' v' + p.instruction.version + (p.instruction.name ? ' - ' + p.instruction.name : '')],
+    ['Plan', (p) => {
+      const cell = el('div');
+      const a = maybeLink('', href(p));
+      a.append(shortId(p.id));
+      cell.append(a, el('small', 'muted', p.instruction.id + ' v' + p.instruction.version));
+      return cell;
+    }],
     ['Status', (p) => badge(p.status)],
-    ['Steps', (p) => p.progress.done + '/' + p.progress.nodes + (p.progress.active ? ' (' + p.progress.active + ' active)' : '')],
-    ['Started', (p) => time(p.startedAt || p.createdAt)],
-    ['Took', (p) => between(p.startedAt || p.createdAt, p.finishedAt)],
+    ['Steps', (p) => p.progress.done + '/' + p.progress.nodes],
+    ['Started', (p) => { const at = el('span', null, relative(p.startedAt || p.createdAt)); at.title = time(p.startedAt || p.createdAt) + (p.finishedAt ? ', took ' + between(p.startedAt || p.createdAt, p.finishedAt) : ''); return at; }],
   ];
   const mark = () => { for (const row of box.querySelectorAll('tr[data-plan-id]')) row.classList.toggle('selected', row.dataset.planId === ctx.route.id); };
   const draw = () => {

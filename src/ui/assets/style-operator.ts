@@ -20,6 +20,8 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .7
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .parts { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: .75rem; }
 .part { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; min-width: 0; overflow: auto; }
+.part[data-part="drivers-run"], .part[data-part="data"], .part[data-part="audit"] { grid-column: 1 / -1; } .node-panel .part { margin-top: .5rem; }
+.plan-head dl.facts { grid-template-columns: max-content 1fr max-content 1fr; } .grid-table small.muted { display: block; }
 pre.json { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; margin: .25rem 0; max-height: 24rem; overflow: auto; background: var(--bg); padding: .4rem; border-radius: 4px; }
 .verdict { font-weight: 600; margin: 0; } .verdict.allowed { color: #15803d; } .verdict.refused { color: #b42318; } .reason { margin: .2rem 0; }
 ol.policies { margin: 0; padding-left: 1.2rem; } ol.policies li.matched { font-weight: 600; }

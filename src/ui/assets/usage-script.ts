@@ -42,7 +42,7 @@ export async function usageChart(c, card, ctx) {
     canvas.setAttribute('aria-label', text);
     card.dataset.total = String(total);
     card.dataset.models = names.join(',');
-    totals.replaceChildren(models.thisMonth.length === 0 ? notice('No model calls this month.') : table([
+    if (c.totals) totals.replaceChildren(models.thisMonth.length === 0 ? notice('No model calls this month.') : table([
       ['Model', (u) => el('code', null, u.model)], ['Calls', (u) => tokens(u.calls)], ['Input tokens', (u) => tokens(u.inputTokens)],
       ['Cached', (u) => tokens(u.cachedInputTokens)], ['Output tokens', (u) => tokens(u.outputTokens)], ['Cost', (u) => usd(u.costUsd)],
     ], models.thisMonth, () => 'usage-row'));
@@ -57,7 +57,7 @@ export async function usageChart(c, card, ctx) {
     drawn = new globalThis.Chart(canvas, {
       type: c.display,
       data: { labels, datasets },
-      options: { animation: false, maintainAspectRatio: false, scales: { x: { stacked: c.display === 'bar' }, y: { stacked: c.display === 'bar', beginAtZero: true } } },
+      options: { animation: false, maintainAspectRatio: false, scales: { x: { stacked: c.display === 'bar' }, y: { stacked: c.display === 'bar', beginAtZero: true, ticks: { callback: (value) => measure.text(value) } } } },
     });
     ctx.signal.addEventListener('abort', () => drawn.destroy(), { once: true });
   };

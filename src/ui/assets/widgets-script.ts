@@ -76,6 +76,7 @@ export function badge(status) {
 
 export function section(title, ...children) {
   const s = el('section', 'part');
+  s.dataset.part = title.toLowerCase().replace(/[^a-z]+/g, '-');
   s.append(el('h3', null, title), ...children);
   return s;
 }
