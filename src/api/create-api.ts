@@ -16,6 +16,7 @@ import { getContextCollection } from './handlers/context-query.js';
 import { listDeadLetters, replayDeadLetter } from './handlers/dead-letters.js';
 import { getMe } from './handlers/me.js';
 import { getModels } from './handlers/models.js';
+import { getEventTree } from './handlers/event-tree.js';
 import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
@@ -36,6 +37,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'POST', path: '/api/events', handler: { handle: postEvents } },
   { method: 'GET', path: '/api/events', handler: { handle: listEvents } },
   { method: 'GET', path: '/api/events/:id', handler: { handle: getEvent } },
+  { method: 'GET', path: '/api/events/:id/tree', handler: { handle: getEventTree } },
   { method: 'GET', path: '/api/stream', handler: { handle: getStream } },
   { method: 'GET', path: '/api/me', handler: { handle: getMe } },
   { method: 'GET', path: '/api/health', handler: { public: true, handle: getHealth } },
