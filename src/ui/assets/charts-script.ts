@@ -44,7 +44,7 @@ export async function chart(c, card, ctx) {
     if (c.metrics.includes('average_duration')) datasets.push({ label: 'average duration (s)', data: buckets.map((b) => (b.timed ? b.total / b.timed : null)), yAxisID: 'y1' });
     const timed = events.filter((r) => durationOf(r) !== undefined);
     const average = timed.length ? timed.reduce((sum, r) => sum + durationOf(r), 0) / timed.length : undefined;
-    const text = events.length + (events.length === 500 ? '+' : '') + ' ' + c.source.event + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
+    const text = events.length + (events.length === 500 ? '+' : '') + ' ' + (c.source.event === '*' ? 'events' : c.source.event) + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
     summary.textContent = text;
     canvas.setAttribute('aria-label', text);
     card.dataset.count = String(events.length);
