@@ -16,6 +16,7 @@ import { getContextCollection } from './handlers/context-query.js';
 import { listDeadLetters, replayDeadLetter } from './handlers/dead-letters.js';
 import { getMe } from './handlers/me.js';
 import { getModels } from './handlers/models.js';
+import { getEventAggregate } from './handlers/event-aggregate.js';
 import { getEventTree } from './handlers/event-tree.js';
 import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
@@ -36,6 +37,8 @@ import type { Api, ApiRequest, ApiResponse, ApiServices } from './types.js';
 const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'POST', path: '/api/events', handler: { handle: postEvents } },
   { method: 'GET', path: '/api/events', handler: { handle: listEvents } },
+  // Before /api/events/:id, which would take `aggregate` for an id.
+  { method: 'GET', path: '/api/events/aggregate', handler: { handle: getEventAggregate } },
   { method: 'GET', path: '/api/events/:id', handler: { handle: getEvent } },
   { method: 'GET', path: '/api/events/:id/tree', handler: { handle: getEventTree } },
   { method: 'GET', path: '/api/stream', handler: { handle: getStream } },

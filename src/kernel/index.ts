@@ -90,6 +90,7 @@ export {
   windowStart,
   type ThrottleWindow,
 } from './throttle.js';
+export { MAX_WINDOW_MS, timeWindowSchema, windowMs } from './time-window.js';
 export { isValidTypePattern, matchesAny, matchesType, parseTypeFilter } from './type-pattern.js';
 export { QueueWorker, type WorkerOptions } from './worker.js';
 // Every port, as its own index lists them.

@@ -3,7 +3,7 @@
  * form fields, the fields every component has, and the wording of zod's issues.
  */
 import { z } from 'zod';
-import { isValidTypePattern } from '../kernel/index.js';
+import { isValidTypePattern, timeWindowSchema, windowMs } from '../kernel/index.js';
 import { checkTemplate } from './template.js';
 
 const ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -15,16 +15,9 @@ export const template = z.string().max(8192).superRefine((value, ctx) => {
   for (const reason of checkTemplate(value)) ctx.addIssue({ code: 'custom', message: reason });
 });
 
-/** `7d`, `24h`, `30m`: how far back a chart or metric looks. */
-export const window = z
-  .string()
-  .regex(/^[1-9]\d{0,3}[mhd]$/, 'must be a window such as "30m", "24h" or "7d"')
-  .refine((value) => windowMs(value) <= 366 * 86_400_000, 'must be at most a year');
-
-export function windowMs(value: string): number {
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1) as 'm' | 'h' | 'd'];
-  return Number(value.slice(0, -1)) * unit;
-}
+/** `7d`, `24h`, `30m`: how far back a chart or metric looks (the kernel's parser, which the aggregate API shares). */
+export const window = timeWindowSchema;
+export { windowMs };
 
 export const fieldSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a field name such as "title"'),

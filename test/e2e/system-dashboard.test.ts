@@ -207,8 +207,8 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     expect(await tokens.getAttribute('data-total')).toBe('240');
     expect(await tokens.locator('tr.usage-row').count()).toBe(1);
     const drawn = await page.evaluate(() => {
-      const chart = (globalThis as unknown as { Chart: { getChart(canvas: Element): { data: { datasets: unknown[] } } | undefined } }).Chart;
-      return [...document.querySelectorAll('[data-type="usage_chart"] canvas')].map((canvas) => chart.getChart(canvas)?.data.datasets.length);
+      const browserGlobals = globalThis as unknown as { Chart: { getChart(canvas: unknown): { data: { datasets: unknown[] } } | undefined }; document: { querySelectorAll(selector: string): ArrayLike<unknown> } };
+      return Array.from(browserGlobals.document.querySelectorAll('[data-type="usage_chart"] canvas')).map((canvas) => browserGlobals.Chart.getChart(canvas)?.data.datasets.length);
     });
     expect(drawn).toEqual([1, 1]);
     expect(Number(await page.locator('[data-component="cost_per_model"]').getAttribute('data-total'))).toBeGreaterThan(0);
