@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { APP_CSP, SYSTEM_APP_YAML } from '../../src/ui/index.js';
+import { APP_CSP, CLIENT_MODULES, SYSTEM_APP_YAML } from '../../src/ui/index.js';
 import { apiFixture, assertProblem, send } from '../api/helpers.js';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -149,7 +149,7 @@ describe('the /apps pages', () => {
 
   it('serve the assets, and 404 for others', async () => {
     const fixture = apiFixture();
-    for (const name of ['app.js', 'components.js', 'dom.js', 'charts.js', 'forms.js', 'chart.js']) {
+    for (const name of [...Object.keys(CLIENT_MODULES), 'chart.js']) {
       const asset = await send(fixture, 'GET', `/apps/_assets/${name}`);
       expect(asset.status, name).toBe(200);
       expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -163,9 +163,13 @@ describe('the /apps pages', () => {
 
   it('write data as text only: the client never uses innerHTML except for the server-rendered markdown', async () => {
     const fixture = apiFixture();
-    const scripts = await Promise.all(['app.js', 'components.js', 'dom.js', 'charts.js', 'forms.js'].map(async (name) => (await send(fixture, 'GET', `/apps/_assets/${name}`)).text));
-    const uses = scripts.join('\n').match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|new Function/g) ?? [];
+    const names = Object.keys(CLIENT_MODULES);
+    expect(names).toEqual(expect.arrayContaining(['app.js', 'routes.js', 'feed.js', 'event-detail.js', 'plan-graph.js', 'dead-letters.js', 'usage.js']));
+    const scripts = await Promise.all(names.map(async (name) => (await send(fixture, 'GET', `/apps/_assets/${name}`)).text));
+    const uses = scripts.join('\n').match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|new Function|setAttribute\(\s*'on|\.on[a-z]+\s*=/g) ?? [];
     expect(uses).toEqual(['.innerHTML =']);
-    expect(scripts[1]).toContain('box.innerHTML = ctx.view.markdown[c.id]');
+    expect(scripts[names.indexOf('components.js')]).toContain('box.innerHTML = ctx.view.markdown[c.id]');
+    // Every module another imports is served.
+    for (const script of scripts) for (const [, imported] of script.matchAll(/from '\.\/([a-z-]+\.js)'/g)) expect(names).toContain(imported);
   });
 });

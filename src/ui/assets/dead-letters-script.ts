@@ -80,7 +80,7 @@ export async function deadLetters(c, card, ctx) {
     ['', (l) => { const pick = el('input', 'pick'); pick.type = 'checkbox'; pick.setAttribute('aria-label', 'Select ' + l.messageId); pick.addEventListener('change', count); return pick; }],
     ['Message', (l) => el('code', null, l.messageId)],
     ['Reason', (l) => l.reason],
-    ['Why', (l) => l.description.slice(0, 300)],
+    ['Why', (l) => { const why = el('span', 'why-text', l.description.length > 160 ? l.description.slice(0, 160) + '…' : l.description); why.title = l.description; return why; }],
     ['Deliveries', (l) => l.deliveryCount],
     ['Dead-lettered', (l) => time(l.deadLetteredAt)],
     ['Carries', (l) => carries(l.body)],
