@@ -5,7 +5,7 @@
 import { KernelError, toKernelError } from '../kernel/index.js';
 import { recordRefusal } from './audit-trail.js';
 import { authenticate } from './auth.js';
-import { getAgentRun } from './handlers/agent-runs.js';
+import { getAgentRun, listAgentRuns } from './handlers/agent-runs.js';
 import { deleteAgent, getAgent, listAgents, putAgent } from './handlers/agents.js';
 import { decideApproval, listApprovals } from './handlers/approvals.js';
 import { listAudit, verifyAudit } from './handlers/audit.js';
@@ -57,6 +57,7 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'PUT', path: '/api/grants', handler: { handle: putGrant } },
   { method: 'DELETE', path: '/api/grants', handler: { handle: deleteGrant } },
   { method: 'GET', path: '/api/usage', handler: { handle: getUsage } },
+  { method: 'GET', path: '/api/agents/runs', handler: { handle: listAgentRuns } },
   { method: 'GET', path: '/api/agents/runs/:id', handler: { handle: getAgentRun } },
   { method: 'GET', path: '/api/models', handler: { handle: getModels } },
   { method: 'GET', path: '/api/context', handler: { handle: getContextCollection } },

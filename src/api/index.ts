@@ -7,6 +7,7 @@ export { auditView, eventView, type AuditView, type EventView } from './record-v
 export {
   DEFAULT_API_LIMITS,
   type AgentRunReader,
+  type AgentRunSummary,
   type AgentRunView,
   type Api,
   type ApiLimits,

@@ -62,9 +62,28 @@ export interface AgentRunView {
   steps: Array<{ requestId: string; toolCalls: Array<{ eventId?: string | undefined }> }>;
 }
 
-/** Reads the caller's agent runs. */
+/** One line of GET /api/agents/runs; the runtime builds it (src/drivers/agent-runtime/run-index.ts). */
+export interface AgentRunSummary {
+  id: string;
+  agent: string;
+  status: string;
+  trigger: { id: string; type: string };
+  startedAt: string;
+  updatedAt: string;
+  steps: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  model?: string;
+  error?: { code: string; message: string };
+}
+
+/** Reads a user's agent runs. */
 export interface AgentRunReader {
   get(userId: string, runId: string): Promise<AgentRunView | undefined>;
+  /** Newest first; `cursor` (present while a page is full) is the `after` of the next page. */
+  list(userId: string, options: { limit: number; after?: string }): Promise<{ runs: AgentRunSummary[]; cursor?: string }>;
 }
 
 /** Everything the handlers need, provided by the core every host composes (src/wiring/core.ts). */

@@ -6,12 +6,33 @@
  */
 import { z } from 'zod';
 import { KernelError, type Decision } from '../../kernel/index.js';
+import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
+import { readableUser, userParam } from '../target-user.js';
 import type { AgentRunView, ApiResponse } from '../types.js';
 import { invalidInput } from '../validation.js';
 import type { AuthenticatedContext } from './context.js';
 
 const runIdSchema = z.string().regex(/^run_[A-Za-z0-9_-]{1,64}$/, 'must be a run id such as "run_..."');
+
+const listQuerySchema = z.strictObject({
+  limit: wholeNumberParam(1, 100).default(20),
+  // The run index's key (src/drivers/agent-runtime/run-index.ts), opaque to clients.
+  cursor: z.string().regex(/^\d{16}:run_[A-Za-z0-9_-]{1,64}$/, 'must be a cursor this endpoint handed out').optional(),
+  user: userParam.optional(),
+});
+
+/**
+ * GET /api/agents/runs: a user's runs, newest first, one line each (agent, status, steps, tokens,
+ * cost, the last model), a page at a time. Runs started before the run index existed are not
+ * listed (see run-index.ts); `?user=` reads another user's (admins only).
+ */
+export async function listAgentRuns({ request, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
+  const query = parseQuery(request.url, listQuerySchema);
+  const userId = readableUser(identity, query.user, 'agent runs');
+  const page = await services.agentRuns.list(userId, { limit: query.limit, ...(query.cursor !== undefined && { after: query.cursor }) });
+  return json(200, page);
+}
 
 export async function getAgentRun({ params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const id = runIdSchema.safeParse(params['id']);

@@ -4,7 +4,11 @@
  * other's changes; the loser reads again and applies its change to the winner's run.
  */
 import { KernelError, isKernelError, type StateStore } from '../../kernel/index.js';
+import { z } from 'zod';
+import { RUN_INDEX_KIND, runIndexKey, summarizeRun, type RunSummary } from './run-index.js';
 import { RUN_KIND, WAIT_KIND, runSchema, waitSchema, type Run } from './run-state.js';
+
+const indexItemSchema = z.object({ runId: z.string() });
 
 /** Read-modify-write rounds before a conflict is handed to the kernel as retryable. */
 const MAX_ROUNDS = 8;
@@ -30,6 +34,9 @@ export class RunStore {
 
   /** Creates the run, or returns the one already there (a redelivered trigger). */
   async create(run: Run): Promise<{ run: Run; created: boolean }> {
+    // The index item first (run-index.ts): a run that exists is then always listed.
+    const indexKey = runIndexKey(run.createdAt, run.id);
+    await this.state.put(run.userId, RUN_INDEX_KIND, indexKey, { runId: run.id });
     try {
       await this.state.put(run.userId, RUN_KIND, run.id, run, { ifNoneMatch: '*' });
       return { run, created: true };
@@ -37,8 +44,31 @@ export class RunStore {
       if (!isKernelError(error, 'precondition_failed')) throw error;
       const existing = await this.get(run.userId, run.id);
       if (!existing) throw error;
+      // Another delivery created it first, at another instant: its item lists it, not ours.
+      if (runIndexKey(existing.createdAt, existing.id) !== indexKey) await this.state.delete(run.userId, RUN_INDEX_KIND, indexKey);
       return { run: existing, created: false };
     }
+  }
+
+  /**
+   * A page of the user's runs, newest first. `cursor` is the index key to continue after: present
+   * while the page is full. An index item whose run is missing or was created at another instant
+   * (see run-index.ts) is skipped, so a page may hold fewer runs than `limit` and still go on.
+   */
+  async list(userId: string, options: { limit: number; after?: string }): Promise<{ runs: RunSummary[]; cursor?: string }> {
+    const items = await this.state.list(userId, RUN_INDEX_KIND, { limit: options.limit, ...(options.after !== undefined && { afterKey: options.after }) });
+    const entries = items.flatMap((item) => {
+      const parsed = indexItemSchema.safeParse(item.value);
+      return parsed.success ? [{ key: item.key, runId: parsed.data.runId }] : [];
+    });
+    const stored = await this.state.getMany(userId, RUN_KIND, entries.map((entry) => entry.runId));
+    const runs = new Map(stored.map((item) => [item.key, parseRun(item.value)]));
+    const summaries = entries.flatMap(({ key, runId }) => {
+      const run = runs.get(runId);
+      return run !== undefined && runIndexKey(run.createdAt, run.id) === key ? [summarizeRun(run)] : [];
+    });
+    const last = items.at(-1);
+    return { runs: summaries, ...(items.length === options.limit && last !== undefined && { cursor: last.key }) };
   }
 
   /**

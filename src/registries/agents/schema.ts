@@ -32,7 +32,8 @@ const jsonSchemaObject = z.record(z.string(), z.unknown()).refine((value) => !Ar
 
 export const agentDefinitionSchema = z
   .strictObject({
-    id: driverManifestSchema.shape.id,
+    // `runs` would be shadowed by GET /api/agents/runs (the list of agent runs).
+    id: driverManifestSchema.shape.id.refine((id) => id !== 'runs', 'is reserved ("runs": GET /api/agents/runs lists agent runs)'),
     name: z.string().min(1).max(200),
     description: z.string().max(2000).optional(),
     type: z.literal('agent').default('agent'),
