@@ -24,7 +24,7 @@ export const planList = z.strictObject({
 export const planGraph = z.strictObject({ ...base, type: z.literal('plan_graph') });
 
 /** The reader's agent runs; the run the route names as a timeline of its steps. */
-export const agentRuns = z.strictObject({ ...base, type: z.literal('agent_runs'), limit: limit(50, 200) });
+export const agentRuns = z.strictObject({ ...base, type: z.literal('agent_runs'), limit: limit(50, 100) });
 
 export const driverTable = z.strictObject({
   ...base,

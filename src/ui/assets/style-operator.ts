@@ -18,7 +18,7 @@ tr.linked, li.linked { cursor: pointer; } tr.linked:hover, tr.selected { backgro
 .plan-actions { margin-left: auto; display: flex; gap: .5rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem; margin: .5rem 0; font-size: 13px; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
-.parts { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: .75rem; }
+.parts { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: .75rem; }
 .part { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; min-width: 0; overflow: auto; }
 .part[data-part="drivers-run"], .part[data-part="data"], .part[data-part="audit"] { grid-column: 1 / -1; } .node-panel .part { margin-top: .5rem; }
 .plan-head dl.facts { grid-template-columns: max-content 1fr max-content 1fr; } .grid-table small.muted { display: block; }
