@@ -104,11 +104,24 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     await apply({ user: 'alice' });
     await expect.poll(feedTypes).toEqual(['task.created']);
     expect(await page.locator(`[data-component="feed"] tr[data-event-id="${ids['alice']}"]`).count()).toBe(1);
+    // A time range: nothing has happened since tomorrow.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await apply({ since: `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T00:00` });
+    await page.locator('[data-component="feed"] .empty', { hasText: 'No events match.' }).waitFor();
+    // Older pages load on demand: 55 events fill a page of 50 and one more of 5.
+    const batch = Array.from({ length: 55 }, (_, n) => ({ specversion: '1.0', id: `bulk-${n}`, source: '/tests/dashboard', type: 'bulk.item', data: { n } }));
+    expect((await system.request(ADMIN, 'POST', '/api/events', { body: JSON.stringify(batch), headers: { 'content-type': 'application/cloudevents-batch+json' } })).status).toBe(202);
+    await apply({ type: 'bulk.*' });
+    await expect.poll(async () => (await feedTypes()).length).toBe(50);
+    await page.locator('[data-component="feed"] button.more').click();
+    await expect.poll(async () => (await feedTypes()).length).toBe(55);
+    expect(await page.locator('[data-component="feed"] button.more').isHidden()).toBe(true);
     await apply({});
-    await page.locator(`[data-component="feed"] tr[data-event-id="${ids['task']}"]`).waitFor();
+    await page.locator('[data-component="feed"] tr[data-event-id="bulk-54"]').waitFor();
   });
 
   it("opens an event's page from the feed: the decision and why, personal data found, drivers run and the chain", async () => {
+    await apply({ type: 'file.it' });
     await page.locator(`[data-component="feed"] tr[data-event-id="${ids['file']}"] a.type`).click();
     await page.waitForURL(`**/apps/system#/event/${ids['file']}`);
     const detail = page.locator('[data-component="event_detail"]');
@@ -129,25 +142,26 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
   });
 
   it("opens a plan's DAG from the list and sees its steps turn completed live", async () => {
-    const instruction = 'id: napping\nname: Nap then note\nplan:\n  - { id: nap, action: sleep, duration: 3000ms }\n  - { id: note, action: emit_event, depends_on: [nap], event: { type: context.write, data: { path: /Notes/napped, content: rested } } }\n';
+    // The plan waits for an event the test sends when the page shows it waiting: no race with a timer.
+    const instruction = 'id: go_ahead\nname: Wait then note\nplan:\n  - { id: wait, action: wait_for_event, events: [{ type: go.ahead }], timeout: 10m }\n  - { id: note, action: emit_event, depends_on: [wait], event: { type: context.write, data: { path: /Notes/go, content: "{{steps.wait.output.data.word}}" } } }\n';
     expect((await system.request(ADMIN, 'POST', '/api/instructions', { body: instruction, headers: YAML })).status).toBeLessThan(300);
-    const { plan } = (await (await system.request(ADMIN, 'POST', '/api/instructions/napping/run', { body: {} })).json()) as { plan: string };
+    const { plan } = (await (await system.request(ADMIN, 'POST', '/api/instructions/go_ahead/run', { body: {} })).json()) as { plan: string };
     await page.click('nav.tabs a[data-page="plans"]');
     await page.locator(`[data-component="plan_list"] tr[data-plan-id="${plan}"] a`).click();
     await page.waitForURL(`**/apps/system#/plans/${plan}`);
     const graph = page.locator('[data-component="plan_graph"]');
-    const nap = graph.locator('button.node[data-node="nap"]');
-    await nap.waitFor();
-    // Seen asleep first, then completed, without a reload: the page follows the plan.
-    expect(['sleeping', 'running']).toContain(await nap.getAttribute('data-status'));
+    await graph.locator('button.node[data-node="wait"][data-status="waiting"]').waitFor();
     expect(await graph.locator('button.node[data-node="note"]').getAttribute('data-status')).toBe('pending');
     expect(await graph.locator('svg.edges path').count()).toBe(1);
-    await graph.locator('button.node[data-node="nap"][data-status="completed"]').waitFor();
+    await page.screenshot({ path: `${SHOTS}/system-plan-waiting.png`, fullPage: true });
+    // Now the awaited event: the page turns both steps completed without a reload.
+    await system.emit(ADMIN, 'go.ahead', { word: 'onwards' });
+    await graph.locator('button.node[data-node="wait"][data-status="completed"]').waitFor();
     await graph.locator('button.node[data-node="note"][data-status="completed"]').waitFor();
     await graph.locator('.plan-head[data-status="completed"]').waitFor();
     await graph.locator('button.node[data-node="note"]').click();
     const panel = graph.locator('.node-panel[data-node="note"]');
-    await panel.locator('.part[data-part="input"] pre.json', { hasText: '/Notes/napped' }).waitFor();
+    await panel.locator('.part[data-part="input"] pre.json', { hasText: 'onwards' }).waitFor();
     expect(await panel.locator('tr.attempt').count()).toBe(1);
     expect(await panel.locator('.part[data-part="output"] pre.json').textContent()).toContain('"created": true');
     expect(await page.locator(`[data-component="plan_list"] tr.selected[data-plan-id="${plan}"]`).count()).toBe(1);
@@ -158,6 +172,8 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     const instruction = 'id: long_nap\nplan:\n  - { id: nap, action: sleep, duration: 10m }\n';
     expect((await system.request(ADMIN, 'POST', '/api/instructions', { body: instruction, headers: YAML })).status).toBeLessThan(300);
     const { plan } = (await (await system.request(ADMIN, 'POST', '/api/instructions/long_nap/run', { body: {} })).json()) as { plan: string };
+    // The plans driver makes the plan when it handles instruction.run: a moment after the answer.
+    await until('the plan', async () => ((await system.request(ADMIN, 'GET', `/api/plans/${plan}`)).status === 200 ? true : undefined));
     await page.goto(`${system.url}/apps/system#/plans/${plan}`);
     const graph = page.locator('[data-component="plan_graph"]');
     await graph.locator('button.node[data-node="nap"][data-status="sleeping"]').waitFor();
@@ -195,11 +211,21 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     await page.screenshot({ path: `${SHOTS}/system-agent-run.png`, fullPage: true });
   });
 
-  it('shows drivers with their counters and tokens and cost per model and day as charts', async () => {
+  it('shows drivers with their counters, schedules with their next fire time, and tokens and cost per model and day as charts', async () => {
+    const created = await system.request(ADMIN, 'POST', '/api/schedules', { body: { cron: '0 9 * * MON-FRI', timezone: 'Europe/Oslo', event: { type: 'standup.prepare' } } });
+    expect(created.status).toBe(201);
+    const { id: schedule, nextFireAt } = (await created.json()) as { id: string; nextFireAt: string };
     await page.click('nav.tabs a[data-page="drivers"]');
     const filer = page.locator('[data-component="drivers_health"] tr[data-driver="filer"]');
     await filer.waitFor();
     expect(Number(await filer.locator('td').nth(3).textContent())).toBeGreaterThan(0);
+    const row = page.locator('[data-component="schedules"] tr.schedule', { hasText: 'standup.prepare' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(new Date(nextFireAt).toLocaleString('en-US'));
+    await row.locator('button', { hasText: 'Pause' }).click();
+    await row.locator('.status', { hasText: 'paused' }).waitFor();
+    expect((await get<{ status: string }>(`/api/schedules/${schedule}`)).status).toBe('paused');
+    await page.screenshot({ path: `${SHOTS}/system-drivers.png`, fullPage: true });
     await page.click('nav.tabs a[data-page="usage"]');
     const tokens = page.locator('[data-component="tokens_per_model"]');
     await expect.poll(() => tokens.getAttribute('data-models')).toBe('gpt-5-nano');

@@ -178,12 +178,20 @@ export async function planGraph(c, card, ctx) {
     drawDag();
     drawPanel();
   };
-  try {
-    await load();
-  } catch (error) {
-    card.replaceChildren(notice(error.status === 404 ? 'No plan ' + id + ' was found.' : error.message, 'error'));
-    return;
+  // A plan is made when the plans driver handles its instruction.run, a moment after the run was
+  // asked for: a link followed at once may arrive first, so a missing plan is waited for a little.
+  for (let tries = 0; ; tries++) {
+    try {
+      await load();
+      break;
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      if (error.status !== 404 || tries >= 10) { card.replaceChildren(notice(error.status === 404 ? 'No plan ' + id + ' was found.' : error.message, 'error')); return; }
+      message.textContent = 'Waiting for plan ' + id + ' to start…';
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
+  message.textContent = '';
   const reload = debounce(() => load().catch((error) => { message.textContent = error.message; }), 200);
   ctx.subscribe((record) => {
     const e = record.event || {};
