@@ -168,20 +168,35 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     await page.screenshot({ path: `${SHOTS}/system-plan.png`, fullPage: true });
   });
 
-  it('cancels a running plan from its page', async () => {
-    const instruction = 'id: long_nap\nplan:\n  - { id: nap, action: sleep, duration: 10m }\n';
-    expect((await system.request(ADMIN, 'POST', '/api/instructions', { body: instruction, headers: YAML })).status).toBeLessThan(300);
-    const { plan } = (await (await system.request(ADMIN, 'POST', '/api/instructions/long_nap/run', { body: {} })).json()) as { plan: string };
-    // The plans driver makes the plan when it handles instruction.run: a moment after the answer.
-    await until('the plan', async () => ((await system.request(ADMIN, 'GET', `/api/plans/${plan}`)).status === 200 ? true : undefined));
-    await page.goto(`${system.url}/apps/system#/plans/${plan}`);
+  it('cancels a running plan, and retries a failed one, from their pages', async () => {
+    const start = async (id: string, steps: string) => {
+      expect((await system.request(ADMIN, 'POST', '/api/instructions', { body: `id: ${id}\nplan:\n${steps}`, headers: YAML })).status).toBeLessThan(300);
+      const { plan } = (await (await system.request(ADMIN, 'POST', `/api/instructions/${id}/run`, { body: {} })).json()) as { plan: string };
+      // The plans driver makes the plan when it handles instruction.run: a moment after the answer.
+      await until('the plan', async () => ((await system.request(ADMIN, 'GET', `/api/plans/${plan}`)).status === 200 ? true : undefined));
+      return plan;
+    };
     const graph = page.locator('[data-component="plan_graph"]');
+    const long = await start('long_nap', '  - { id: nap, action: sleep, duration: 10m }\n');
+    await page.goto(`${system.url}/apps/system#/plans/${long}`);
     await graph.locator('button.node[data-node="nap"][data-status="sleeping"]').waitFor();
     await graph.locator('button.cancel').click();
     await graph.locator('.plan-head[data-status="cancelled"]').waitFor();
     expect(await graph.locator('button.node[data-node="nap"]').getAttribute('data-status')).toBe('cancelled');
     expect(await graph.locator('button.cancel').count()).toBe(0);
-    expect((await get<{ plan: { status: string } }>(`/api/plans/${plan}`)).plan.status).toBe('cancelled');
+    expect((await get<{ plan: { status: string } }>(`/api/plans/${long}`)).plan.status).toBe('cancelled');
+
+    // A wait that gives up after a second fails the plan; Retry runs the step again.
+    const impatient = await start('impatient', '  - { id: wait, action: wait_for_event, events: [{ type: retry.go }], timeout: 1s }\n');
+    await page.goto(`${system.url}/apps/system#/plans/${impatient}`);
+    await graph.locator('.plan-head[data-status="failed"]').waitFor();
+    expect(await graph.locator('button.node[data-node="wait"]').getAttribute('data-status')).toBe('failed');
+    await graph.locator('button.retry').click();
+    await graph.locator('button.node[data-node="wait"][data-status="waiting"]').waitFor();
+    await system.emit(ADMIN, 'retry.go', {});
+    await graph.locator('.plan-head[data-status="completed"]').waitFor();
+    await graph.locator('button.node[data-node="wait"]').click();
+    expect(await graph.locator('.node-panel tr.attempt').count()).toBe(2);
   });
 
   it("approves an agent's tool call from the page and follows the run's timeline", async () => {

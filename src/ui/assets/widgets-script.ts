@@ -104,6 +104,7 @@ export function relative(iso) {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return '';
   const delta = at - Date.now();
+  if (Math.abs(delta) < 5000) return 'just now';
   const text = duration(Math.abs(delta)).replace(/ \d+ (s|min)$/, '');
   return delta >= 0 ? 'in ' + text : text + ' ago';
 }
