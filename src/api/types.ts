@@ -3,7 +3,7 @@
  * (node:http) and the Azure Functions registrations each adapt their own request/response
  * types to them, so both serve exactly the same behaviour.
  */
-import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStats, EventBus, EventStore, Logger } from '../kernel/index.js';
+import type { AuditLog, Clock, ContextStore, DeadLetterQueue, DriverManifest, DriverStatsReport, EventBus, EventStore, Logger } from '../kernel/index.js';
 import type { ContextWorkspace } from '../kernel/context/index.js';
 import type { ModelListing } from '../registries/models/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
@@ -39,7 +39,8 @@ export type ApiResponse =
 
 export interface DriverStatus {
   manifest: DriverManifest;
-  stats: DriverStats;
+  /** Counters, latency over the last runs, when the last one ended and the health they add up to (per instance). */
+  stats: DriverStatsReport;
 }
 
 export interface HealthReport {

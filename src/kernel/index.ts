@@ -114,4 +114,8 @@ export {
   type ProcessorDeps,
   type ProcessorObserver,
   type DriverStats,
+  type DriverStatsReport,
+  type DriverHealth,
+  type DriverHealthStatus,
+  type LatencySummary,
 } from './processor/index.js';

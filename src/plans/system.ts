@@ -10,11 +10,11 @@ import { planIdFor } from './ids.js';
 import { resolveInputs } from './inputs.js';
 import { EventInterests } from './interests.js';
 import { InstructionStore, RUN_INSTRUCTION, type InstructionSchedules } from './instruction-store.js';
-import { FINISHED_PLAN, type Plan, type PlanStatus } from './plan-state.js';
+import { FINISHED_PLAN, type Plan, type PlanNode, type PlanStatus } from './plan-state.js';
 import { PlanStarter } from './plan-start.js';
 import { PlanStore } from './plan-store.js';
 import { createPlansDriver, planRoutes } from './plans-driver.js';
-import { nodeView, planView, type NodeView } from './views.js';
+import { latestRequestId, nodeView, planView, type NodeView } from './views.js';
 
 export interface PlanSystemDeps {
   state: StateStore;
@@ -27,6 +27,9 @@ export interface PlanSystemDeps {
   resultTimeoutMs?: number;
   maxInstructionsPerUser?: number;
 }
+
+/** Request events read per `getMany` when a page of nodes shows their resolved inputs. */
+const REQUESTS_PER_READ = 500;
 
 export interface PlanListQuery {
   status?: PlanStatus;
@@ -43,7 +46,7 @@ export class PlanSystem {
   readonly routes: DynamicRoutes;
   readonly #plans: PlanStore;
 
-  constructor(deps: PlanSystemDeps) {
+  constructor(private readonly deps: PlanSystemDeps) {
     const interests = new EventInterests(deps.state, () => deps.clock.now().getTime());
     this.#plans = new PlanStore(deps.state);
     this.instructions = new InstructionStore({
@@ -83,7 +86,24 @@ export class PlanSystem {
     const named = await this.#plans.getNodes(userId, planId, dependencies);
     const ids = new Map<number, string>([...page, ...named.values()].map((node) => [node.def.index, node.def.id]));
     const last = page[page.length - 1];
-    return { plan: planView(plan), nodes: page.map((node) => nodeView(node, ids)), ...(page.length === nodes.limit && last && { nextNodes: last.def.index }) };
+    const requests = await this.#requestData(userId, page);
+    const views = page.map((node) => {
+      const view = nodeView(node, ids);
+      const requestId = latestRequestId(node);
+      if (requestId !== undefined && requests.has(requestId)) view.resolvedInput = requests.get(requestId);
+      return view;
+    });
+    return { plan: planView(plan), nodes: views, ...(page.length === nodes.limit && last && { nextNodes: last.def.index }) };
+  }
+
+  /** The data of the nodes' latest request events, read in one `getMany` per REQUESTS_PER_READ ids. */
+  async #requestData(userId: string, page: readonly PlanNode[]): Promise<Map<string, unknown>> {
+    const ids = page.flatMap((node) => latestRequestId(node) ?? []);
+    const data = new Map<string, unknown>();
+    for (let start = 0; start < ids.length; start += REQUESTS_PER_READ) {
+      for (const record of await this.deps.events.getMany(userId, ids.slice(start, start + REQUESTS_PER_READ))) data.set(record.id, record.event.data);
+    }
+    return data;
   }
 
   async list(userId: string, query: PlanListQuery): Promise<{ plans: Array<Record<string, unknown>>; cursor?: string }> {

@@ -3,6 +3,7 @@
  * attempts, timing and output (inline, or the reference when it was stored apart).
  */
 import { countBits } from './bitset.js';
+import type { NodeDefinition } from './plan-definition.js';
 import type { Plan, PlanNode } from './plan-state.js';
 
 export interface NodeView {
@@ -11,6 +12,10 @@ export interface NodeView {
   action: string;
   status: string;
   dependsOn: string[];
+  /** The step's input as the instruction wrote it ({{ }} templates unresolved), by action. */
+  input: Record<string, unknown>;
+  /** The data of the latest attempt's request event: the input after its templates were resolved. */
+  resolvedInput?: unknown;
   attempts: PlanNode['attempts'];
   output?: unknown;
   outputRef?: PlanNode['outputRef'];
@@ -35,6 +40,7 @@ export function nodeView(node: PlanNode, ids: ReadonlyMap<number, string>): Node
     action: node.def.action,
     status: node.status,
     dependsOn: node.def.dependsOn.map((index) => ids.get(index) ?? String(index)),
+    input: definedInput(node.def),
     attempts: node.attempts,
   };
   if (node.outputRef !== undefined) view.outputRef = node.outputRef;
@@ -46,4 +52,25 @@ export function nodeView(node: PlanNode, ids: ReadonlyMap<number, string>): Node
   if (node.deadline !== undefined) view.deadline = node.deadline;
   if (node.readyAt !== undefined && node.finishedAt !== undefined) view.durationMs = new Date(node.finishedAt).getTime() - new Date(node.readyAt).getTime();
   return view;
+}
+
+/** What a step acts on, by action; absent fields are left out. */
+function definedInput(def: NodeDefinition): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    event: def.event,
+    tool: def.tool,
+    arguments: def.arguments,
+    events: def.events,
+    durationMs: def.durationMs,
+    until: def.until,
+    instruction: def.instruction,
+    inputs: def.inputs,
+    condition: def.condition,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/** The request id of a node's latest attempt, when it made one (sleeps and waits make none). */
+export function latestRequestId(node: PlanNode): string | undefined {
+  return node.attempts.at(-1)?.requestId;
 }

@@ -145,7 +145,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     drivers: () =>
       registry.all().map((driver) => ({
         manifest: driver.manifest,
-        stats: { ...(processor.runners.get(driver.manifest.id)?.stats ?? { invocations: 0, failures: 0, timeouts: 0, inFlight: 0 }) },
+        stats: processor.driverStats(driver.manifest.id),
       })),
     models: () => models.listing(),
     health: async () => {

@@ -144,11 +144,14 @@ describe('GET /api/agents/runs', () => {
     });
   }
 
-  it('still shows one run by id, and reserves the agent id "runs"', async () => {
+  it('still shows one run by id (an admin another user\'s), and reserves the agent id "runs"', async () => {
     const { fixture, runs } = withRuns();
     await runs.create(makeRun('run_x', '2026-01-01T00:00:01.000Z'));
     const token = await fixture.token('alice');
     assert.equal((await send(fixture, 'GET', '/api/agents/runs/run_x', { token })).status, 200);
+    assert.equal((await send(fixture, 'GET', '/api/agents/runs/run_x?user=alice', { token: await fixture.adminToken() })).status, 200);
+    assertProblem(await send(fixture, 'GET', '/api/agents/runs/run_x?user=alice', { token: await fixture.token('bob') }), 403);
+    assertProblem(await send(fixture, 'GET', '/api/agents/runs/run_x', { token: await fixture.token('bob') }), 404);
     const put = await send(fixture, 'PUT', '/api/agents/runs', { token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Runs', prompt: 'hi', capabilities: ['runs.start'] }) });
     assertProblem(put, 400);
     assert.match(put.text, /reserved/);

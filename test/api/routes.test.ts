@@ -34,6 +34,10 @@ describe('authentication', () => {
     ['GET', '/api/stream'],
     ['GET', '/api/metrics'],
     ['GET', '/api/drivers'],
+    ['GET', '/api/me'],
+    ['GET', '/api/events/aggregate'],
+    ['GET', '/api/events/e1/tree'],
+    ['GET', '/api/agents/runs'],
     ['POST', '/api/mcp'],
   ];
 
@@ -141,7 +145,10 @@ describe('system endpoints', () => {
 
   it('lists drivers with their manifests and stats', async () => {
     const manifest: DriverManifest = { id: 'echo', name: 'Echo', version: '1.0.0', type: 'tool', capabilities: ['demo.*'], external: false, resources: { timeout: 1000, maxConcurrency: 1 } };
-    const stats = { invocations: 2, failures: 0, timeouts: 0, inFlight: 0 };
+    const stats = {
+      invocations: 2, failures: 0, timeouts: 0, inFlight: 0, lastRunAt: '2026-01-01T00:00:00.000Z',
+      latencyMs: { p50: 1, p95: 2, p99: 2, mean: 1.5, samples: 2 }, health: { status: 'ok' as const, reason: 'the last 2 runs succeeded' },
+    };
     const fixture = apiFixture({ services: { drivers: () => [{ manifest, stats }] } });
     const response = await send(fixture, 'GET', '/api/drivers', { token: await fixture.token() });
     assert.equal(response.status, 200);

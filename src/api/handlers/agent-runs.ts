@@ -2,7 +2,8 @@
  * GET /api/agents/runs/{id}: one of the caller's agent runs, step by step: which model answered
  * and why, tokens, cost and latency, each tool call with its arguments, result or error, and the
  * policy decision on the event the call became (or on the model request), read from that event's
- * record, so what the run shows is what the policy engine decided.
+ * record, so what the run shows is what the policy engine decided. `?user=`: an admin reads
+ * another user's run.
  */
 import { z } from 'zod';
 import { KernelError, type Decision } from '../../kernel/index.js';
@@ -15,6 +16,7 @@ import type { AuthenticatedContext } from './context.js';
 
 const runIdSchema = z.string().regex(/^run_[A-Za-z0-9_-]{1,64}$/, 'must be a run id such as "run_..."');
 
+const runQuerySchema = z.strictObject({ user: userParam.optional() });
 const listQuerySchema = z.strictObject({
   limit: wholeNumberParam(1, 100).default(20),
   // The run index's key (src/drivers/agent-runtime/run-index.ts), opaque to clients.
@@ -34,12 +36,13 @@ export async function listAgentRuns({ request, services, identity }: Authenticat
   return json(200, page);
 }
 
-export async function getAgentRun({ params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
+export async function getAgentRun({ request, params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const id = runIdSchema.safeParse(params['id']);
   if (!id.success) throw invalidInput('the run id', [{ field: 'id', reason: id.error.issues[0]?.message ?? 'is invalid' }]);
-  const run = await services.agentRuns.get(identity.userId, id.data);
+  const userId = readableUser(identity, parseQuery(request.url, runQuerySchema).user, 'agent runs');
+  const run = await services.agentRuns.get(userId, id.data);
   if (!run) throw new KernelError('not_found', `no agent run "${id.data}" was found`);
-  const decisions = await decisionsOf(services.store, identity.userId, run);
+  const decisions = await decisionsOf(services.store, userId, run);
   return json(200, {
     ...run,
     steps: run.steps.map((step) => ({

@@ -1,13 +1,14 @@
 /**
  * /api/plans: the caller's plan runs. A plan shows its status and progress and a page of its
- * nodes (status, attempts, output or its reference, timing); a list filters by status and
- * instruction, newest first. Cancel stops a running plan; retry reruns a failed one's failed steps.
+ * nodes (status, attempts, input as written and as resolved, output or its reference, timing);
+ * a list filters by status and instruction, newest first. Cancel stops a running plan; retry reruns a failed one's failed steps.
  */
 import { z } from 'zod';
 import { planStatusSchema } from '../../plans/index.js';
 import { recordAdminChange } from '../audit-trail.js';
 import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
+import { readableUser, userParam } from '../target-user.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
 
@@ -16,17 +17,21 @@ const listQuery = z.strictObject({
   instruction: z.string().max(64).optional(),
   limit: wholeNumberParam(1, 500).default(50),
   cursor: z.string().max(200).optional(),
+  user: userParam.optional(),
 });
-const planQuery = z.strictObject({ nodes_after: wholeNumberParam(0, 1_000_000).optional(), limit: wholeNumberParam(1, 10_000).default(1000) });
+const planQuery = z.strictObject({ nodes_after: wholeNumberParam(0, 1_000_000).optional(), limit: wholeNumberParam(1, 10_000).default(1000), user: userParam.optional() });
 
+/** `?user=` (admins only) reads another user's plans; changing them stays the owner's. */
 export async function listPlans({ request, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const query = parseQuery(request.url, listQuery);
-  return json(200, await services.plans.list(identity.userId, { limit: query.limit, ...(query.status !== undefined && { status: query.status }), ...(query.instruction !== undefined && { instruction: query.instruction }), ...(query.cursor !== undefined && { cursor: query.cursor }) }));
+  const userId = readableUser(identity, query.user, 'plans');
+  return json(200, await services.plans.list(userId, { limit: query.limit, ...(query.status !== undefined && { status: query.status }), ...(query.instruction !== undefined && { instruction: query.instruction }), ...(query.cursor !== undefined && { cursor: query.cursor }) }));
 }
 
 export async function getPlan({ request, params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const query = parseQuery(request.url, planQuery);
-  return json(200, await services.plans.get(identity.userId, params['id'] ?? '', { limit: query.limit, ...(query.nodes_after !== undefined && { after: query.nodes_after }) }));
+  const userId = readableUser(identity, query.user, 'plans');
+  return json(200, await services.plans.get(userId, params['id'] ?? '', { limit: query.limit, ...(query.nodes_after !== undefined && { after: query.nodes_after }) }));
 }
 
 export async function cancelPlan({ params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {

@@ -8,15 +8,18 @@ import { recordAdminChange } from '../audit-trail.js';
 import { readJsonBody } from '../json-body.js';
 import { parseQuery, wholeNumberParam } from '../query.js';
 import { json } from '../responses.js';
+import { readableUser, userParam } from '../target-user.js';
 import type { ApiResponse } from '../types.js';
 import type { AuthenticatedContext } from './context.js';
 
 const MAX_SCHEDULE_BYTES = 64 * 1024;
-const listQuery = z.strictObject({ limit: wholeNumberParam(1, 1000).default(100), after: z.string().max(64).optional() });
+const listQuery = z.strictObject({ limit: wholeNumberParam(1, 1000).default(100), after: z.string().max(64).optional(), user: userParam.optional() });
+const readQuery = z.strictObject({ user: userParam.optional() });
 
+/** `?user=` (admins only) reads another user's schedules; changing them stays the owner's. */
 export async function listSchedules({ request, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
   const query = parseQuery(request.url, listQuery);
-  const schedules = await services.schedules.list(identity.userId, query.limit, query.after);
+  const schedules = await services.schedules.list(readableUser(identity, query.user, 'schedules'), query.limit, query.after);
   return json(200, { schedules });
 }
 
@@ -28,8 +31,9 @@ export async function createSchedule({ request, services, identity }: Authentica
   return json(201, schedule, { location: `/api/schedules/${encodeURIComponent(schedule.id)}` });
 }
 
-export async function getSchedule({ params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
-  return json(200, await services.schedules.get(identity.userId, params['id'] ?? ''));
+export async function getSchedule({ request, params, services, identity }: AuthenticatedContext): Promise<ApiResponse> {
+  const userId = readableUser(identity, parseQuery(request.url, readQuery).user, 'schedules');
+  return json(200, await services.schedules.get(userId, params['id'] ?? ''));
 }
 
 export async function pauseSchedule(context: AuthenticatedContext): Promise<ApiResponse> {

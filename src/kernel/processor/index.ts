@@ -5,5 +5,6 @@ export type { Emission, Outcome } from './outcome.js';
 export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from './handle-triggered.js';
 export { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 export { EventProcessor, type DeliveryInfo, type ProcessorDeps, type ProcessorObserver } from './processor.js';
-export type { DriverStats } from './run-driver.js';
+export type { DriverStats, DriverStatsReport } from './run-driver.js';
+export { HEALTH_RUNS, RUN_WINDOW, type DriverHealth, type DriverHealthStatus, type LatencySummary } from './run-window.js';
 export { DENIED_EVENT_TYPE, UNANSWERED_EVENT_TYPE } from './system-events.js';

@@ -25,7 +25,7 @@ import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents, unansweredEvent } from './system-events.js';
 import { DriverRoutes } from './routes.js';
-import { DriverRunner, type DriverResult, type ShutdownRegistry } from './run-driver.js';
+import { DriverRunner, neverRunReport, type DriverResult, type DriverStatsReport, type ShutdownRegistry } from './run-driver.js';
 import { countDelayed, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
@@ -88,6 +88,11 @@ export class EventProcessor {
       deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
     );
     this.#routes = new DriverRoutes(deps.drivers, this.runners, deps.dynamicRoutes);
+  }
+
+  /** A driver's counters, latency and health as `GET /api/drivers` shows them; an unknown id reads as never run. */
+  driverStats(id: string): DriverStatsReport {
+    return this.runners.get(id)?.report() ?? neverRunReport();
   }
 
   /** Abort running drivers (they see their signal aborted) and refuse further work. */

@@ -14,6 +14,7 @@ import type { DriverRun, ModelUsage } from '../records.js';
 import type { Restrictions } from '../restrictions.js';
 import type { Emission } from './outcome.js';
 import { LazyAbort } from './lazy-abort.js';
+import { RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, RunWindow, type DriverHealth, type LatencySummary } from './run-window.js';
 import { Semaphore } from './semaphore.js';
 
 const outputsSchema = z.array(emittedEventSchema).max(1000, 'a driver may emit at most 1000 events per event');
@@ -50,9 +51,24 @@ export interface DriverStats {
   lastError?: { at: string; code: string; message: string };
 }
 
+/** What `GET /api/drivers` shows: the counters, and what the recent runs say (run-window.ts). */
+export interface DriverStatsReport extends DriverStats {
+  /** When the last run ended; null before the first. */
+  lastRunAt: string | null;
+  latencyMs: LatencySummary;
+  health: DriverHealth;
+}
+
+/** The report of a driver this processor has no runner for. */
+export function neverRunReport(): DriverStatsReport {
+  const recent = new RunWindow();
+  return { invocations: 0, failures: 0, timeouts: 0, inFlight: 0, lastRunAt: null, latencyMs: recent.latency(), health: recent.health(undefined) };
+}
+
 export class DriverRunner {
   readonly stats: DriverStats = { invocations: 0, failures: 0, timeouts: 0, inFlight: 0 };
   readonly #semaphore: Semaphore;
+  readonly #recent = new RunWindow();
 
   constructor(
     readonly driver: Driver,
@@ -64,6 +80,11 @@ export class DriverRunner {
 
   get id(): string {
     return this.driver.manifest.id;
+  }
+
+  /** A copy of the counters with the recent runs' latency and health, computed now. */
+  report(): DriverStatsReport {
+    return { ...this.stats, lastRunAt: this.#recent.lastRunAt(this.clock), latencyMs: this.#recent.latency(), health: this.#recent.health(this.stats.lastError) };
   }
 
   /** `parent`: the delivery's span, when tracing is on; the run gets a span inside it. */
@@ -78,6 +99,7 @@ export class DriverRunner {
       const outputs = await this.#invoke(event, attempt, shutdown, restrictions, usage, span);
       const emissions = this.#toEmissions(event, outputs);
       const run = this.#run('succeeded', started, attempt, emissions);
+      this.#recent.record(run.durationMs, RUN_SUCCEEDED, started + run.durationMs);
       if (usage.reported) run.usage = usageOfRun(usage);
       if (span) endRunSpan(span, run);
       return { run, emissions };
@@ -88,6 +110,7 @@ export class DriverRunner {
       this.stats.lastError = { at: this.clock.now().toISOString(), code: error.code, message: error.message };
       const status = error.code === 'driver_timeout' ? 'timed_out' : 'failed';
       const run = this.#run(status, started, attempt, []);
+      this.#recent.record(run.durationMs, status === 'timed_out' ? RUN_TIMED_OUT : RUN_FAILED, started + run.durationMs);
       run.error = { code: error.code, message: error.message, retryable: error.retryable };
       // A failed call to a paid API may still have cost money: it counts.
       if (usage.reported) run.usage = usageOfRun(usage);
