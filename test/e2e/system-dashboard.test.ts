@@ -162,6 +162,7 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     await graph.locator('button.node[data-node="note"]').click();
     const panel = graph.locator('.node-panel[data-node="note"]');
     await panel.locator('.part[data-part="input"] pre.json', { hasText: 'onwards' }).waitFor();
+    expect(await panel.locator('.part[data-part="input"]').textContent()).toContain('{{steps.wait.output.data.word}}');
     expect(await panel.locator('tr.attempt').count()).toBe(1);
     expect(await panel.locator('.part[data-part="output"] pre.json').textContent()).toContain('"created": true');
     expect(await page.locator(`[data-component="plan_list"] tr.selected[data-plan-id="${plan}"]`).count()).toBe(1);
@@ -234,6 +235,8 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     const filer = page.locator('[data-component="drivers_health"] tr[data-driver="filer"]');
     await filer.waitFor();
     expect(Number(await filer.locator('td').nth(3).textContent())).toBeGreaterThan(0);
+    expect(await filer.getAttribute('class')).toContain('health-ok');
+    expect(await filer.locator('td').nth(7).textContent()).toMatch(/ms$/);
     const row = page.locator('[data-component="schedules"] tr.schedule', { hasText: 'standup.prepare' });
     await row.waitFor();
     expect(await row.textContent()).toContain(new Date(nextFireAt).toLocaleString('en-US'));

@@ -140,16 +140,20 @@ export async function planGraph(c, card, ctx) {
     const node = nodes.find((n) => n.id === selected);
     if (!node) { panel.replaceChildren(notice('Click a step to see its attempts, input and output.')); return; }
     panel.dataset.node = node.id;
+    // The input as the instruction wrote it, and as resolved: the data of the request the latest
+    // attempt published (read from that event when the server does not say).
     const request = [...node.attempts].reverse().find((a) => a.requestId);
-    const input = el('div', 'input');
-    if (request) {
+    const resolved = el('div', 'input');
+    if (node.resolvedInput !== undefined) resolved.append(json(node.resolvedInput));
+    else if (request) {
       const cached = inputs.get(request.requestId);
-      if (cached) input.append(json(cached.event.data));
+      if (cached) resolved.append(json(cached.event.data));
       else {
-        input.append(notice('Loading…'));
-        ctx.api('GET', '/api/events/' + encodeURIComponent(request.requestId)).then((r) => { inputs.set(request.requestId, r); if (selected === node.id) input.replaceChildren(json(r.event.data)); }, (error) => input.replaceChildren(notice(error.message, 'error')));
+        resolved.append(notice('Loading…'));
+        ctx.api('GET', '/api/events/' + encodeURIComponent(request.requestId)).then((r) => { inputs.set(request.requestId, r); if (selected === node.id) resolved.replaceChildren(json(r.event.data)); }, (error) => resolved.replaceChildren(notice(error.message, 'error')));
       }
-    } else input.append(notice(node.action === 'sleep' ? 'A sleep has no input.' : 'No request published yet.'));
+    } else resolved.append(notice(node.action === 'sleep' || node.action === 'wait_for_event' ? 'This step publishes no request.' : 'No request published yet.'));
+    const written = node.input && Object.keys(node.input).length ? json(node.input) : undefined;
     const eventLink = (eventId) => (eventId ? maybeLink(eventId, ctx.linkTo('event', eventId)) : '');
     panel.replaceChildren(
       el('h3', null, 'Step ' + node.id),
@@ -164,7 +168,7 @@ export async function planGraph(c, card, ctx) {
         ['Took', (a) => between(a.startedAt, a.finishedAt)], ['Request', (a) => eventLink(a.requestId)],
         ['Settled by', (a) => eventLink(a.settledBy)], ['Error', (a) => (a.error ? a.error.code + ': ' + a.error.message : '')],
       ], node.attempts, () => 'attempt')),
-      section('Input', input),
+      section('Input', ...(written ? [el('h4', null, 'As written'), written, el('h4', null, 'As sent')] : []), resolved),
       section('Output', node.output !== undefined ? json(node.output) : node.outputRef ? notice('Stored apart (' + node.outputRef.bytes + ' bytes).') : notice('No output yet.')),
     );
   };
