@@ -259,6 +259,26 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     await page.screenshot({ path: `${SHOTS}/system-usage.png`, fullPage: true });
   });
 
+  it("lets an admin read another user's views, every tab keeping the user", async () => {
+    await page.locator('form.read-as input').fill('alice');
+    await page.locator('form.read-as button').click();
+    await page.locator('.reading', { hasText: 'Reading as alice' }).waitFor();
+    await page.locator('[data-component="tokens_per_model"] .chart-summary', { hasText: 'user alice' }).waitFor();
+    expect(await page.locator('[data-component="tokens_per_model"]').getAttribute('data-total')).toBe('0');
+    expect(await page.locator('nav.tabs a[data-page="activity"]').getAttribute('href')).toBe('#/activity?user=alice');
+    await page.click('nav.tabs a[data-page="activity"]');
+    await apply({});
+    await page.locator(`[data-component="feed"] tr[data-event-id="${ids['alice']}"]`).waitFor();
+    await expect.poll(feedTypes).toEqual(['task.created']);
+    expect(await page.locator('form.feed-controls [name="user"]').inputValue()).toBe('alice');
+    // Back to one's own: the field emptied, the admin's events again.
+    await page.locator('form.read-as input').fill('');
+    await page.locator('form.read-as button').click();
+    await apply({});
+    await page.locator('[data-component="feed"] tr[data-event-id="bulk-54"]').waitFor();
+    expect(await page.locator('form.feed-controls [name="user"]').inputValue()).toBe('');
+  });
+
   it('shows a user without the admin role no admin view, and only their own events', async () => {
     const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const tab = await own.newPage();

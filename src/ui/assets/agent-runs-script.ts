@@ -30,7 +30,7 @@ export async function agentRuns(c, card, ctx) {
     ['Started', (r) => time(r.startedAt)],
   ];
   const load = async (next) => {
-    const answer = await ctx.api('GET', '/api/agents/runs?limit=' + c.limit + (next && cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    const answer = await ctx.api('GET', '/api/agents/runs?limit=' + c.limit + (next && cursor ? '&cursor=' + encodeURIComponent(cursor) : '') + ctx.userParam('&'));
     if (ctx.signal.aborted) return;
     runs = next ? [...runs, ...answer.runs] : answer.runs;
     cursor = answer.cursor;
@@ -48,7 +48,7 @@ async function timeline(id, card, ctx) {
   card.append(link('← All runs', ctx.hrefHere(), 'back'), box);
   let run;
   const load = async () => {
-    run = await ctx.api('GET', '/api/agents/runs/' + encodeURIComponent(id));
+    run = await ctx.api('GET', '/api/agents/runs/' + encodeURIComponent(id) + ctx.userParam());
     if (ctx.signal.aborted) return;
     box.replaceChildren(...renderRun(run, ctx));
     box.dataset.status = run.status;

@@ -9,8 +9,8 @@
 export const CHARTS_SCRIPT = String.raw`
 import { debounce, el, matches, subscribeAfter } from './dom.js';
 
-function aggregateUrl(type, window, bucket) {
-  return '/api/events/aggregate?type=' + encodeURIComponent(type) + '&window=' + encodeURIComponent(window) + '&bucket=' + bucket;
+function aggregateUrl(type, window, bucket, ctx) {
+  return '/api/events/aggregate?type=' + encodeURIComponent(type) + '&window=' + encodeURIComponent(window) + '&bucket=' + bucket + ctx.userParam('&');
 }
 
 function named(type) {
@@ -26,7 +26,7 @@ export async function chart(c, card, ctx) {
   card.append(wrap, summary);
   let drawn;
   const load = async () => {
-    const answer = await ctx.api('GET', aggregateUrl(c.source.event, c.source.window, c.source.bucket));
+    const answer = await ctx.api('GET', aggregateUrl(c.source.event, c.source.window, c.source.bucket, ctx));
     if (ctx.signal && ctx.signal.aborted) return;
     const buckets = answer.buckets;
     const hourly = c.source.bucket === 'hour';
@@ -69,7 +69,7 @@ export async function metric(c, card, ctx) {
   const value = el('p', 'metric-value', '...');
   card.append(value, el('p', 'metric-label', c.label || named(c.event) + ' in the last ' + c.window));
   const load = async () => {
-    const answer = await ctx.api('GET', aggregateUrl(c.event, c.window, 'day'));
+    const answer = await ctx.api('GET', aggregateUrl(c.event, c.window, 'day', ctx));
     value.textContent = answer.buckets.reduce((sum, b) => sum + b.count, 0) + (answer.truncated ? '+' : '');
   };
   const reload = debounce(() => load().catch((error) => { value.textContent = error.message; }), 300);

@@ -17,7 +17,7 @@ export async function eventDetail(c, card, ctx) {
   card.append(box);
   const id = ctx.route.id;
   if (!id) { box.append(openForm(ctx)); return; }
-  const user = ctx.me.admin && ctx.route.query.user ? ctx.route.query.user : undefined;
+  const user = ctx.readAs();
   const suffix = user ? '?user=' + encodeURIComponent(user) : '';
   const linkOf = (eventId) => ctx.linkTo('event', eventId, user ? { user } : undefined);
   let record;

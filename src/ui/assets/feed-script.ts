@@ -26,7 +26,8 @@ export async function eventStream(c, card, ctx) {
   const table = c.display === 'table';
   const saved = ctx.state();
   const filters = saved.filters || (saved.filters = { type: '', status: '', user: '', since: '', until: '', q: '' });
-  if (ctx.route.query.user && ctx.me.admin) filters.user = ctx.route.query.user;
+  // Reading as another user (the route's ?user=) fills the user filter; leaving it clears what it filled.
+  if (ctx.readAs()) { filters.user = ctx.readAs(); saved.userFromRoute = true; } else if (saved.userFromRoute) { filters.user = ''; saved.userFromRoute = false; }
   const list = el(table ? 'table' : 'ol', 'events ' + c.display);
   let body = list;
   if (table) {
@@ -159,8 +160,9 @@ function controlBar(c, ctx, filters, within, apply) {
   go.type = 'submit';
   const problem = el('span', 'error');
   form.append(go, button('Clear', () => {
-    for (const key of Object.keys(filters)) filters[key] = '';
-    for (const input of form.querySelectorAll('input, select')) input.value = '';
+    // Reading as another user, the feed stays theirs.
+    for (const key of Object.keys(filters)) filters[key] = key === 'user' && ctx.readAs() ? ctx.readAs() : '';
+    for (const input of form.querySelectorAll('input, select')) input.value = filters[input.name] || '';
     problem.textContent = '';
     apply();
   }, 'secondary'), problem);

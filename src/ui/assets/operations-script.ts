@@ -54,10 +54,10 @@ export async function scheduleTable(c, card, ctx) {
     ['Next', (s) => (s.nextFireAt ? time(s.nextFireAt) + ' (' + relative(s.nextFireAt) + ')' : '')],
     ['Fired', (s) => s.fired],
     ['Last fired', (s) => (s.lastFiredAt ? relative(s.lastFiredAt) : '')],
-    ['', (s) => (s.status === 'active' ? button('Pause', change(s, 'pause'), 'secondary') : s.status === 'paused' ? button('Resume', change(s, 'resume'), 'secondary') : '')],
+    ['', (s) => (ctx.readAs() ? '' : s.status === 'active' ? button('Pause', change(s, 'pause'), 'secondary') : s.status === 'paused' ? button('Resume', change(s, 'resume'), 'secondary') : '')],
   ];
   const load = async () => {
-    const { schedules } = await ctx.api('GET', '/api/schedules?limit=' + c.limit);
+    const { schedules } = await ctx.api('GET', '/api/schedules?limit=' + c.limit + ctx.userParam('&'));
     if (ctx.signal.aborted) return;
     box.replaceChildren(schedules.length ? table(columns, schedules, () => 'schedule') : notice('No schedules (POST /api/schedules, npx vextir schedules).'));
   };
@@ -75,7 +75,7 @@ export async function approvalList(c, card, ctx) {
     who = el('input');
     who.name = 'user';
     who.placeholder = ctx.me.userId || 'user id';
-    who.value = saved.user || '';
+    who.value = ctx.readAs() || saved.user || '';
     const label = el('label', null, 'User (admin)');
     label.append(who);
     const go = el('button', null, 'Show');

@@ -64,8 +64,9 @@ export async function planGraph(c, card, ctx) {
 
   const drawHead = () => {
     const actions = el('span', 'plan-actions');
-    if (!FINISHED.has(plan.status)) actions.append(button('Cancel', act('cancel'), 'danger cancel'));
-    if (plan.status === 'failed') actions.append(button('Retry', act('retry'), 'retry'));
+    // Another user's plan is theirs to change: an admin reads it only.
+    if (!ctx.readAs() && !FINISHED.has(plan.status)) actions.append(button('Cancel', act('cancel'), 'danger cancel'));
+    if (!ctx.readAs() && plan.status === 'failed') actions.append(button('Retry', act('retry'), 'retry'));
     const title = el('div', 'detail-head');
     const name = el('h3', null, 'Plan ');
     name.append(shortId(plan.id));
@@ -150,7 +151,7 @@ export async function planGraph(c, card, ctx) {
       if (cached) resolved.append(json(cached.event.data));
       else {
         resolved.append(notice('Loading…'));
-        ctx.api('GET', '/api/events/' + encodeURIComponent(request.requestId)).then((r) => { inputs.set(request.requestId, r); if (selected === node.id) resolved.replaceChildren(json(r.event.data)); }, (error) => resolved.replaceChildren(notice(error.message, 'error')));
+        ctx.api('GET', '/api/events/' + encodeURIComponent(request.requestId) + ctx.userParam()).then((r) => { inputs.set(request.requestId, r); if (selected === node.id) resolved.replaceChildren(json(r.event.data)); }, (error) => resolved.replaceChildren(notice(error.message, 'error')));
       }
     } else resolved.append(notice(node.action === 'sleep' || node.action === 'wait_for_event' ? 'This step publishes no request.' : 'No request published yet.'));
     const written = node.input && Object.keys(node.input).length ? json(node.input) : undefined;
@@ -174,7 +175,7 @@ export async function planGraph(c, card, ctx) {
   };
 
   const load = async () => {
-    const answer = await ctx.api('GET', '/api/plans/' + encodeURIComponent(id) + '?limit=' + MAX_NODES);
+    const answer = await ctx.api('GET', '/api/plans/' + encodeURIComponent(id) + '?limit=' + MAX_NODES + ctx.userParam('&'));
     if (ctx.signal.aborted) return;
     plan = answer.plan;
     nodes = answer.nodes;

@@ -61,6 +61,7 @@ export async function planList(c, card, ctx) {
     const params = new URLSearchParams({ limit: String(c.limit) });
     if (status.value) params.set('status', status.value);
     if (next && cursor) params.set('cursor', cursor);
+    if (ctx.readAs()) params.set('user', ctx.readAs());
     const answer = await ctx.api('GET', '/api/plans?' + params.toString());
     if (ctx.signal.aborted) return;
     plans = next ? [...plans, ...answer.plans] : answer.plans;
@@ -72,7 +73,7 @@ export async function planList(c, card, ctx) {
   status.addEventListener('change', () => { saved.status = status.value; load(false).catch(show); });
   ctx.onRoute(mark);
   await load(false).catch(show);
-  const reload = debounce(() => load(false).catch(show), 400);
+  const reload = debounce(() => load(false).catch(show), 200);
   ctx.subscribe((record) => { if (record.type.startsWith('plan.')) reload(); });
   ctx.every(() => { if (plans.some((p) => !FINISHED.has(p.status))) reload(); }, 3000);
 }

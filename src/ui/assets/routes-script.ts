@@ -5,6 +5,10 @@
  * page, `main`. Admin pages and components are left out for readers without the admin role
  * (GET /api/me); the API refuses what they read to anyone else anyway.
  *
+ * An admin may read another user's views: `?user=<id>` on the route (the "Read as" field sets
+ * it, every tab and link keeps it), which components pass on to the API as `user=`; the API
+ * refuses it to anyone else, and changes (cancel, approve...) stay the owner's business.
+ *
  * Every component renders in a scope of its own: its stream listeners, intervals and requests
  * end when it is replaced (another page, another item), so nothing keeps running for a view
  * that is gone. Components that show the route's item re-render when only the item changes;
@@ -70,20 +74,32 @@ export function mountApp(main, app, view, services) {
     tabLinks.set(page.id, a);
     tabs.append(a);
   }
+  const readAsForm = me.admin ? readAs(() => current) : undefined;
+  if (readAsForm) tabs.append(readAsForm.form);
   const body = el('div', 'page');
-  main.replaceChildren(header, ...(pages.length > 1 ? [tabs] : []), body);
+  main.replaceChildren(header, ...(pages.length > 1 || readAsForm ? [tabs] : []), body);
+
+  let current;
+  /** Whose views an admin reads (the route's ?user=); undefined for one's own. */
+  const readingAs = () => (me.admin && current && current.route.query.user && current.route.query.user !== me.userId ? current.route.query.user : undefined);
 
   /** Where a link to an item goes: the first page holding its detail component, if the reader sees one. */
   const linkTo = (kind, id, query) => {
     const page = pages.find((p) => p.components.some((c) => c.type === TARGETS[kind] && (me.admin || !c.admin)));
-    return page && id ? hrefOf(page.id, id, query) : undefined;
+    return page && id ? hrefOf(page.id, id, query || { user: readingAs() }) : undefined;
   };
 
-  let current;
   const route = () => {
     const wanted = parseRoute(location.hash);
     const page = pages.find((p) => p.id === wanted.page) || (hidden.includes(wanted.page) ? undefined : pages[0]);
-    for (const [id, a] of tabLinks) { if (page && id === page.id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current'); }
+    const user = me.admin ? wanted.query.user : undefined;
+    for (const [id, a] of tabLinks) {
+      a.href = hrefOf(id, undefined, { user });
+      if (page && id === page.id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
+    if (readAsForm) readAsForm.show(user);
+    // Another user's views are a different page altogether: render afresh.
+    if (current && (current.route.query.user || '') !== (wanted.query.user || '')) { current.controllers.forEach((c) => c.abort()); current = undefined; }
     if (!page) {
       current?.controllers.forEach((c) => c.abort());
       current = undefined;
@@ -127,6 +143,10 @@ export function mountApp(main, app, view, services) {
 
   const context = (component, signal, owner, pageId) => ({
     api, app, view, me, signal, linkTo,
+    /** Another user whose views an admin reads, or undefined. */
+    readAs: readingAs,
+    /** '?user=' (or '&user=') for the API when an admin reads another user's views, '' otherwise. */
+    userParam: (sep) => (readingAs() ? (sep || '?') + 'user=' + encodeURIComponent(readingAs()) : ''),
     /** The route now: components that stay on a route change read the new one. */
     get route() { return owner.route; },
     /** This page, or an item on it. */
@@ -156,6 +176,33 @@ export function mountApp(main, app, view, services) {
   window.addEventListener('hashchange', route);
   route();
   return (record) => { for (const listener of [...listeners]) listener(record); };
+}
+
+/** The admin's "Read as" field: sets or clears ?user= on the current route. */
+function readAs(currentOf) {
+  const form = el('form', 'read-as');
+  const input = el('input');
+  input.name = 'user';
+  input.placeholder = 'user id';
+  input.setAttribute('aria-label', 'Read as user');
+  const go = el('button', 'secondary', 'Read as');
+  go.type = 'submit';
+  const label = el('span', 'reading');
+  form.append(label, input, go);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const route = currentOf() ? currentOf().route : parseRoute(location.hash);
+    const page = route.page || (currentOf() ? currentOf().page.id : 'main');
+    location.hash = hrefOf(page, undefined, { user: input.value.trim() });
+  });
+  return {
+    form,
+    show: (user) => {
+      input.value = user || '';
+      label.textContent = user ? 'Reading as ' + user : '';
+      document.body.dataset.readAs = user || '';
+    },
+  };
 }
 
 /** Every type the page shows: subscribed_events, the components' filters and the events its forms emit. */

@@ -2,6 +2,8 @@
 export const OPERATOR_CSS = `
 .tabs { display: flex; gap: .25rem; flex-wrap: wrap; border-bottom: 1px solid var(--line); margin: 0 0 1rem; }
 .tabs a { padding: .4rem .8rem; color: var(--muted); text-decoration: none; border-bottom: 2px solid transparent; }
+.tabs .read-as { margin-left: auto; display: flex; gap: .35rem; align-items: center; } .read-as input { width: 9rem; padding: .2rem .4rem; } .read-as button { padding: .2rem .5rem; }
+.reading { color: #b45309; font-size: 12px; font-weight: 600; }
 .tabs a[aria-current="page"] { color: var(--fg); border-bottom-color: var(--accent); font-weight: 600; }
 #bar .who { color: var(--muted); font-size: 12px; }
 .system-link { padding: .5rem .75rem; border: 1px solid var(--line); border-radius: 8px; background: var(--card); }

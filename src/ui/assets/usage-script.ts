@@ -23,10 +23,10 @@ export async function usageChart(c, card, ctx) {
   const summary = el('p', 'chart-summary');
   const totals = el('div', 'usage-totals');
   card.append(wrap, summary, totals);
-  const user = ctx.me.admin && ctx.route.query.user ? ctx.route.query.user : undefined;
+  const user = ctx.readAs();
   let drawn;
   const load = async () => {
-    const { models } = await ctx.api('GET', '/api/usage' + (user ? '?user=' + encodeURIComponent(user) : ''));
+    const { models } = await ctx.api('GET', '/api/usage' + ctx.userParam());
     if (ctx.signal.aborted) return;
     const [year, month] = models.month.split('-').map(Number);
     const today = Number(models.day.slice(8, 10));
