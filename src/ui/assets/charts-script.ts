@@ -13,8 +13,8 @@ function aggregateUrl(type, window, bucket, ctx) {
   return '/api/events/aggregate?type=' + encodeURIComponent(type) + '&window=' + encodeURIComponent(window) + '&bucket=' + bucket + ctx.userParam('&');
 }
 
-function named(type) {
-  return type === '*' ? 'events' : type;
+function named(type, count) {
+  return type === '*' ? (count === 1 ? 'event' : 'events') : type;
 }
 
 export async function chart(c, card, ctx) {
@@ -39,7 +39,7 @@ export async function chart(c, card, ctx) {
     const timed = buckets.filter((b) => b.averageDurationSeconds !== null);
     const weight = timed.reduce((sum, b) => sum + b.count, 0);
     const average = weight ? timed.reduce((sum, b) => sum + b.averageDurationSeconds * b.count, 0) / weight : undefined;
-    const text = total + (answer.truncated ? '+' : '') + ' ' + named(c.source.event) + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
+    const text = total + (answer.truncated ? '+' : '') + ' ' + named(c.source.event, total) + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
     summary.textContent = text;
     canvas.setAttribute('aria-label', text);
     card.dataset.count = String(total);

@@ -67,7 +67,8 @@ export function mountApp(main, app, view, services) {
   const tabs = el('nav', 'tabs');
   tabs.setAttribute('aria-label', 'Pages');
   const tabLinks = new Map();
-  for (const page of pages) {
+  // One page needs no tab; an admin still gets the Read as field.
+  for (const page of pages.length > 1 ? pages : []) {
     const a = el('a', 'tab', page.title);
     a.href = hrefOf(page.id);
     a.dataset.page = page.id;
@@ -150,7 +151,7 @@ export function mountApp(main, app, view, services) {
     /** The route now: components that stay on a route change read the new one. */
     get route() { return owner.route; },
     /** This page, or an item on it. */
-    hrefHere: (id, query) => hrefOf(pageId, id, query),
+    hrefHere: (id, query) => hrefOf(pageId, id, query || { user: readingAs() }),
     /** Live records, until the component is replaced. */
     subscribe: (listener) => {
       listeners.add(listener);
