@@ -9,12 +9,22 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { AGENT_RUNS_SCRIPT } from './assets/agent-runs-script.js';
 import { APP_SCRIPT } from './assets/app-script.js';
 import { CHARTS_SCRIPT } from './assets/charts-script.js';
 import { COMPONENTS_SCRIPT } from './assets/components-script.js';
+import { DEAD_LETTERS_SCRIPT } from './assets/dead-letters-script.js';
 import { DOM_SCRIPT } from './assets/dom-script.js';
+import { EVENT_DETAIL_SCRIPT } from './assets/event-detail-script.js';
+import { FEED_SCRIPT } from './assets/feed-script.js';
 import { FORMS_SCRIPT } from './assets/forms-script.js';
+import { OPERATIONS_SCRIPT } from './assets/operations-script.js';
+import { PLAN_GRAPH_SCRIPT } from './assets/plan-graph-script.js';
+import { PLANS_SCRIPT } from './assets/plans-script.js';
+import { ROUTES_SCRIPT } from './assets/routes-script.js';
 import { APP_CSS } from './assets/style.js';
+import { USAGE_SCRIPT } from './assets/usage-script.js';
+import { WIDGETS_SCRIPT } from './assets/widgets-script.js';
 
 /** No inline script or style, nothing from elsewhere, no framing, no <base>, forms only to us. */
 export const APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -55,12 +65,26 @@ export function appShell(): PageResponse {
 }
 
 const JS = 'text/javascript; charset=utf-8';
+/** The client's own modules, by the name each imports the others by. */
+export const CLIENT_MODULES: Readonly<Record<string, string>> = {
+  'app.js': APP_SCRIPT,
+  'routes.js': ROUTES_SCRIPT,
+  'components.js': COMPONENTS_SCRIPT,
+  'dom.js': DOM_SCRIPT,
+  'widgets.js': WIDGETS_SCRIPT,
+  'feed.js': FEED_SCRIPT,
+  'charts.js': CHARTS_SCRIPT,
+  'forms.js': FORMS_SCRIPT,
+  'event-detail.js': EVENT_DETAIL_SCRIPT,
+  'plans.js': PLANS_SCRIPT,
+  'plan-graph.js': PLAN_GRAPH_SCRIPT,
+  'agent-runs.js': AGENT_RUNS_SCRIPT,
+  'operations.js': OPERATIONS_SCRIPT,
+  'dead-letters.js': DEAD_LETTERS_SCRIPT,
+  'usage.js': USAGE_SCRIPT,
+};
 const ASSETS: Record<string, { type: string; body: () => string }> = {
-  'app.js': { type: JS, body: () => APP_SCRIPT },
-  'components.js': { type: JS, body: () => COMPONENTS_SCRIPT },
-  'dom.js': { type: JS, body: () => DOM_SCRIPT },
-  'charts.js': { type: JS, body: () => CHARTS_SCRIPT },
-  'forms.js': { type: JS, body: () => FORMS_SCRIPT },
+  ...Object.fromEntries(Object.entries(CLIENT_MODULES).map(([name, body]) => [name, { type: JS, body: () => body }])),
   'app.css': { type: 'text/css; charset=utf-8', body: () => APP_CSS },
   'chart.js': { type: JS, body: chartJs },
 };

@@ -44,8 +44,8 @@ describe('the format', () => {
       actions: [{ id: 'new', label: 'New', emit_event: { type: 'task.create', data: { form_fields: ['title'] } } }],
     });
     expect(parsed.layout).toEqual({ type: 'grid', columns: 3 });
-    expect(parsed.components[0]).toMatchObject({ display: 'timeline', limit: 50, span: 1 });
-    expect(parsed.components[1]).toMatchObject({ source: { window: '7d', bucket: 'day' }, metrics: ['count'], display: 'line' });
+    expect(parsed.components?.[0]).toMatchObject({ display: 'timeline', limit: 50, span: 1 });
+    expect(parsed.components?.[1]).toMatchObject({ source: { window: '7d', bucket: 'day' }, metrics: ['count'], display: 'line' });
     expect(parsed.actions[0]?.emit_event.data.form_fields).toEqual([{ name: 'title', input: 'text', required: false }]);
   });
 

@@ -1,7 +1,8 @@
 /** /api/ui-apps and the /apps pages, called in memory over the in-memory adapters. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { APP_CSP } from '../../src/ui/index.js';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { APP_CSP, CLIENT_MODULES, SYSTEM_APP_YAML } from '../../src/ui/index.js';
 import { apiFixture, assertProblem, send } from '../api/helpers.js';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -92,6 +93,45 @@ describe('/api/ui-apps', () => {
   });
 });
 
+describe('the operator\'s dashboard, /api/ui-apps/system', () => {
+  it('is every user\'s, served as shipped (comments and all) to be copied, and found by its path', async () => {
+    const fixture = apiFixture();
+    for (const user of ['alice', 'bob']) {
+      const token = await fixture.token(user);
+      const view = (await send(fixture, 'GET', '/api/ui-apps/system', { token })).json() as { id: string; builtIn: boolean; pages: number; app: { pages: Array<{ id: string }> } };
+      expect(view).toMatchObject({ id: 'system', path: '/system', builtIn: true, pages: 8 });
+      expect(view.app.pages[0]?.id).toBe('activity');
+      expect((await send(fixture, 'GET', '/api/ui-apps?path=%2Fsystem', { token })).json()).toMatchObject({ apps: [{ id: 'system', builtIn: true }] });
+      const yaml = await send(fixture, 'GET', '/api/ui-apps/system', { token, headers: { accept: 'application/yaml' } });
+      expect(yaml.text).toBe(SYSTEM_APP_YAML);
+      // A user's own list is theirs: the dashboard is linked from the /apps page instead.
+      expect((await send(fixture, 'GET', '/api/ui-apps', { token })).json()).toEqual({ apps: [] });
+    }
+  });
+
+  it('cannot be replaced or deleted; a copy under another id and path works like any application', async () => {
+    const fixture = apiFixture();
+    const token = await fixture.token('alice');
+    const post = (body: string) => send(fixture, 'POST', '/api/ui-apps', { token, headers: YAML, body });
+    assertProblem(await post(SYSTEM_APP_YAML), 400, { pointer: '/id' });
+    assertProblem(await post(SYSTEM_APP_YAML.replace('id: system', 'id: ops')), 400, { pointer: '/path' });
+    assertProblem(await send(fixture, 'DELETE', '/api/ui-apps/system', { token }), 403);
+    const copy = toYaml({ ...(parseYaml(SYSTEM_APP_YAML) as object), id: 'ops', path: '/ops', name: 'Ops' });
+    const created = await post(copy);
+    expect(created.status, created.text).toBe(201);
+    expect(created.json()).toMatchObject({ id: 'ops', path: '/ops', pages: 8, components: 12 });
+    expect((await send(fixture, 'GET', '/api/ui-apps?path=%2Fops', { token })).json()).toMatchObject({ apps: [{ id: 'ops' }] });
+    expect((await send(fixture, 'GET', '/api/ui-apps/system', { token })).json()).toMatchObject({ name: 'Vextir OS' });
+  });
+
+  it('refuses a page\'s bad component by its pointer', async () => {
+    const fixture = apiFixture();
+    const token = await fixture.token('alice');
+    const body = JSON.stringify({ type: 'ui_application', id: 'p', name: 'P', path: '/p', pages: [{ id: 'a', title: 'A', components: [{ id: 'm', type: 'markdown', content: 'x' }] }, { id: 'b', title: 'B', components: [{ id: 'g', type: 'gauge' }] }] });
+    assertProblem(await send(fixture, 'POST', '/api/ui-apps', { token, headers: JSON_TYPE, body }), 400, { pointer: '/pages/1/components/0/type' });
+  });
+});
+
 describe('the /apps pages', () => {
   it('serve one static shell with a strict CSP, no inline script or style and no user data', async () => {
     const fixture = apiFixture();
@@ -109,7 +149,7 @@ describe('the /apps pages', () => {
 
   it('serve the assets, and 404 for others', async () => {
     const fixture = apiFixture();
-    for (const name of ['app.js', 'components.js', 'dom.js', 'charts.js', 'forms.js', 'chart.js']) {
+    for (const name of [...Object.keys(CLIENT_MODULES), 'chart.js']) {
       const asset = await send(fixture, 'GET', `/apps/_assets/${name}`);
       expect(asset.status, name).toBe(200);
       expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -123,9 +163,13 @@ describe('the /apps pages', () => {
 
   it('write data as text only: the client never uses innerHTML except for the server-rendered markdown', async () => {
     const fixture = apiFixture();
-    const scripts = await Promise.all(['app.js', 'components.js', 'dom.js', 'charts.js', 'forms.js'].map(async (name) => (await send(fixture, 'GET', `/apps/_assets/${name}`)).text));
-    const uses = scripts.join('\n').match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|new Function/g) ?? [];
+    const names = Object.keys(CLIENT_MODULES);
+    expect(names).toEqual(expect.arrayContaining(['app.js', 'routes.js', 'feed.js', 'event-detail.js', 'plan-graph.js', 'dead-letters.js', 'usage.js']));
+    const scripts = await Promise.all(names.map(async (name) => (await send(fixture, 'GET', `/apps/_assets/${name}`)).text));
+    const uses = scripts.join('\n').match(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|new Function|setAttribute\(\s*'on|\.on[a-z]+\s*=/g) ?? [];
     expect(uses).toEqual(['.innerHTML =']);
-    expect(scripts[1]).toContain('box.innerHTML = ctx.view.markdown[c.id]');
+    expect(scripts[names.indexOf('components.js')]).toContain('box.innerHTML = ctx.view.markdown[c.id]');
+    // Every module another imports is served.
+    for (const script of scripts) for (const [, imported] of script.matchAll(/from '\.\/([a-z-]+\.js)'/g)) expect(names).toContain(imported);
   });
 });

@@ -2,12 +2,13 @@
  * /api/ui-apps: a user's UI applications (src/ui), as YAML or JSON documents validated on submit
  * (400 naming the component: `/components/2/type`), and GET /apps/... : the static pages that
  * render them. The pages are public (no user data in them); the data they show is fetched with
- * the reader's token from the endpoints here and the rest of the API.
+ * the reader's token from the endpoints here and the rest of the API. The built-in operator's
+ * dashboard (`system`) is read like a user's application and cannot be replaced or deleted.
  */
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { KernelError } from '../../kernel/index.js';
-import { appAsset, appShell, readUiApplicationDocument, renderMarkdown, type UiAppEntry } from '../../ui/index.js';
+import { allComponents, appAsset, appShell, readUiApplicationDocument, renderMarkdown, type UiAppEntry } from '../../ui/index.js';
 import { recordAdminChange } from '../audit-trail.js';
 import { prefersYaml, readDocument, YAML_CONTENT_TYPE } from '../documents.js';
 import { parseQuery } from '../query.js';
@@ -22,7 +23,7 @@ export async function putUiApp({ request, services, identity }: AuthenticatedCon
   const { text, format } = await readDocument(request, MAX_APP_BYTES, 'the UI application');
   const { entry, created } = await services.uiApps.put(identity.userId, readUiApplicationDocument(text, format));
   const { app } = entry;
-  await recordAdminChange(services, identity.userId, { action: 'ui_app.put', target: app.id, reason: `${created ? 'created' : 'replaced'}: ${app.path}, ${app.components.length} components`, by: identity.userId });
+  await recordAdminChange(services, identity.userId, { action: 'ui_app.put', target: app.id, reason: `${created ? 'created' : 'replaced'}: ${app.path}, ${allComponents(app).length} components`, by: identity.userId });
   return json(created ? 201 : 200, summary(entry), { location: `/api/ui-apps/${encodeURIComponent(app.id)}`, etag: `"${entry.etag}"` });
 }
 
@@ -41,8 +42,9 @@ export async function getUiApp({ request, params, services, identity }: Authenti
   const entry = await services.uiApps.get(identity.userId, id);
   if (entry === undefined) throw new KernelError('not_found', `you have no UI application "${id}"`);
   const etag = { etag: `"${entry.etag}"` };
-  if (prefersYaml(request.headers.get('accept'))) return { status: 200, headers: { 'content-type': YAML_CONTENT_TYPE, ...etag }, body: toYaml(entry.app, { lineWidth: 0 }) };
-  const markdown = Object.fromEntries(entry.app.components.flatMap((c) => (c.type === 'markdown' ? [[c.id, renderMarkdown(c.content)]] : [])));
+  // A built-in is served as shipped, its comments saying how to copy it.
+  if (prefersYaml(request.headers.get('accept'))) return { status: 200, headers: { 'content-type': YAML_CONTENT_TYPE, ...etag }, body: entry.builtIn?.document ?? toYaml(entry.app, { lineWidth: 0 }) };
+  const markdown = Object.fromEntries(allComponents(entry.app).flatMap((c) => (c.type === 'markdown' ? [[c.id, renderMarkdown(c.content)]] : [])));
   return json(200, { ...summary(entry), app: entry.app, markdown }, etag);
 }
 
@@ -64,6 +66,6 @@ export async function getAppAsset({ params }: PublicContext): Promise<ApiRespons
   return asset;
 }
 
-function summary({ app, etag, updatedAt }: UiAppEntry) {
-  return { id: app.id, name: app.name, path: app.path, components: app.components.length, etag, updatedAt };
+function summary({ app, etag, updatedAt, builtIn }: UiAppEntry) {
+  return { id: app.id, name: app.name, path: app.path, components: allComponents(app).length, ...(app.pages !== undefined && { pages: app.pages.length }), etag, ...(updatedAt !== undefined && { updatedAt }), ...(builtIn !== undefined && { builtIn: true }) };
 }

@@ -1,12 +1,13 @@
 /**
  * `/apps/_assets/app.js`: the page's entry. Reads the token from sessionStorage (the sign-in
- * page puts it there), finds the application for the page's path over the API, lays out its
- * components and keeps them live from `GET /api/stream`, read with fetch and a small SSE parser
- * because EventSource cannot send the Authorization header. Reconnects with Last-Event-ID.
+ * page puts it there), finds the application for the page's path over the API, lays it out
+ * (routes.js: its pages and components) and keeps it live from `GET /api/stream`, read with
+ * fetch and a small SSE parser because EventSource cannot send the Authorization header.
+ * Reconnects with Last-Event-ID.
  */
 export const APP_SCRIPT = String.raw`
 import { el } from './dom.js';
-import { actionPanel, renderComponent } from './components.js';
+import { mountApp, streamFilter } from './routes.js';
 
 const TOKEN_KEY = 'vextir.token';
 const main = document.getElementById('app');
@@ -64,14 +65,15 @@ function signInPage() {
   main.replaceChildren(form);
 }
 
-function renderBar(title) {
+function renderBar(title, me) {
   const home = el('a', 'home', 'Vextir apps');
   home.href = '/apps/';
   const live = el('span', 'live', 'offline');
   live.id = 'live';
+  const who = el('span', 'who', me && me.userId ? me.userId + (me.admin ? ' (admin)' : '') : '');
   const out = el('button', 'signout', 'Sign out');
   out.addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); location.assign('/apps/_signin'); });
-  bar.replaceChildren(home, el('span', 'title', title || ''), live, out);
+  bar.replaceChildren(home, el('span', 'title', title || ''), who, live, out);
 }
 
 async function listPage() {
@@ -85,7 +87,22 @@ async function listPage() {
     item.append(link, el('code', null, app.path));
     list.append(item);
   }
-  main.replaceChildren(el('h1', null, 'Your applications'), apps.length ? list : el('p', null, 'No applications yet: npx vextir apps put <file>.'));
+  const dashboard = el('p', 'system-link');
+  const link = el('a', null, "The operator's dashboard");
+  link.href = '/apps/system';
+  dashboard.append(link, ' - events and why they ran, plans, agent runs, drivers, schedules, approvals and usage (copy it: npx vextir apps get system).');
+  main.replaceChildren(dashboard, el('h1', null, 'Your applications'), apps.length ? list : el('p', null, 'No applications yet: npx vextir apps put <file>.'));
+}
+
+/** Who reads: GET /api/me; a server without it reads as a user without the admin role. */
+async function whoAmI() {
+  try {
+    const me = await api('GET', '/api/me');
+    return { userId: me.userId, admin: me.admin === true };
+  } catch (error) {
+    if (error.message === 'unauthenticated') throw error;
+    return { userId: undefined, admin: false };
+  }
 }
 
 async function appPage(path) {
@@ -95,47 +112,12 @@ async function appPage(path) {
     main.replaceChildren(el('p', 'error', 'There is no application at /apps' + path + '.'));
     return;
   }
-  const view = await api('GET', '/api/ui-apps/' + encodeURIComponent(apps[0].id));
+  const [view, me] = await Promise.all([api('GET', '/api/ui-apps/' + encodeURIComponent(apps[0].id)), whoAmI()]);
   const app = view.app;
   document.title = app.name + ' - Vextir';
-  renderBar(app.name);
-  const grid = el('div', 'grid cols-' + app.layout.columns);
-  const listeners = [];
-  const context = { api, app, view, subscribe: (listener) => listeners.push(listener) };
-  const loads = [];
-  for (const component of app.components) {
-    const card = el('section', 'component span-' + Math.min(component.span, app.layout.columns));
-    card.dataset.component = component.id;
-    card.dataset.type = component.type;
-    if (component.title) card.append(el('h2', null, component.title));
-    grid.append(card);
-    loads.push(renderComponent(component, card, context).catch((error) => card.append(el('p', 'error', error.message))));
-  }
-  // When every component's first load settled (ms since navigation start): tests and the ui bench wait for it.
-  Promise.all(loads).then(() => { document.body.dataset.ready = String(Math.round(performance.now())); });
-  const header = el('header', 'app-header');
-  header.append(el('h1', null, app.name));
-  if (app.description) header.append(el('p', 'description', app.description));
-  if (app.actions.length > 0) {
-    const actions = el('div', 'actions');
-    for (const action of app.actions) actions.append(actionPanel(action, context));
-    header.append(actions);
-  }
-  main.replaceChildren(header, grid);
-  follow(streamFilter(app), (record) => { for (const listener of listeners) listener(record); });
-}
-
-/** Every type the page shows: subscribed_events, the components' filters and the events its forms emit. */
-function streamFilter(app) {
-  const patterns = new Set(app.subscribed_events);
-  for (const c of app.components) {
-    if (c.type === 'event_stream') c.filter.forEach((p) => patterns.add(p));
-    if (c.type === 'chart') patterns.add(c.source.event);
-    if (c.type === 'metric') patterns.add(c.event);
-    if (c.type === 'form') patterns.add(c.emit_event.type);
-  }
-  for (const a of app.actions) patterns.add(a.emit_event.type);
-  return patterns.has('*') ? '' : [...patterns].join(',');
+  renderBar(app.name, me);
+  const dispatch = mountApp(main, app, view, { api, me });
+  follow(streamFilter(app), dispatch);
 }
 
 /** GET /api/stream as Server-Sent Events over fetch; calls onRecord with each event record. */

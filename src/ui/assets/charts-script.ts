@@ -1,18 +1,20 @@
 /**
  * `/apps/_assets/charts.js`: the `chart` and `metric` components. Both count the user's events of
- * a type over a window (GET /api/events, at most 500) and follow the live stream; a chart draws
- * per-bucket counts and the average `data.duration` with chart.js (served from its package as
- * /apps/_assets/chart.js, which sets `window.Chart`), and states the same figures as text.
+ * a type over a window with the server's aggregate (GET /api/events/aggregate: per hour or day,
+ * counted over the whole window rather than one page of events) and reload it when a matching
+ * event arrives live. A chart draws the counts and the average `data.duration` per bucket with
+ * chart.js (served from its package as /apps/_assets/chart.js, which sets `window.Chart`), and
+ * states the same figures as text.
  */
 export const CHARTS_SCRIPT = String.raw`
-import { debounce, el, eventsUrl, matches, subscribeAfter, windowMs } from './dom.js';
+import { debounce, el, matches, subscribeAfter } from './dom.js';
 
-function durationOf(record) {
-  const data = record.event && record.event.data;
-  if (!data || typeof data !== 'object') return undefined;
-  if (typeof data.duration === 'number') return data.duration;
-  if (typeof data.duration_ms === 'number') return data.duration_ms / 1000;
-  return undefined;
+function aggregateUrl(type, window, bucket, ctx) {
+  return '/api/events/aggregate?type=' + encodeURIComponent(type) + '&window=' + encodeURIComponent(window) + '&bucket=' + bucket + ctx.userParam('&');
+}
+
+function named(type, count) {
+  return type === '*' ? (count === 1 ? 'event' : 'events') : type;
 }
 
 export async function chart(c, card, ctx) {
@@ -24,30 +26,23 @@ export async function chart(c, card, ctx) {
   card.append(wrap, summary);
   let drawn;
   const load = async () => {
-    const span = windowMs(c.source.window);
-    const size = c.source.bucket === 'hour' ? 3600000 : 86400000;
-    const count = Math.min(400, Math.ceil(span / size));
-    const end = Math.ceil(Date.now() / size) * size;
-    const start = end - count * size;
-    const { events } = await ctx.api('GET', eventsUrl([c.source.event], 500, new Date(Date.now() - span)));
-    const buckets = Array.from({ length: count }, (_, i) => ({ at: new Date(start + i * size), count: 0, total: 0, timed: 0 }));
-    for (const record of events) {
-      const bucket = buckets[Math.floor((Date.parse(record.event.time || record.receivedAt) - start) / size)];
-      if (!bucket) continue;
-      bucket.count++;
-      const duration = durationOf(record);
-      if (duration !== undefined) { bucket.total += duration; bucket.timed++; }
-    }
-    const labels = buckets.map((b) => (size === 86400000 ? b.at.toLocaleDateString() : b.at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })));
+    const answer = await ctx.api('GET', aggregateUrl(c.source.event, c.source.window, c.source.bucket, ctx));
+    if (ctx.signal && ctx.signal.aborted) return;
+    const buckets = answer.buckets;
+    const hourly = c.source.bucket === 'hour';
+    const labels = buckets.map((b) => (hourly ? new Date(b.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : new Date(b.start).toLocaleDateString()));
     const datasets = [];
     if (c.metrics.includes('count')) datasets.push({ label: 'count', data: buckets.map((b) => b.count), yAxisID: 'y' });
-    if (c.metrics.includes('average_duration')) datasets.push({ label: 'average duration (s)', data: buckets.map((b) => (b.timed ? b.total / b.timed : null)), yAxisID: 'y1' });
-    const timed = events.filter((r) => durationOf(r) !== undefined);
-    const average = timed.length ? timed.reduce((sum, r) => sum + durationOf(r), 0) / timed.length : undefined;
-    const text = events.length + (events.length === 500 ? '+' : '') + ' ' + c.source.event + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
+    if (c.metrics.includes('average_duration')) datasets.push({ label: 'average duration (s)', data: buckets.map((b) => b.averageDurationSeconds), yAxisID: 'y1' });
+    const total = buckets.reduce((sum, b) => sum + b.count, 0);
+    // Across buckets, each bucket's average weighs as much as its events (the answer gives no timed count).
+    const timed = buckets.filter((b) => b.averageDurationSeconds !== null);
+    const weight = timed.reduce((sum, b) => sum + b.count, 0);
+    const average = weight ? timed.reduce((sum, b) => sum + b.averageDurationSeconds * b.count, 0) / weight : undefined;
+    const text = total + (answer.truncated ? '+' : '') + ' ' + named(c.source.event, total) + ' in ' + c.source.window + (average === undefined ? '' : ', average duration ' + average.toFixed(1) + ' s');
     summary.textContent = text;
     canvas.setAttribute('aria-label', text);
-    card.dataset.count = String(events.length);
+    card.dataset.count = String(total);
     if (typeof globalThis.Chart !== 'function') return;
     if (drawn) {
       drawn.data.labels = labels;
@@ -64,6 +59,7 @@ export async function chart(c, card, ctx) {
         scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', display: c.metrics.includes('average_duration'), grid: { drawOnChartArea: false } } },
       },
     });
+    if (ctx.signal) ctx.signal.addEventListener('abort', () => drawn.destroy(), { once: true });
   };
   const reload = debounce(() => load().catch((error) => { summary.textContent = error.message; }), 1000);
   await subscribeAfter(ctx, load(), (record) => { if (matches([c.source.event], record.type)) reload(); });
@@ -71,18 +67,12 @@ export async function chart(c, card, ctx) {
 
 export async function metric(c, card, ctx) {
   const value = el('p', 'metric-value', '...');
-  card.append(value, el('p', 'metric-label', c.label || c.event + ' in the last ' + c.window));
-  const seen = new Set();
-  let capped = false;
-  const loaded = ctx.api('GET', eventsUrl([c.event], 500, new Date(Date.now() - windowMs(c.window)))).then(({ events }) => {
-    events.forEach((r) => seen.add(r.id));
-    capped = events.length === 500;
-    value.textContent = seen.size + (capped ? '+' : '');
-  });
-  await subscribeAfter(ctx, loaded, (record) => {
-    if (!matches([c.event], record.type) || seen.has(record.id)) return;
-    seen.add(record.id);
-    value.textContent = seen.size + (capped ? '+' : '');
-  });
+  card.append(value, el('p', 'metric-label', c.label || named(c.event) + ' in the last ' + c.window));
+  const load = async () => {
+    const answer = await ctx.api('GET', aggregateUrl(c.event, c.window, 'day', ctx));
+    value.textContent = answer.buckets.reduce((sum, b) => sum + b.count, 0) + (answer.truncated ? '+' : '');
+  };
+  const reload = debounce(() => load().catch((error) => { value.textContent = error.message; }), 300);
+  await subscribeAfter(ctx, load(), (record) => { if (matches([c.event], record.type)) reload(); });
 }
 `;

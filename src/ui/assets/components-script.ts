@@ -1,66 +1,24 @@
 /**
- * `/apps/_assets/components.js`: one renderer per component type of the format (src/ui/schema.ts).
- * Each fills its card from the API and subscribes to the page's live stream. Data is written
- * as text only; the one `innerHTML` is a markdown component's HTML, rendered by the server
- * from the application's own definition with raw HTML escaped (src/ui/markdown.ts).
+ * `/apps/_assets/components.js`: one renderer per component type of the format (src/ui/schema.ts):
+ * the context views, markdown and forms here, the others in modules of their own. Each fills its
+ * card from the API and subscribes to the page's live stream. Data is written as text only; the
+ * one `innerHTML` is a markdown component's HTML, rendered by the server from the application's
+ * own definition with raw HTML escaped (src/ui/markdown.ts).
  */
 export const COMPONENTS_SCRIPT = String.raw`
+import { agentRuns } from './agent-runs.js';
 import { chart, metric } from './charts.js';
-import { debounce, el, eventsUrl, matches, renderTemplate, scopeOf, show, statusBadge, subscribeAfter, time } from './dom.js';
+import { deadLetters } from './dead-letters.js';
+import { debounce, el, matches, renderTemplate, show } from './dom.js';
+import { eventDetail } from './event-detail.js';
+import { eventStream } from './feed.js';
 import { actionPanel, emitForm } from './forms.js';
+import { approvalList, driverTable, scheduleTable } from './operations.js';
+import { planGraph } from './plan-graph.js';
+import { planList } from './plans.js';
+import { usageChart } from './usage.js';
 
 export { actionPanel };
-
-async function eventStream(c, card, ctx) {
-  const table = c.display === 'table';
-  const list = el(table ? 'table' : 'ol', 'events ' + c.display);
-  let body = list;
-  if (table) {
-    const row = el('tr');
-    ['Time', 'Type', 'Status', 'Data'].forEach((h) => row.append(el('th', null, h)));
-    const head = el('thead');
-    head.append(row);
-    body = el('tbody');
-    list.append(head, body);
-  }
-  const empty = el('p', 'empty', 'No events yet.');
-  card.append(empty, list);
-  const rows = new Map();
-  const put = (record, atTop) => {
-    const scope = scopeOf(record);
-    const row = el(table ? 'tr' : 'li', 'event');
-    row.dataset.eventId = record.id;
-    const content = c.template ? renderTemplate(c.template, scope) : el('span', 'data', show(scope.data).slice(0, 300));
-    if (table) {
-      const cell = el('td');
-      cell.append(content);
-      row.append(el('td', null, time(scope.time)), el('td', 'type', record.type), statusCell(record.status), cell);
-    } else {
-      const meta = el('div', 'meta');
-      meta.append(el('time', null, time(scope.time)), el('span', 'type', record.type), statusBadge(record.status));
-      row.append(meta, content);
-    }
-    const old = rows.get(record.id);
-    if (old) old.replaceWith(row);
-    else if (atTop) body.prepend(row);
-    else body.append(row);
-    rows.set(record.id, row);
-    while (rows.size > c.limit) {
-      const last = body.lastElementChild;
-      rows.delete(last.dataset.eventId);
-      last.remove();
-    }
-    empty.hidden = rows.size > 0;
-  };
-  const loaded = ctx.api('GET', eventsUrl(c.filter, c.limit)).then(({ events }) => events.forEach((r) => put(r, false)));
-  await subscribeAfter(ctx, loaded, (record) => { if (matches(c.filter, record.type)) put(record, true); });
-}
-
-function statusCell(status) {
-  const cell = el('td');
-  cell.append(statusBadge(status));
-  return cell;
-}
 
 function contextUrl(path, query) {
   return '/api/context' + path.split('/').map(encodeURIComponent).join('/') + query;
@@ -92,7 +50,7 @@ async function contextView(c, card, ctx) {
     }
   };
   await load();
-  if (c.refresh) setInterval(load, c.refresh * 1000);
+  if (c.refresh) ctx.every(load, c.refresh * 1000);
   const reload = debounce(load, 500);
   ctx.subscribe((record) => { if (matches(ctx.app.subscribed_events, record.type) || record.type.startsWith('context.')) reload(); });
 }
@@ -144,7 +102,12 @@ async function action(c, card, ctx) {
   card.append(actionPanel(ctx.app.actions.find((a) => a.id === c.action), ctx));
 }
 
-const RENDERERS = { event_stream: eventStream, context_view: contextView, chart, metric, markdown, form, action };
+const RENDERERS = {
+  event_stream: eventStream, context_view: contextView, chart, metric, markdown, form, action,
+  event_detail: eventDetail, plan_list: planList, plan_graph: planGraph, agent_runs: agentRuns,
+  driver_table: driverTable, schedule_table: scheduleTable, approval_list: approvalList,
+  dead_letters: deadLetters, usage_chart: usageChart,
+};
 
 export function renderComponent(component, card, ctx) {
   const render = RENDERERS[component.type];

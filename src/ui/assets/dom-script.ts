@@ -76,10 +76,6 @@ export function matches(patterns, type) {
   return patterns.length === 0 || patterns.some((p) => p === '*' || (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : p === type));
 }
 
-export function windowMs(value) {
-  return Number(value.slice(0, -1)) * { m: 60000, h: 3600000, d: 86400000 }[value.slice(-1)];
-}
-
 export function scopeOf(record) {
   const e = record.event || {};
   return { id: record.id, type: record.type, status: record.status, time: e.time, source: e.source, subject: e.subject, data: e.data };
@@ -98,8 +94,8 @@ export function debounce(fn, ms) {
   return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
 }
 
-export function eventsUrl(types, limit, since) {
-  return '/api/events?type=' + encodeURIComponent(types.join(',')) + '&limit=' + limit + (since ? '&since=' + encodeURIComponent(since.toISOString()) : '');
+export function eventsUrl(types, limit) {
+  return '/api/events?type=' + encodeURIComponent(types.join(',')) + '&limit=' + limit;
 }
 
 export function statusBadge(status) {

@@ -1,4 +1,6 @@
 /** `/apps/_assets/app.css`: the pages' one stylesheet (style-src 'self': no inline style anywhere). */
+import { OPERATOR_CSS } from './style-operator.js';
+
 export const APP_CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #5b6470; --bg: #f5f6f8; --card: #fff; --line: #dde1e6; --accent: #2563eb; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e8eb; --muted: #9aa3ad; --bg: #14171b; --card: #1d2127; --line: #2d333b; --accent: #6ea8fe; } }
@@ -34,4 +36,4 @@ button { cursor: pointer; background: var(--accent); color: #fff; border: 0; } b
 .icon-plus::before { content: "+ "; }
 .error { color: #b42318; } .answer code { font-size: 12px; }
 pre.document { white-space: pre-wrap; margin: 0; }
-`;
+${OPERATOR_CSS}`;
