@@ -29,7 +29,7 @@ const RENDERS = 7;
 const LIVE_EVENTS = 200;
 const LIVE_GAP_MS = 25;
 /** The pages measured: the seed's task dashboard and the operator's dashboard. */
-const PAGES = ['/apps/dashboard/tasks'] as const;
+const PAGES = ['/apps/dashboard/tasks', '/apps/system'] as const;
 
 export async function runUiBench(log: (line: string) => void): Promise<BenchRow[]> {
   if (!existsSync(CHROMIUM)) throw new Error(`the ui bench needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
