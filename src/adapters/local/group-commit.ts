@@ -9,8 +9,12 @@
  * commits without them, and only if a write throws is it rolled back and redone with one
  * savepoint per write. That is safe because a write is SQL only (no effect outside the
  * database), so running it again after a rollback is running it once.
+ *
+ * With a WriteLock (other threads write to the same file), a batch that finds the lock held waits
+ * for it without blocking the thread, and the writes requested meanwhile join the batch.
  */
 import { guard, translateSqliteError, type SqliteDatabase } from './database.js';
+import type { WriteLock } from './write-lock.js';
 
 interface PendingWrite {
   work: () => unknown;
@@ -20,16 +24,29 @@ interface PendingWrite {
 
 type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+export interface GroupCommitOptions {
+  /** Shared with the other connections of this process to the file (see write-lock.ts). */
+  lock?: WriteLock;
+  /** How long to wait for the lock before committing under SQLite's own locking alone. */
+  lockTimeoutMs?: number;
+}
+
 export class GroupCommit {
   readonly #db: SqliteDatabase;
   readonly #inSavepoint: (work: () => unknown) => unknown;
   readonly #commitBatch: (batch: readonly PendingWrite[]) => Result[];
   readonly #commitAll: (batch: readonly PendingWrite[]) => unknown[];
+  readonly #lock: WriteLock | undefined;
+  readonly #lockTimeoutMs: number;
   #pending: PendingWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
+  /** Since when the pending batch waits for the lock (undefined: it does not). */
+  #waitingSince: number | undefined;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, options: GroupCommitOptions = {}) {
     this.#db = db;
+    this.#lock = options.lock;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 5000;
     // Called inside the batch's transaction, better-sqlite3 runs a nested transaction as a savepoint.
     this.#inSavepoint = db.transaction((work: () => unknown) => work());
     // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
@@ -54,22 +71,69 @@ export class GroupCommit {
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       // setImmediate, not a microtask: writes from every callback of this loop turn join in.
-      this.#scheduled ??= setImmediate(() => this.flush());
+      // A batch waiting for the lock is committed when the lock comes free.
+      if (this.#waitingSince === undefined) this.#scheduled ??= setImmediate(() => this.#flushWhenUnlocked());
     });
   }
 
-  /** Commit what is pending now (also called before the database is closed). */
+  /** Commit what is pending now, waiting for the lock if need be (also called before the database is closed). */
   flush(): void {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
+    this.#waitingSince = undefined;
+    if (this.#pending.length === 0) return;
+    const locked = this.#lock?.acquire(this.#lockTimeoutMs) ?? false;
+    this.#commitPending(locked);
+  }
+
+  /**
+   * Run `work` in a transaction of its own at once, outside the batch, under the lock: for the
+   * few synchronous writes (releasing leases, pruning, replaying a dead letter). IMMEDIATE takes
+   * the file's write lock up front, so a read-then-write never fails to upgrade.
+   */
+  exclusive<T>(work: () => T): T {
+    const locked = this.#lock?.acquire(this.#lockTimeoutMs) ?? false;
+    try {
+      return guard(this.#db, () => this.#db.transaction(work).immediate());
+    } finally {
+      if (locked) this.#lock?.release();
+    }
+  }
+
+  #flushWhenUnlocked(): void {
+    this.#scheduled = undefined;
+    if (this.#pending.length === 0) return;
+    const lock = this.#lock;
+    if (lock === undefined) return this.#commitPending(false);
+    if (lock.tryAcquire()) {
+      this.#waitingSince = undefined;
+      return this.#commitPending(true);
+    }
+    const now = Date.now();
+    this.#waitingSince ??= now;
+    const left = this.#waitingSince + this.#lockTimeoutMs - now;
+    if (left <= 0) {
+      // The holder keeps it (or died with it): SQLite's busy handler decides from here.
+      this.#waitingSince = undefined;
+      return this.#commitPending(false);
+    }
+    void lock.whenFree(left).then(() => {
+      if (this.#waitingSince !== undefined) this.#flushWhenUnlocked();
+    });
+  }
+
+  #commitPending(locked: boolean): void {
     const batch = this.#pending;
     this.#pending = [];
-    if (batch.length === 0) return;
     let results: Result[];
     try {
-      results = guard(this.#db, () => this.#commitAll(batch)).map((value): Result => ({ ok: true, value }));
-    } catch {
-      results = this.#commitIsolated(batch);
+      try {
+        results = guard(this.#db, () => this.#commitAll(batch)).map((value): Result => ({ ok: true, value }));
+      } catch {
+        results = this.#commitIsolated(batch);
+      }
+    } finally {
+      if (locked) this.#lock?.release();
     }
     results.forEach((result, index) => {
       const write = batch[index];

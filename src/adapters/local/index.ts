@@ -1,5 +1,5 @@
 export { SCHEMA_VERSION, openDatabase, translateSqliteError, type DatabaseOptions, type SqliteDatabase } from './database.js';
-export { GroupCommit } from './group-commit.js';
+export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 export { acquireHostLock, type HostLock } from './host-lock.js';
 export { createHttpServer } from './http-server.js';
 export { openLocalStorage, type LocalStorage, type LocalStorageOptions } from './open-local-storage.js';
@@ -8,3 +8,4 @@ export { SqliteContextStore, type SqliteContextStoreOptions } from './sqlite-con
 export { SqliteEventStore } from './sqlite-event-store.js';
 export { SqliteStateStore, type SqliteStateStoreOptions } from './sqlite-state-store.js';
 export { DEFAULT_DEDUPE_WINDOW_MS, SqliteQueue, type SqliteDelivery, type SqliteQueueOptions } from './sqlite-queue.js';
+export { WriteLock } from './write-lock.js';

@@ -12,6 +12,7 @@ import { SqliteContextStore } from './sqlite-context-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
+import { WriteLock } from './write-lock.js';
 
 export interface LocalStorageOptions {
   /** The database file; created (with its schema) if missing. */
@@ -22,6 +23,15 @@ export interface LocalStorageOptions {
   lockMs?: number;
   maxDeliveryCount?: number;
   dedupeWindowMs?: number;
+  /**
+   * Shared by every thread's connection to the file (see write-lock.ts): `id` is this
+   * connection's, different from every other's sharing `buffer`.
+   */
+  writeLock?: { id: number; buffer: SharedArrayBuffer };
+  /** See SqliteQueueOptions.lockOwner: set by each processor thread. */
+  lockOwner?: string;
+  /** See SqliteQueueOptions.onEnqueued: the host's wake-up of consumers on other connections. */
+  onEnqueued?: () => void;
   /** The Context Hub's limits; DEFAULT_CONTEXT_LIMITS for any not given. */
   contextLimits?: Partial<ContextLimits>;
   /**
@@ -55,7 +65,10 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
     if (options.backgroundCheckpoint) {
       checkpointer = new BackgroundCheckpointer(db, { fallbackAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES, onProblem: options.backgroundCheckpoint.onProblem });
     }
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(db, {
+      ...(options.writeLock !== undefined && { lock: new WriteLock(options.writeLock.id, options.writeLock.buffer) }),
+      lockTimeoutMs: options.busyTimeoutMs ?? 5000,
+    });
     const store = new SqliteEventStore(db, commits);
     const audit = new SqliteAuditLog(db, commits);
     const state = new SqliteStateStore(db, commits, { clock: options.clock });
@@ -65,6 +78,8 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
       ...(options.lockMs !== undefined && { lockMs: options.lockMs }),
       ...(options.maxDeliveryCount !== undefined && { maxDeliveryCount: options.maxDeliveryCount }),
       ...(options.dedupeWindowMs !== undefined && { dedupeWindowMs: options.dedupeWindowMs }),
+      ...(options.lockOwner !== undefined && { lockOwner: options.lockOwner }),
+      ...(options.onEnqueued !== undefined && { onEnqueued: options.onEnqueued }),
     });
     return {
       db,

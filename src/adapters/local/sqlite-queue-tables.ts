@@ -28,6 +28,11 @@ export interface QueueLimits {
   lockMs: number;
   maxDeliveryCount: number;
   dedupeWindowMs: number;
+  /**
+   * Starts every lock token this connection hands out (`<owner>/<uuid>`), so the leases of a
+   * consumer known to be dead can be found and released (`releaseOwnedBy`). Empty: no owner.
+   */
+  lockOwner: string;
 }
 
 /** How a leased message is acknowledged. */
@@ -55,6 +60,7 @@ export class SqliteQueueTables {
   readonly #unlockLeased;
   readonly #releaseLeased;
   readonly #releaseAll;
+  readonly #releaseOwned;
   readonly #pruneSeen;
   readonly #latestDeadLetter;
   readonly #deleteDeadLetter;
@@ -102,6 +108,10 @@ export class SqliteQueueTables {
     this.#releaseAll = db.prepare<[now: number]>(
       'UPDATE bus_messages SET locked_until = 0, lock_token = NULL, visible_at = MIN(visible_at, ?) WHERE lock_token IS NOT NULL',
     );
+    // A range rather than LIKE: no escaping; '0' is the character after '/'.
+    this.#releaseOwned = db.prepare<[now: number, from: string, to: string]>(
+      'UPDATE bus_messages SET locked_until = 0, lock_token = NULL, visible_at = MIN(visible_at, ?) WHERE lock_token >= ? AND lock_token < ?',
+    );
     this.#pruneSeen = db.prepare<[expiredAtOrBefore: number]>(
       `DELETE FROM bus_seen WHERE message_id IN (SELECT message_id FROM bus_seen WHERE seen_at <= ? LIMIT ${PRUNE_BATCH})`,
     );
@@ -141,7 +151,7 @@ export class SqliteQueueTables {
           deadLettered = true;
           continue;
         }
-        const lockToken = randomUUID();
+        const lockToken = this.#limits.lockOwner === '' ? randomUUID() : `${this.#limits.lockOwner}/${randomUUID()}`;
         const count = this.#lease.get(lockedUntil, lockedUntil, lockToken, row.seq) ?? row.delivery_count + 1;
         leased.push({ message_id: row.message_id, body: row.body, enqueued_at: row.enqueued_at, delivery_count: count, lock_token: lockToken });
       }
@@ -172,6 +182,11 @@ export class SqliteQueueTables {
   /** Unlock every leased message, keeping delivery counts; returns how many. */
   releaseAll(now: number): number {
     return this.#releaseAll.run(now).changes;
+  }
+
+  /** Unlock the messages leased under `owner`'s tokens, keeping delivery counts; returns how many. */
+  releaseOwnedBy(owner: string, now: number): number {
+    return this.#releaseOwned.run(now, `${owner}/`, `${owner}0`).changes;
   }
 
   replay(messageId: string, now: number): void {

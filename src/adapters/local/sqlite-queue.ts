@@ -23,6 +23,18 @@ export interface SqliteQueueOptions {
   dedupeWindowMs?: number;
   /** How often expired duplicate-detection keys are deleted (they stop counting at once regardless). */
   pruneEveryMs?: number;
+  /**
+   * Names the consumer leasing through this queue (a processor thread): its lock tokens start
+   * with it, so another connection can release its leases once it is known to be dead. No
+   * `/` in it. Default: none.
+   */
+  lockOwner?: string;
+  /**
+   * Told after a commit that may have made messages deliverable (a publish, a settle that
+   * emitted, a release): consumers on other connections wait on their own queue object and
+   * learn of it only through this.
+   */
+  onEnqueued?: () => void;
 }
 
 /** A lease: the token proves, at settle time, that the lock was not lost to another receiver. */
@@ -41,9 +53,7 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
   readonly #audit: SqliteAuditLog;
   readonly #signal = new WorkSignal();
   readonly #pruneEveryMs: number;
-  // Built once: creating a transaction function per call costs more than the statements it runs.
-  // IMMEDIATE takes the write lock up front, so a read-then-write never fails to upgrade.
-  readonly #replay: (messageId: string, now: number) => void;
+  readonly #onEnqueued: (() => void) | undefined;
   #lastPrune: number;
   #receiveFailed = false;
 
@@ -60,14 +70,14 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
       lockMs: positive('lockMs', options.lockMs ?? 60_000),
       maxDeliveryCount: positive('maxDeliveryCount', options.maxDeliveryCount ?? 10),
       dedupeWindowMs: positive('dedupeWindowMs', options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS),
+      lockOwner: lockOwner(options.lockOwner),
     });
+    this.#onEnqueued = options.onEnqueued;
     this.#clock = options.clock;
     this.#store = targets.store;
     this.#audit = targets.audit;
     this.#pruneEveryMs = positive('pruneEveryMs', options.pruneEveryMs ?? 60_000);
     this.#lastPrune = this.#clock.now().getTime();
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
-    this.#replay = db.transaction((messageId: string, now: number) => this.#tables.replay(messageId, now)).immediate;
   }
 
   async publish(events: readonly Envelope[], options: PublishOptions = {}): Promise<void> {
@@ -78,7 +88,7 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
     await this.#commits.run(() => {
       for (const event of events) this.#tables.enqueue(event, visibleAt, now, options.release);
     });
-    this.#signal.notify();
+    this.#enqueued();
   }
 
   async receive(max: number): Promise<SqliteDelivery[]> {
@@ -128,21 +138,21 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
     });
     if (outcome.kind !== 'skip' && outcome.kind !== 'poison') {
       this.#store.notifyChanged();
-      this.#signal.notify();
+      this.#enqueued();
     }
   }
 
   async release(delivery: Delivery): Promise<void> {
     const now = this.#clock.now().getTime();
-    guard(this.#db, () => this.#tables.release(delivery.messageId, lockTokenOf(delivery), now));
-    this.#signal.notify();
+    this.#commits.exclusive(() => this.#tables.release(delivery.messageId, lockTokenOf(delivery), now));
+    this.#enqueued();
   }
 
   async abandon(delivery: Delivery, delayMs: number): Promise<void> {
     const visibleAt = this.#clock.now().getTime() + Math.max(0, delayMs);
-    guard(this.#db, () => this.#tables.acknowledge(delivery.messageId, lockTokenOf(delivery), { kind: 'unlock', visibleAt }));
+    this.#commits.exclusive(() => this.#tables.acknowledge(delivery.messageId, lockTokenOf(delivery), { kind: 'unlock', visibleAt }));
     // A waiter may be sleeping until a later instant than this message's new one.
-    this.#signal.notify();
+    this.#enqueued();
   }
 
   /**
@@ -180,9 +190,25 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
    * Returns how many messages were unlocked.
    */
   releaseExpiredAndOrphanedLocks(): number {
-    const unlocked = guard(this.#db, () => this.#tables.releaseAll(this.#clock.now().getTime()));
-    if (unlocked > 0) this.#signal.notify();
+    const unlocked = this.#commits.exclusive(() => this.#tables.releaseAll(this.#clock.now().getTime()));
+    if (unlocked > 0) this.#enqueued();
     return unlocked;
+  }
+
+  /**
+   * Unlock the messages leased by the consumer named `owner` (its `lockOwner`), keeping their
+   * delivery counts, as a crash would. Only once that consumer is known to be dead (its thread
+   * exited): a live one would find its leases gone. Returns how many messages were unlocked.
+   */
+  releaseLeasesOf(owner: string): number {
+    const unlocked = this.#commits.exclusive(() => this.#tables.releaseOwnedBy(lockOwner(owner), this.#clock.now().getTime()));
+    if (unlocked > 0) this.#enqueued();
+    return unlocked;
+  }
+
+  /** Another connection made messages deliverable: wake a consumer waiting on this one. */
+  wake(): void {
+    this.#signal.notify();
   }
 
   /** Newest first. */
@@ -202,8 +228,8 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
    * delivery count. `not_found` if there is none, `conflict` if the message is queued already.
    */
   replayDeadLetter(messageId: string): void {
-    guard(this.#db, () => this.#replay(messageId, this.#clock.now().getTime()));
-    this.#signal.notify();
+    this.#commits.exclusive(() => this.#tables.replay(messageId, this.#clock.now().getTime()));
+    this.#enqueued();
   }
 
   /** DeadLetterQueue: `listDeadLetters`, for the admin API. */
@@ -216,16 +242,36 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
     this.replayDeadLetter(messageId);
   }
 
+  #enqueued(): void {
+    this.#signal.notify();
+    notifyQuietly(this.#onEnqueued);
+  }
+
   /** Delete delivery keys older than the duplicate-detection window; `publish` calls it periodically. */
   pruneSeen(now = this.#clock.now().getTime()): number {
     this.#lastPrune = now;
     let deleted = 0;
     for (;;) {
-      const batch = guard(this.#db, () => this.#tables.pruneSeenBatch(now));
+      const batch = this.#commits.exclusive(() => this.#tables.pruneSeenBatch(now));
       deleted += batch.deleted;
       if (!batch.more) return deleted;
     }
   }
+}
+
+/** Never throws: a listener's failure is not the queue's. */
+function notifyQuietly(listener: (() => void) | undefined): void {
+  try {
+    listener?.();
+  } catch {
+    // The listener (a host's cross-thread wake-up) reports its own problems.
+  }
+}
+
+function lockOwner(owner: string | undefined): string {
+  if (owner === undefined) return '';
+  if (!/^[\w.-]{1,64}$/.test(owner)) throw new KernelError('invalid_input', `lockOwner must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(owner)}`);
+  return owner;
 }
 
 function acknowledgement(outcome: Outcome, at: Date): Acknowledgement {
