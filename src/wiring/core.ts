@@ -7,7 +7,7 @@ import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthR
 import type { Config } from '../config.js';
 import { readProjectFile, type DriverRegistry } from '../drivers/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
-import { type AuditLog, type Clock, type ContextStore, type DeadLetterQueue, type EventBus, EventProcessor, type EventStore, ingest, type Logger, type StateStore } from '../kernel/index.js';
+import { type AuditLog, type CacheGeneration, type Clock, type ContextStore, type DeadLetterQueue, type DriverStatsReport, type EventBus, EventProcessor, type EventStore, ingest, type Logger, type ProcessorObserver, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
@@ -54,6 +54,21 @@ export interface HostPorts {
   azureOpenAiToken?: () => Promise<string>;
   /** Spans to Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set: only the Azure host has it. */
   azureMonitorExporter?: AzureMonitorExporterFactory;
+  /**
+   * Shared by every thread of a host over one store, so a policy or agent changed through one
+   * thread applies in all at once (see CacheGeneration). Default: this core's own.
+   */
+  cacheGeneration?: CacheGeneration;
+  /**
+   * Where the processor reports what it settled and ran, instead of this core's metrics: a
+   * processor thread passes what it observes to the metrics of the thread serving HTTP.
+   */
+  observer?: ProcessorObserver;
+  /**
+   * Driver statistics gathered elsewhere (the embedded host's processor threads), added to this
+   * core's own in `GET /api/drivers`.
+   */
+  driverStats?: () => ReadonlyMap<string, DriverStatsReport>;
 }
 
 export interface Core {
@@ -86,7 +101,10 @@ export interface Core {
 export async function composeCore(config: Config, host: HostPorts): Promise<Core> {
   const { clock, logger } = host;
   const metrics = new PrometheusMetrics(host.queueDepth);
-  const security = createSecuritySystem(host.state, clock, logger, { policyCacheMs: config.policies.cacheMs });
+  const security = createSecuritySystem(host.state, clock, logger, {
+    policyCacheMs: config.policies.cacheMs,
+    ...(host.cacheGeneration !== undefined && { cacheGeneration: host.cacheGeneration }),
+  });
   const workspace = new ContextWorkspace(host.context, host.state, () => clock.now());
   const project = readProjectFile(config.configFile);
   const models = createModelRegistry({
@@ -100,7 +118,14 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   });
   // The catalog asks for the registered drivers' ids only when a user stores an agent, after start-up.
   const registered: { registry?: DriverRegistry } = {};
-  const agentSystem = createAgentSystem(config, project, { state: host.state, clock, logger, models, driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id) });
+  const agentSystem = createAgentSystem(config, project, {
+    state: host.state,
+    clock,
+    logger,
+    models,
+    driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id),
+    ...(host.cacheGeneration !== undefined && { cacheGeneration: host.cacheGeneration }),
+  });
   const { tools, agents } = agentSystem;
   const io = createIo(config, project, { state: host.state, bus: host.bus, store: host.store, clock, logger, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
   // MCP servers' tools join `tools` once the servers connect (at start, not here).
@@ -127,7 +152,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     delayed: security.delayed,
     clock,
     logger,
-    observer: metrics,
+    observer: host.observer ?? metrics,
     ...(tracing && { tracer: tracing.tracer }),
     dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes),
     options: config.processor,
@@ -142,11 +167,13 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     logger,
     authenticator: host.authenticator,
     metrics,
-    drivers: () =>
-      registry.all().map((driver) => ({
+    drivers: () => {
+      const elsewhere = host.driverStats?.();
+      return registry.all().map((driver) => ({
         manifest: driver.manifest,
-        stats: processor.driverStats(driver.manifest.id),
-      })),
+        stats: combineReports(processor.driverStats(driver.manifest.id), elsewhere?.get(driver.manifest.id)),
+      }));
+    },
     models: () => models.listing(),
     health: async () => {
       // The host's own checks (its store, its bus) decide the status. MCP servers and mailboxes are
@@ -196,6 +223,26 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
       await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
       await tracing?.shutdown();
     },
+  };
+}
+
+/**
+ * This core's report of a driver and one gathered elsewhere (processor threads) as one: counters
+ * added, the newer last error; latency and health are those of the side that ran last (exact
+ * whenever only one side runs drivers, which is how the hosts use it).
+ */
+function combineReports(own: DriverStatsReport, other: DriverStatsReport | undefined): DriverStatsReport {
+  if (other === undefined) return own;
+  if (own.invocations === 0) return other;
+  const newer = (other.lastRunAt ?? '') > (own.lastRunAt ?? '') ? other : own;
+  const lastError = [own.lastError, other.lastError].filter((error) => error !== undefined).sort((x, y) => y.at.localeCompare(x.at))[0];
+  return {
+    ...newer,
+    invocations: own.invocations + other.invocations,
+    failures: own.failures + other.failures,
+    timeouts: own.timeouts + other.timeouts,
+    inFlight: own.inFlight + other.inFlight,
+    ...(lastError !== undefined && { lastError }),
   };
 }
 

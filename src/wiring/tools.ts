@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { AgentRuntime, ConversationStore, createAgentDriver, createUserAgentsDriver, RunStore, userAgentRoutes, type RunAgent } from '../drivers/agent-runtime/index.js';
 import { contextTools } from '../drivers/context/index.js';
 import type { ProjectFile } from '../drivers/index.js';
-import type { Clock, Driver, DynamicRoutes, Logger, StateStore } from '../kernel/index.js';
+import type { CacheGeneration, Clock, Driver, DynamicRoutes, Logger, StateStore } from '../kernel/index.js';
 import { createAgentCatalog, type AgentCatalog } from '../registries/agents/index.js';
 import { AUTO_MODEL, selectModels, type ModelCapability, type ModelRegistry } from '../registries/models/index.js';
 import { createToolRegistry, emitEventTool, type ToolDefinition, type ToolRegistry } from '../registries/tools/index.js';
@@ -33,6 +33,8 @@ export interface AgentSystemPorts {
   models: ModelRegistry;
   /** Ids of every registered driver (asked later, once the registry exists): user agents may not take them. */
   driverIds(): Iterable<string>;
+  /** Shared by the host's threads: see AgentCatalogDeps.generation. */
+  cacheGeneration?: CacheGeneration;
 }
 
 /** Throws on a bad project agent. */
@@ -47,6 +49,7 @@ export function createAgentSystem(config: Config, project: ProjectFile, ports: A
     projectFile: config.configFile,
     driverIds: () => ports.driverIds(),
     cacheMs: config.agents.cacheMs,
+    ...(ports.cacheGeneration !== undefined && { generation: ports.cacheGeneration }),
   });
   const runs = new RunStore(ports.state);
   const runtime = new AgentRuntime({

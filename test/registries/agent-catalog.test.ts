@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { contextTools } from '../../src/drivers/context/index.js';
-import { isKernelError } from '../../src/kernel/index.js';
+import { isKernelError, localCacheGeneration } from '../../src/kernel/index.js';
 import { AGENT_STATE_KIND, createAgentCatalog, type AgentCatalogDeps } from '../../src/registries/agents/index.js';
 import { createToolRegistry, emitEventTool } from '../../src/registries/tools/index.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
@@ -85,6 +85,17 @@ describe('the agent catalog', () => {
 
     await catalog.put('ann', { ...mine, capabilities: ['doc.summarize'] }); // this instance: at once
     assert.equal((await catalog.userAgentsFor('ann', 'doc.summarize')).length, 1);
+  });
+
+  it('sees a change made through another catalog sharing its cache generation at once (another thread of the host)', async () => {
+    const generation = localCacheGeneration();
+    const { clock, state, catalog } = setup({ cacheMs: 60_000, generation });
+    const thread = createAgentCatalog({ state, clock, logger: silentLogger, tools: createToolRegistry([...contextTools(), emitEventTool()]), driverIds: () => [], cacheMs: 60_000, generation });
+    assert.deepEqual(await thread.userAgentsFor('ann', 'doc.summarize'), [], 'cached: none');
+    await catalog.put('ann', mine);
+    assert.deepEqual((await thread.userAgentsFor('ann', 'doc.summarize')).map((entry) => entry.definition.id), ['summarizer']);
+    await catalog.delete('ann', 'summarizer');
+    assert.deepEqual(await thread.userAgentsFor('ann', 'doc.summarize'), []);
   });
 
   it('skips a stored definition that no longer parses instead of failing the user’s routing', async () => {

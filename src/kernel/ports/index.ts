@@ -1,5 +1,6 @@
 /** The kernel's ports: what every host's adapters implement (test/contracts runs each against every adapter). */
 export type { DeadLetter, DeadLetterQueue, Delivery, EventBus, PublishOptions, QueueConsumer } from './bus.js';
+export { localCacheGeneration, type CacheGeneration } from './cache-generation.js';
 export { isoNow, systemClock, type Clock } from './clock.js';
 export type { LogFn, Logger } from './logger.js';
 export type { ChangePage, EventPosition, EventQuery, EventStore } from './store.js';

@@ -6,9 +6,10 @@
  *
  * `userAgentsFor` is on the event path (the runtime routes each event to the user's agents that
  * start on its type), so it reads through a short cache, like the policy repository: a change
- * made through another instance is seen within `cacheMs`, one made through this instance at once.
+ * made through another instance is seen within `cacheMs`, one made through this instance (any of
+ * its threads sharing the `generation`) at once.
  */
-import { type Clock, isKernelError, KernelError, type Logger, matchesType, type StateItem, type StateStore } from '../../kernel/index.js';
+import { type CacheGeneration, type Clock, isKernelError, KernelError, localCacheGeneration, type Logger, matchesType, type StateItem, type StateStore } from '../../kernel/index.js';
 import { createSchemaCompiler, type ToolRegistry } from '../tools/index.js';
 import { BUILT_IN_AGENT_DOCUMENTS } from './builtin/index.js';
 import { parseAgentDefinition, parseAgentDocument } from './parse.js';
@@ -41,6 +42,8 @@ export interface AgentCatalogDeps {
   cacheMs?: number;
   /** Agents one user may keep (default 100). */
   maxAgentsPerUser?: number;
+  /** Advanced on every change made here; a user's cached agents from an older generation are read again. */
+  generation?: CacheGeneration;
 }
 
 export interface AgentCatalog {
@@ -66,6 +69,8 @@ export interface AgentCatalog {
 interface CachedAgents {
   entries: AgentEntry[];
   loadedAt: number;
+  /** When loading began: a change committed while it loaded makes the entry stale. */
+  generation: number;
 }
 
 const MAX_CACHED_USERS = 10_000;
@@ -78,6 +83,11 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
   const shared = sharedAgents(deps, compileSchema);
   const sharedById = new Map(shared.map((entry) => [entry.definition.id, entry]));
   const cache = new Map<string, CachedAgents>();
+  const generation = deps.generation ?? localCacheGeneration();
+  const changed = (userId: string): void => {
+    cache.delete(userId);
+    generation.advance();
+  };
 
   const takenBy = (id: string): string | undefined => {
     const entry = sharedById.get(id);
@@ -109,9 +119,10 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
     },
     async userAgentsFor(userId, type) {
       const now = deps.clock.now().getTime();
+      const current = generation.current();
       let cached = cache.get(userId);
-      if (cached === undefined || now - cached.loadedAt >= cacheMs) {
-        cached = { entries: await readOwn(userId), loadedAt: now };
+      if (cached === undefined || cached.generation !== current || now - cached.loadedAt >= cacheMs) {
+        cached = { entries: await readOwn(userId), loadedAt: now, generation: current };
         cache.delete(userId);
         cache.set(userId, cached);
         if (cache.size > MAX_CACHED_USERS) cache.delete(cache.keys().next().value as string);
@@ -128,7 +139,7 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
         if (count >= maxAgents) throw new KernelError('conflict', `you have ${count} agents, the most one user may keep; delete one first`);
       }
       const item = await deps.state.put(userId, AGENT_STATE_KIND, definition.id, input, preconditions);
-      cache.delete(userId);
+      changed(userId);
       return { entry: { source: 'user', definition, etag: item.etag, updatedAt: item.updatedAt }, created: existing === undefined };
     },
     async delete(userId, id, options = {}) {
@@ -138,7 +149,7 @@ export function createAgentCatalog(deps: AgentCatalogDeps): AgentCatalog {
         throw idTaken(id, taken.source === 'builtin' ? 'a built-in agent' : 'an agent of the project file');
       }
       const removed = await deps.state.delete(userId, AGENT_STATE_KIND, id, options);
-      cache.delete(userId);
+      changed(userId);
       return removed;
     },
     parse,

@@ -3,10 +3,10 @@
  * state item (kind `policies`, key `set`) holding `{ policies: [...] }`, replaced as a whole
  * with an ETag. Reads on the hot path (every event) come from a short-lived cache, so that a
  * change made through another instance takes effect within `cacheMs`; a change made through
- * this instance takes effect at once.
+ * this instance (any of its threads sharing the `generation`) takes effect at once.
  */
 import { z } from 'zod';
-import { type Clock, GLOBAL_PARTITION, isKernelError, KernelError, type StateItem, type StateStore } from '../../kernel/index.js';
+import { type CacheGeneration, type Clock, GLOBAL_PARTITION, isKernelError, KernelError, localCacheGeneration, type StateItem, type StateStore } from '../../kernel/index.js';
 import { compilePolicies, policySchema, type CompiledPolicySet, type Policy, type PolicyEntry, type PolicyLimits } from '../policy/index.js';
 
 const KIND = 'policies';
@@ -27,16 +27,21 @@ export interface PolicyRepositoryOptions {
   /** Users whose compiled sets are kept (least recently loaded dropped first; default 10,000). */
   maxCachedUsers?: number;
   limits?: Partial<PolicyLimits>;
+  /** Advanced on every change made here; a cached set from an older generation is read again. */
+  generation?: CacheGeneration;
 }
 
 interface Cached<T> {
   value: T;
   loadedAt: number;
+  /** The generation when loading began: a change committed while it loaded makes it stale. */
+  generation: number;
 }
 
 export class PolicyRepository {
   readonly #cacheMs: number;
   readonly #maxUsers: number;
+  readonly #generation: CacheGeneration;
   #global: Cached<Policy[]> | undefined;
   readonly #users = new Map<string, Cached<CompiledPolicySet>>();
 
@@ -47,6 +52,7 @@ export class PolicyRepository {
   ) {
     this.#cacheMs = options.cacheMs ?? 2000;
     this.#maxUsers = options.maxCachedUsers ?? 10_000;
+    this.#generation = options.generation ?? localCacheGeneration();
   }
 
   async read(scope: PolicyScope): Promise<StoredPolicies> {
@@ -91,28 +97,31 @@ export class PolicyRepository {
   /** The compiled global + user set that applies to a user's events (cached). */
   async compiledFor(userId: string): Promise<CompiledPolicySet> {
     const now = this.clock.now().getTime();
+    const generation = this.#generation.current();
     const cached = this.#users.get(userId);
-    const global = await this.#globalPolicies(now);
-    if (cached && now - cached.loadedAt < this.#cacheMs && this.#global && cached.loadedAt >= this.#global.loadedAt) return cached.value;
+    const global = await this.#globalPolicies(now, generation);
+    if (cached && cached.generation === generation && now - cached.loadedAt < this.#cacheMs && this.#global && cached.loadedAt >= this.#global.loadedAt) return cached.value;
     const own = await this.read({ kind: 'user', userId });
     const compiled = this.compile([
       ...global.map((policy) => ({ scope: 'global' as const, policy })),
       ...own.policies.map((policy) => ({ scope: 'user' as const, owner: userId, policy })),
     ]);
     this.#users.delete(userId);
-    this.#users.set(userId, { value: compiled, loadedAt: now });
+    this.#users.set(userId, { value: compiled, loadedAt: now, generation });
     if (this.#users.size > this.#maxUsers) this.#users.delete(this.#users.keys().next().value as string);
     return compiled;
   }
 
-  async #globalPolicies(now: number): Promise<Policy[]> {
-    if (this.#global && now - this.#global.loadedAt < this.#cacheMs) return this.#global.value;
+  async #globalPolicies(now: number, generation: number): Promise<Policy[]> {
+    if (this.#global && this.#global.generation === generation && now - this.#global.loadedAt < this.#cacheMs) return this.#global.value;
     const { policies } = await this.read({ kind: 'global' });
-    this.#global = { value: policies, loadedAt: now };
+    this.#global = { value: policies, loadedAt: now, generation };
     return policies;
   }
 
   #invalidate(scope: PolicyScope): void {
+    // Every thread sharing the generation drops its cached sets (all users': changes are rare).
+    this.#generation.advance();
     if (scope.kind === 'global') {
       this.#global = undefined;
       this.#users.clear();

@@ -2,7 +2,7 @@
  * The security stage's parts, built over one state store: the same wiring for the embedded
  * default and for Azure (the shared core, src/wiring/core.ts, calls this).
  */
-import type { Clock, Logger, StateStore } from '../../kernel/index.js';
+import type { CacheGeneration, Clock, Logger, StateStore } from '../../kernel/index.js';
 import { GrantStore } from '../acl/index.js';
 import { DEFAULT_POLICIES, type Policy } from '../policy/index.js';
 import { DelayedEvents, UsageCounters } from '../usage/index.js';
@@ -23,12 +23,17 @@ export interface SecuritySystem {
 export interface SecurityOptions {
   /** See PolicyRepositoryOptions.cacheMs. */
   policyCacheMs?: number;
+  /** See PolicyRepositoryOptions.generation. */
+  cacheGeneration?: CacheGeneration;
   /** See UsageCountersOptions.flushMs (default 250 ms; 0 writes every count through). */
   usageFlushMs?: number;
 }
 
 export function createSecuritySystem(state: StateStore, clock: Clock, logger: Logger, options: SecurityOptions = {}): SecuritySystem {
-  const policies = new PolicyRepository(state, clock, options.policyCacheMs === undefined ? {} : { cacheMs: options.policyCacheMs });
+  const policies = new PolicyRepository(state, clock, {
+    ...(options.policyCacheMs !== undefined && { cacheMs: options.policyCacheMs }),
+    ...(options.cacheGeneration !== undefined && { generation: options.cacheGeneration }),
+  });
   const approvals = new ApprovalStore(state);
   const grants = new GrantStore(state);
   const usage = new UsageCounters(state, {
