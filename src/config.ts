@@ -2,6 +2,7 @@
  * The environment, parsed once. Every setting Vextir OS reads is named here and nowhere else;
  * the README's configuration table and local.settings.sample.json list the same names.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_ADMIN_ROLE } from './security/roles.js';
 
@@ -53,6 +54,12 @@ const envSchema = z.object({
   VEXTIR_LOCK_MS: int(1000, 3_600_000).default(300_000),
   /** Events in flight in the local host; more per group commit amortizes commits (measured: 64 -> 256 +10% throughput). */
   VEXTIR_WORKER_CONCURRENCY: int(1, 10_000).default(256),
+  /**
+   * Embedded host: worker threads that process events beside the thread serving HTTP, each with
+   * its own SQLite connection to the same file. 0 processes in the HTTP thread. Default: one per
+   * core but one (the HTTP thread keeps a core), at least one.
+   */
+  VEXTIR_PROCESSOR_THREADS: int(0, 64).optional(),
   VEXTIR_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   VEXTIR_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
   VEXTIR_MAX_BATCH: int(1, 10_000).default(100),
@@ -169,7 +176,8 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; format: 'pretty' | 'json' };
   sqlite: { synchronous: 'NORMAL' | 'FULL' };
   processor: { maxDeliveryCount: number; maxDepth: number; retryBaseMs: number; retryMaxMs: number };
-  worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
+  /** `threads`: processor threads of the embedded host (0: in the HTTP thread); `concurrency` is per thread. */
+  worker: { concurrency: number; lockMs: number; shutdownGraceMs: number; threads: number };
   api: { maxBodyBytes: number; maxBatchSize: number; maxDelayedEvents: number };
   context: { maxDocumentBytes: number; versionsKept: number };
   cli: { url: string | undefined; token: string | undefined; user: string | undefined; color: boolean };
@@ -183,6 +191,11 @@ export interface Config {
   /** Undefined: tracing is off (nothing of OpenTelemetry is loaded). */
   tracing: TracingConfig | undefined;
   azure: AzureConfig | undefined;
+  /**
+   * The settings this configuration was parsed from (string values only). A processor thread
+   * parses them again: a Config holds functions, which cannot be sent to another thread.
+   */
+  source: Readonly<Record<string, string>>;
 }
 
 /** Where spans go; at least one of `otlp` and `azureMonitor` is set. */
@@ -254,7 +267,12 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
       retryBaseMs: e.VEXTIR_RETRY_BASE_MS,
       retryMaxMs: e.VEXTIR_RETRY_MAX_MS,
     },
-    worker: { concurrency: e.VEXTIR_WORKER_CONCURRENCY, lockMs: e.VEXTIR_LOCK_MS, shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS },
+    worker: {
+      concurrency: e.VEXTIR_WORKER_CONCURRENCY,
+      lockMs: e.VEXTIR_LOCK_MS,
+      shutdownGraceMs: e.VEXTIR_SHUTDOWN_GRACE_MS,
+      threads: e.VEXTIR_PROCESSOR_THREADS ?? Math.max(1, availableParallelism() - 1),
+    },
     api: { maxBodyBytes: e.VEXTIR_MAX_BODY_BYTES, maxBatchSize: e.VEXTIR_MAX_BATCH, maxDelayedEvents: e.VEXTIR_MAX_DELAYED_EVENTS },
     context: { maxDocumentBytes: e.VEXTIR_CONTEXT_MAX_DOC_BYTES, versionsKept: e.VEXTIR_CONTEXT_VERSIONS },
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER, color: isTerminal && (e.NO_COLOR ?? '') === '' },
@@ -276,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     mcp: { setting: (name) => (/^[A-Z][A-Z0-9_]{0,100}$/.test(name) ? env[name] || undefined : undefined) },
     tracing: tracingConfig(e),
     azure,
+    source: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
   };
 }
 
@@ -331,7 +350,7 @@ export const CONFIG_SETTING_NAMES: readonly string[] = Object.keys(envSchema.sha
  */
 export const LOCAL_ONLY_SETTINGS: ReadonlySet<string> = new Set([
   'VEXTIR_DATA_DIR', 'VEXTIR_HOST', 'PORT', 'LOG_FORMAT', 'VEXTIR_SQLITE_SYNC', 'VEXTIR_LOCK_MS',
-  'VEXTIR_WORKER_CONCURRENCY', 'VEXTIR_SHUTDOWN_GRACE_MS', 'VEXTIR_URL', 'VEXTIR_TOKEN', 'VEXTIR_USER',
+  'VEXTIR_WORKER_CONCURRENCY', 'VEXTIR_PROCESSOR_THREADS', 'VEXTIR_SHUTDOWN_GRACE_MS', 'VEXTIR_URL', 'VEXTIR_TOKEN', 'VEXTIR_USER',
   'NO_COLOR',
   // Alternatives to the managed-identity settings: possible, never required, not provisioned.
   'ServiceBusConnection', 'COSMOS_KEY',

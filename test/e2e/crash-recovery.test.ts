@@ -77,7 +77,8 @@ it('loses no accepted event and duplicates no side effect across a SIGKILL', asy
   const policyFile = join(dataDir, 'policies.json');
   const notify = { id: 'tell-me', name: 'Tell me', condition: "event.type == 'crash.test'", action: 'notify' };
   writeFileSync(policyFile, JSON.stringify({ policies: [...DEFAULT_POLICIES.filter((policy) => !policy.id.startsWith('rate-limit')), notify] }));
-  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50', VEXTIR_POLICY_FILE: policyFile };
+  // Processed by two processor threads (the default is a thread per core but one; two here on any machine).
+  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50', VEXTIR_POLICY_FILE: policyFile, VEXTIR_PROCESSOR_THREADS: '2' };
   const port = await freePort();
   const token = await signDevToken(loadOrCreateDevSecret(dataDir), USER);
   const ids = Array.from({ length: TOTAL }, (_, i) => `crash-${i}`);

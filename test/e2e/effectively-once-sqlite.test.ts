@@ -42,6 +42,8 @@ beforeAll(async () => {
       { module: probe, options: { id: 'sibling', capabilities: ['flaky.run', 'wire.send'], external: false } },
     ],
     globalPolicies: [...DEFAULT_POLICIES, ...policies],
+    // Processed by processor threads, as the host does by default.
+    env: { VEXTIR_PROCESSOR_THREADS: '2' },
   });
 });
 afterAll(() => system.stop());

@@ -63,7 +63,8 @@ it('finishes 50 concurrent plans correctly across SIGKILLs at random moments, ea
   const peerUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const configFile = join(dataDir, 'vextir.config.yaml');
   writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/plan-step-driver.js'), options: { peerUrl } }] }));
-  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50' };
+  // Two processor threads: a plan's answers are handled in either, racing on the plan's state.
+  const env = { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '50', VEXTIR_PROCESSOR_THREADS: '2' };
   const port = await freePort();
   const token = await signDevToken(loadOrCreateDevSecret(dataDir), USER);
 

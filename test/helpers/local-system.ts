@@ -1,5 +1,6 @@
 /**
- * The real embedded system in this process (`startLocal`: SQLite, HTTP on a free port, worker),
+ * The real embedded system in this process (`startLocal`: SQLite, HTTP on a free port, worker
+ * in this thread by default, or processor threads),
  * with helpers to call it over HTTP as users do: tokens per user, emit, wait for an event to
  * settle, plain requests.
  */
@@ -53,7 +54,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-system-'));
   const configFile = join(dataDir, 'vextir.config.json');
   writeFileSync(configFile, JSON.stringify({ ...options.project, drivers: options.drivers ?? [], ...(options.agents !== undefined && { agents: options.agents }) }));
-  const env: Record<string, string> = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: configFile, PORT: '0', VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ...options.env };
+  // In this thread unless a test asks for processor threads (VEXTIR_PROCESSOR_THREADS): tests
+  // that read a driver's state in this process, or move a TestClock, need it here.
+  const env: Record<string, string> = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: configFile, PORT: '0', VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', VEXTIR_PROCESSOR_THREADS: '0', ...options.env };
   if (options.globalPolicies !== undefined) {
     env['VEXTIR_POLICY_FILE'] = join(dataDir, 'global-policies.json');
     writeFileSync(env['VEXTIR_POLICY_FILE'], JSON.stringify({ policies: options.globalPolicies }));

@@ -1,7 +1,8 @@
 /**
  * `vextir start`: the embedded host's start-up and shutdown around the composed system: the
  * data-dir lock (one host per folder), reclaiming a crashed predecessor's leases, listening,
- * the worker, and a graceful stop that loses no accepted event.
+ * the processing (in this thread or in processor threads), and a graceful stop that loses no
+ * accepted event.
  */
 import { acquireHostLock, createHttpServer } from '../../adapters/local/index.js';
 import type { Config } from '../../config.js';
@@ -32,17 +33,28 @@ export async function startLocal(config: Config, logger: Logger, clock: Clock = 
     throw error;
   }
   const server = createHttpServer(system.api, logger);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.http.port;
-  const url = `http://${config.http.host}:${port}`;
-  system.worker.start();
+  let url: string;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => resolve());
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    url = `http://${config.http.host}:${port}`;
+    // With processor threads: resolves once every thread has composed its core and is leasing.
+    await system.worker.start();
+  } catch (error) {
+    server.close();
+    await system.worker.stop(0);
+    await system.close();
+    system.storage.close();
+    lock.release();
+    throw error;
+  }
   const ticker = config.scheduler.tickMs > 0 ? startTicker(system.scheduler, { intervalMs: config.scheduler.tickMs, logger }) : undefined;
   system.mailboxes.start();
-  logger.info({ url, dataDir: config.dataDir, drivers: system.registry.all().map((d) => d.manifest.id) }, 'Vextir OS is running');
+  logger.info({ url, dataDir: config.dataDir, processorThreads: config.worker.threads, drivers: system.registry.all().map((d) => d.manifest.id) }, 'Vextir OS is running');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
