@@ -11,8 +11,7 @@ import type { Config } from '../../config.js';
 import { type CacheGeneration, type Clock, type DriverStats, type Logger, type ProcessorObserver, QueueWorker, systemClock } from '../../kernel/index.js';
 import { CachingAuthenticator, DevTokenAuthenticator, loadOrCreateDevSecret } from '../../security/index.js';
 import { composeCore, probeCheck, type Core } from '../../wiring/index.js';
-import { ProcessorPool } from './threads/processor-pool.js';
-import { sharedCacheGeneration } from './threads/shared-generation.js';
+import { ProcessorPool, sharedCacheGeneration } from './threads/index.js';
 
 /** Processes the queue; both forms stop the same way (stop leasing, drain, release the rest). */
 export interface LocalProcessing {

@@ -19,6 +19,26 @@ export interface ThreadEvents {
 const ENTRY = new URL(`./processor-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 const BOOTSTRAP = new URL('./thread-entry.mjs', import.meta.url);
 
+/**
+ * The host's Node options, for the thread (profiling, heap size, loaders), less those that are
+ * about the host's own entry: `--input-type` would apply to the thread's entry too (and refuse
+ * it), and an `--eval` script must not run again.
+ */
+function threadExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (/^--input-type=/.test(arg)) continue;
+    if (['--input-type', '-e', '--eval', '-p', '--print'].includes(arg)) {
+      i += 1;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 export class ProcessorThread {
   /** Resolves when the thread processes; rejects if it could not start. */
   readonly ready: Promise<void>;
@@ -35,7 +55,7 @@ export class ProcessorThread {
     this.lockOwner = data.lockOwner;
     this.writeLockId = data.writeLock.id;
     const startedAt = Date.now();
-    this.#worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, data } });
+    this.#worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, data }, execArgv: threadExecArgv() });
     let ready!: () => void;
     let failed!: (error: Error) => void;
     this.ready = new Promise<void>((resolve, reject) => ((ready = resolve), (failed = reject)));
