@@ -118,4 +118,9 @@ export {
   type DriverHealth,
   type DriverHealthStatus,
   type LatencySummary,
+  RunWindow,
+  RUN_FAILED,
+  RUN_SUCCEEDED,
+  RUN_TIMED_OUT,
+  type RunOutcome,
 } from './processor/index.js';

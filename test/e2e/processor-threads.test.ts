@@ -78,10 +78,19 @@ describe('processor threads', () => {
     assert.equal(await metric(/^vextir_events_settled_total\{type="demo\.pong",status="processed"\} (\S+)$/m), PINGS);
     assert.equal(await metric(/^vextir_driver_duration_seconds_count\{driver="ping",status="succeeded"\} (\S+)$/m), PINGS);
     const drivers = await eventually(
-      async () => ((await (await system.request('ops', 'GET', '/api/drivers')).json()) as { drivers: Array<{ manifest: { id: string }; stats: { invocations: number } }> }).drivers,
+      async () =>
+        (
+          (await (await system.request('ops', 'GET', '/api/drivers')).json()) as {
+            drivers: Array<{ manifest: { id: string }; stats: { invocations: number; latencyMs: { samples: number }; health: { status: string }; lastRunAt: string | null } }>;
+          }
+        ).drivers,
       (list) => list.find((driver) => driver.manifest.id === 'ping')?.stats.invocations === PINGS,
     );
-    assert.equal(drivers.find((driver) => driver.manifest.id === 'ping')?.stats.invocations, PINGS);
+    const ping = drivers.find((driver) => driver.manifest.id === 'ping')?.stats;
+    assert.equal(ping?.invocations, PINGS);
+    assert.equal(ping?.latencyMs.samples, PINGS, 'the latency of the runs in the threads');
+    assert.equal(ping?.health.status, 'ok');
+    assert.ok(ping?.lastRunAt !== null && Date.now() - Date.parse(ping?.lastRunAt ?? '') < 60_000);
     assert.equal(system.host.system.processor.runners.get('ping')?.stats.invocations ?? 0, 0, 'nothing ran in the HTTP thread');
 
     const health = (await (await system.request('ops', 'GET', '/api/health')).json()) as { checks: { processors?: { ok: boolean; detail: string } } };

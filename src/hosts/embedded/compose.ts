@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openLocalStorage, WriteLock, type LocalStorage } from '../../adapters/local/index.js';
 import { WorkSignal } from '../../adapters/work-signal.js';
 import type { Config } from '../../config.js';
-import { type CacheGeneration, type Clock, type DriverStats, type Logger, type ProcessorObserver, QueueWorker, systemClock } from '../../kernel/index.js';
+import { type CacheGeneration, type Clock, type DriverStatsReport, type Logger, type ProcessorObserver, QueueWorker, systemClock } from '../../kernel/index.js';
 import { CachingAuthenticator, DevTokenAuthenticator, loadOrCreateDevSecret } from '../../security/index.js';
 import { composeCore, probeCheck, type Core } from '../../wiring/index.js';
 import { ProcessorPool, sharedCacheGeneration } from './threads/index.js';
@@ -78,7 +78,7 @@ export interface LocalPartsOptions {
   cacheGeneration?: CacheGeneration;
   /** A processor thread's reports to the HTTP thread (see HostPorts.observer). */
   observer?: ProcessorObserver;
-  driverStats?: () => ReadonlyMap<string, DriverStats>;
+  driverStats?: () => ReadonlyMap<string, DriverStatsReport>;
   /** The processor threads' state, for GET /api/health. */
   processorHealth?: () => { ok: boolean; detail?: string };
 }

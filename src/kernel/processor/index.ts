@@ -6,5 +6,5 @@ export { handleTriggeredMessage, type RetryScheduler, type TriggeredDeps } from 
 export { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 export { EventProcessor, type DeliveryInfo, type ProcessorDeps, type ProcessorObserver } from './processor.js';
 export type { DriverStats, DriverStatsReport } from './run-driver.js';
-export { HEALTH_RUNS, RUN_WINDOW, type DriverHealth, type DriverHealthStatus, type LatencySummary } from './run-window.js';
+export { HEALTH_RUNS, RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, RUN_WINDOW, RunWindow, type DriverHealth, type DriverHealthStatus, type LatencySummary, type RunOutcome } from './run-window.js';
 export { DENIED_EVENT_TYPE, UNANSWERED_EVENT_TYPE } from './system-events.js';

@@ -6,7 +6,7 @@
  */
 import { WriteLock } from '../../../adapters/local/index.js';
 import type { Config } from '../../../config.js';
-import type { DriverStats, Logger, ProcessorObserver } from '../../../kernel/index.js';
+import { type DriverStats, type DriverStatsReport, type Logger, type ProcessorObserver, RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, RunWindow, systemClock } from '../../../kernel/index.js';
 import type { LocalProcessing } from '../compose.js';
 import { ProcessorThread, type ThreadEvents } from './processor-thread-handle.js';
 
@@ -49,6 +49,8 @@ export class ProcessorPool implements LocalProcessing {
   readonly #slots: Slot[];
   /** Totals of threads that are gone, so the statistics do not go back when one restarts. */
   readonly #retired = new Map<string, DriverStats>();
+  /** Every thread's recent runs per driver, as they report them: latency and health over all threads. */
+  readonly #recent = new Map<string, RunWindow>();
   #wakeScheduled = false;
   #stopping = false;
   #restarts = 0;
@@ -83,12 +85,20 @@ export class ProcessorPool implements LocalProcessing {
     });
   }
 
-  /** Every thread's driver statistics (and those of threads that are gone), summed per driver. */
-  driverStats(): ReadonlyMap<string, DriverStats> {
+  /**
+   * Every thread's driver counters (and those of threads that are gone) summed per driver, with
+   * the latency and health of the last runs of all threads together.
+   */
+  driverStats(): ReadonlyMap<string, DriverStatsReport> {
     const total = new Map<string, DriverStats>();
     for (const [id, stats] of this.#retired) total.set(id, { ...stats });
     for (const slot of this.#slots) for (const [id, stats] of slot.thread?.stats ?? []) total.set(id, addStats(total.get(id), stats));
-    return total;
+    const reports = new Map<string, DriverStatsReport>();
+    for (const [id, stats] of total) {
+      const recent = this.#recent.get(id) ?? new RunWindow();
+      reports.set(id, { ...stats, lastRunAt: recent.lastRunAt(systemClock), latencyMs: recent.latency(), health: recent.health(stats.lastError) });
+    }
+    return reports;
   }
 
   health(): { ok: boolean; detail: string } {
@@ -110,7 +120,7 @@ export class ProcessorPool implements LocalProcessing {
       settled: (observations, stats) => {
         for (const [kind, name, status, seconds] of observations) {
           if (kind === 'event') this.#options.metrics.eventSettled(name, status as Parameters<ProcessorObserver['eventSettled']>[1], seconds);
-          else this.#options.metrics.driverRan(name, status, seconds);
+          else this.#driverRan(name, status, seconds);
         }
         if (stats) thread.stats = new Map(stats);
         this.#options.onSettled();
@@ -134,6 +144,14 @@ export class ProcessorPool implements LocalProcessing {
     );
     slot.thread = thread;
     return thread.ready;
+  }
+
+  #driverRan(driver: string, status: string, seconds: number): void {
+    this.#options.metrics.driverRan(driver, status, seconds);
+    let recent = this.#recent.get(driver);
+    if (recent === undefined) this.#recent.set(driver, (recent = new RunWindow()));
+    // Reported within a turn of the thread's event loop of its end: close enough for "last run".
+    recent.record(seconds * 1000, status === 'succeeded' ? RUN_SUCCEEDED : status === 'timed_out' ? RUN_TIMED_OUT : RUN_FAILED, performance.now());
   }
 
   #exited(slot: Slot, thread: ProcessorThread, code: number, ranMs: number): void {
