@@ -19,9 +19,11 @@ it('keeps pre-chain audit rows through the migration, listed but in no chain', a
   try {
     const file = join(dir, 'vextir.db');
     // The audit table as schema version 1 created it, with two entries in the old form, and the
-    // event records table that later migrations index anew.
+    // event records and queue tables that later migrations index anew and alter.
     const old = new Database(file);
     old.exec(`
+      CREATE TABLE bus_messages (seq INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, enqueued_at INTEGER NOT NULL, visible_at INTEGER NOT NULL, delivery_count INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0, lock_token TEXT);
+      CREATE INDEX bus_messages_due ON bus_messages (visible_at, seq);
       CREATE TABLE event_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (user_id, id));
       CREATE INDEX event_records_changes ON event_records (user_id, seq);
       CREATE INDEX event_records_received ON event_records (user_id, received_at);

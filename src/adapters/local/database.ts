@@ -169,6 +169,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX event_records_recent ON event_records (user_id, received_at, id);
   DROP INDEX event_records_received;
   `,
+  `
+  -- A leased message's lock expiry is its visible_at (leasing moves it there); locked_until held
+  -- the same instant a second time and nothing read it. The table is the queue, a few rows.
+  ALTER TABLE bus_messages DROP COLUMN locked_until;
+  `,
 ];
 
 export const WAL_AUTOCHECKPOINT_PAGES = 4000;

@@ -71,8 +71,9 @@ export class SqliteEventStore implements EventStore {
 
   async insertAccepted(records: readonly EventRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const rows = records.map(params); // serialized before the transaction
     await this.#commits.run(() => {
-      for (const record of records) this.#insert.run(...params(record));
+      for (const row of rows) this.#insert.run(...row);
     });
     this.#changed.notify();
   }
@@ -88,6 +89,16 @@ export class SqliteEventStore implements EventStore {
    */
   saveInTransaction(record: EventRecord): void {
     this.#replace.run(...params(record));
+  }
+
+  /**
+   * `saveInTransaction` in two halves: the record is serialized now, and written when the
+   * returned function runs inside the caller's transaction (which then holds the file's write
+   * lock for less time).
+   */
+  prepareSave(record: EventRecord): () => void {
+    const values = params(record);
+    return () => void this.#replace.run(...values);
   }
 
   notifyChanged(): void {

@@ -78,16 +78,14 @@ export class SqliteQueueTables {
       `INSERT INTO bus_messages (message_id, body, enqueued_at, visible_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (message_id) DO NOTHING`,
     );
-    this.#ready = db.prepare<[now: number, limit: number], Omit<LeasedRow, 'lock_token'> & { seq: number }>(
-      `SELECT seq, message_id, body, enqueued_at, delivery_count FROM bus_messages
-       WHERE visible_at <= ? ORDER BY visible_at, seq LIMIT ?`,
+    this.#ready = db.prepare<[now: number, limit: number], { seq: number; delivery_count: number }>(
+      'SELECT seq, delivery_count FROM bus_messages WHERE visible_at <= ? ORDER BY visible_at, seq LIMIT ?',
     );
-    this.#lease = db
-      .prepare<[lockedUntil: number, visibleAt: number, token: string, seq: number], number>(
-        `UPDATE bus_messages SET delivery_count = delivery_count + 1, locked_until = ?, visible_at = ?, lock_token = ?
-         WHERE seq = ? RETURNING delivery_count`,
-      )
-      .pluck();
+    // One statement for a batch: each row's token is the batch's followed by its seq.
+    this.#lease = db.prepare<[visibleAt: number, token: string, seqs: string], LeasedRow & { seq: number }>(
+      `UPDATE bus_messages SET delivery_count = delivery_count + 1, visible_at = ?, lock_token = ? || '.' || seq
+       WHERE seq IN (SELECT value FROM json_each(?)) RETURNING seq, message_id, body, enqueued_at, delivery_count, lock_token`,
+    );
     this.#deadLetterRow = db.prepare<[reason: string, description: string, at: string, seq: number]>(
       `INSERT INTO dead_letters (${DEAD_LETTER_COLUMNS})
        SELECT message_id, body, ?, ?, delivery_count, enqueued_at, ? FROM bus_messages WHERE seq = ?`,
@@ -99,18 +97,18 @@ export class SqliteQueueTables {
        SELECT message_id, body, ?, ?, delivery_count, enqueued_at, ? FROM bus_messages WHERE message_id = ? AND lock_token = ?`,
     );
     this.#unlockLeased = db.prepare<[visibleAt: number, messageId: string, token: string]>(
-      'UPDATE bus_messages SET locked_until = 0, lock_token = NULL, visible_at = ? WHERE message_id = ? AND lock_token = ?',
+      'UPDATE bus_messages SET lock_token = NULL, visible_at = ? WHERE message_id = ? AND lock_token = ?',
     );
     this.#releaseLeased = db.prepare<[now: number, messageId: string, token: string]>(
-      `UPDATE bus_messages SET locked_until = 0, lock_token = NULL, visible_at = ?, delivery_count = MAX(0, delivery_count - 1)
+      `UPDATE bus_messages SET lock_token = NULL, visible_at = ?, delivery_count = MAX(0, delivery_count - 1)
        WHERE message_id = ? AND lock_token = ?`,
     );
     this.#releaseAll = db.prepare<[now: number]>(
-      'UPDATE bus_messages SET locked_until = 0, lock_token = NULL, visible_at = MIN(visible_at, ?) WHERE lock_token IS NOT NULL',
+      'UPDATE bus_messages SET lock_token = NULL, visible_at = MIN(visible_at, ?) WHERE lock_token IS NOT NULL',
     );
     // A range rather than LIKE: no escaping; '0' is the character after '/'.
     this.#releaseOwned = db.prepare<[now: number, from: string, to: string]>(
-      'UPDATE bus_messages SET locked_until = 0, lock_token = NULL, visible_at = MIN(visible_at, ?) WHERE lock_token >= ? AND lock_token < ?',
+      'UPDATE bus_messages SET lock_token = NULL, visible_at = MIN(visible_at, ?) WHERE lock_token >= ? AND lock_token < ?',
     );
     this.#pruneSeen = db.prepare<[expiredAtOrBefore: number]>(
       `DELETE FROM bus_seen WHERE message_id IN (SELECT message_id FROM bus_seen WHERE seen_at <= ? LIMIT ${PRUNE_BATCH})`,
@@ -124,11 +122,17 @@ export class SqliteQueueTables {
     this.deadLetters = db.prepare<[limit: number], DeadLetterRow>(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ORDER BY seq DESC LIMIT ?`);
   }
 
-  /** Enqueue unless the event's delivery key was seen within the window. */
-  enqueue(event: Envelope, visibleAt: number, now: number, release?: string): void {
+  /**
+   * Enqueue unless the event's delivery key was seen within the window: the event is serialized
+   * now, and written when the returned function runs (inside the caller's transaction).
+   */
+  prepareEnqueue(event: Envelope, visibleAt: number, now: number, release?: string): () => void {
     const messageId = deliveryKey(event.userid, event.id, release);
-    if (this.#markSeen.run(messageId, now, now - this.#limits.dedupeWindowMs).changes === 0) return;
-    this.#insert.run(messageId, JSON.stringify(event), now, visibleAt);
+    const body = JSON.stringify(event);
+    return () => {
+      if (this.#markSeen.run(messageId, now, now - this.#limits.dedupeWindowMs).changes === 0) return;
+      this.#insert.run(messageId, body, now, visibleAt);
+    };
   }
 
   /**
@@ -142,6 +146,7 @@ export class SqliteQueueTables {
     const leased: LeasedRow[] = [];
     for (;;) {
       let deadLettered = false;
+      const take: number[] = [];
       for (const row of this.#ready.all(now, max - leased.length)) {
         if (row.delivery_count >= this.#limits.maxDeliveryCount) {
           // It kept coming back without being settled (a crash each time): stop trying.
@@ -151,9 +156,16 @@ export class SqliteQueueTables {
           deadLettered = true;
           continue;
         }
-        const lockToken = this.#limits.lockOwner === '' ? randomUUID() : `${this.#limits.lockOwner}/${randomUUID()}`;
-        const count = this.#lease.get(lockedUntil, lockedUntil, lockToken, row.seq) ?? row.delivery_count + 1;
-        leased.push({ message_id: row.message_id, body: row.body, enqueued_at: row.enqueued_at, delivery_count: count, lock_token: lockToken });
+        take.push(row.seq);
+      }
+      if (take.length > 0) {
+        const token = this.#limits.lockOwner === '' ? randomUUID() : `${this.#limits.lockOwner}/${randomUUID()}`;
+        const bySeq = new Map(this.#lease.all(lockedUntil, token, JSON.stringify(take)).map((row) => [row.seq, row]));
+        // RETURNING follows no promised order: oldest visible first, as selected.
+        for (const seq of take) {
+          const row = bySeq.get(seq);
+          if (row) leased.push({ message_id: row.message_id, body: row.body, enqueued_at: row.enqueued_at, delivery_count: row.delivery_count, lock_token: row.lock_token });
+        }
       }
       // Dead letters freed places in this batch: look again; otherwise nothing more is ready.
       if (!deadLettered || leased.length >= max) return leased;

@@ -85,8 +85,10 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
     const now = this.#clock.now().getTime();
     if (now - this.#lastPrune >= this.#pruneEveryMs) this.pruneSeen(now);
     const visibleAt = options.notBefore?.getTime() ?? now;
+    // Serialized before the transaction, which then holds the write lock for the statements only.
+    const writes = events.map((event) => this.#tables.prepareEnqueue(event, visibleAt, now, options.release));
     await this.#commits.run(() => {
-      for (const event of events) this.#tables.enqueue(event, visibleAt, now, options.release);
+      for (const write of writes) write();
     });
     this.#enqueued();
   }
@@ -119,27 +121,41 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
   async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
     const token = lockTokenOf(delivery);
     const at = this.#clock.now();
+    const writeOutcome = outcome.kind === 'skip' || outcome.kind === 'poison' ? undefined : this.#prepareOutcome(outcome, at);
     await this.#commits.run(() => {
       if (!this.#tables.acknowledge(delivery.messageId, token, acknowledgement(outcome, at))) {
         // Throwing rolls the savepoint back: the new lease holder's settle is the one that counts.
         throw new KernelError('conflict', `the lock on message ${delivery.messageId} was lost; the outcome was not applied`);
       }
-      if (outcome.kind === 'skip' || outcome.kind === 'poison') return;
-      for (const emission of outcome.emissions) {
-        this.#tables.enqueue(emission.event, emission.notBefore?.getTime() ?? at.getTime(), at.getTime());
-      }
-      if (outcome.kind === 'delay') {
-        // A throttled event's next round, in the same transaction as the record that says so.
-        const { event, notBefore, release } = outcome.republish;
-        this.#tables.enqueue(event, notBefore.getTime(), at.getTime(), release);
-      }
-      this.#store.saveInTransaction(outcome.record);
-      this.#audit.appendInTransaction([outcome.audit, ...(outcome.related ?? [])]);
+      writeOutcome?.();
     });
-    if (outcome.kind !== 'skip' && outcome.kind !== 'poison') {
+    if (writeOutcome) {
       this.#store.notifyChanged();
       this.#enqueued();
     }
+  }
+
+  /**
+   * An outcome's emissions, record and audit entries, serialized now and written when the
+   * returned function runs in the settle's transaction: the file's write lock, which every
+   * thread's connection waits for, is held for the statements only. The audit entries are
+   * chained in there: their hashes depend on the chain's head at that moment.
+   */
+  #prepareOutcome(outcome: Exclude<Outcome, { kind: 'skip' | 'poison' }>, at: Date): () => void {
+    const now = at.getTime();
+    const messages = outcome.emissions.map((emission) => this.#tables.prepareEnqueue(emission.event, emission.notBefore?.getTime() ?? now, now));
+    if (outcome.kind === 'delay') {
+      // A throttled event's next round, in the same transaction as the record that says so.
+      const { event, notBefore, release } = outcome.republish;
+      messages.push(this.#tables.prepareEnqueue(event, notBefore.getTime(), now, release));
+    }
+    const saveRecord = this.#store.prepareSave(outcome.record);
+    const audit = outcome.related ? [outcome.audit, ...outcome.related] : [outcome.audit];
+    return () => {
+      for (const enqueue of messages) enqueue();
+      saveRecord();
+      this.#audit.appendInTransaction(audit);
+    };
   }
 
   async release(delivery: Delivery): Promise<void> {
