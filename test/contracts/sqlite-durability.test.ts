@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION, openDatabase } from '../../src/adapters/local/index.js';
-import { deliveryKey, isKernelError, type Delivery } from '../../src/kernel/index.js';
+import { GroupCommit, SCHEMA_VERSION, SqliteAuditLog, openDatabase } from '../../src/adapters/local/index.js';
+import { deliveryKey, isKernelError, verifyAuditChain, type Delivery } from '../../src/kernel/index.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
 import { childOf, completeOutcome, makeAudit, makeRecord, unchained } from './fixtures.js';
 import { openTempStorage } from './sqlite-harness.js';
@@ -62,6 +62,33 @@ describe('SQLite adapters: durability and atomicity', () => {
       await storage.queue.settle(delivery!, outcome);
       assert.equal((await storage.store.get('alice', 'e1'))?.status, 'processed');
       assert.equal((await storage.queue.receive(10))[0]?.messageId, deliveryKey('alice', 'c1'), 'the child was not marked seen by the failed attempt');
+    } finally {
+      storage.dispose();
+    }
+  });
+
+  it('chains audit entries within one group commit on the heads it wrote, never on one rolled back with a failed write', async () => {
+    const storage = openTempStorage();
+    try {
+      const commits = new GroupCommit(storage.db);
+      const audit = new SqliteAuditLog(storage.db, commits);
+      const entry = (id: string) => makeAudit(makeRecord(makeEvent({ id })));
+      // Three writes in one turn, so one transaction: the second appends, then fails and is rolled back.
+      const writes = [
+        commits.run(() => audit.appendInTransaction([entry('a'), entry('b')])),
+        commits.run(() => {
+          audit.appendInTransaction([entry('lost')]);
+          throw new Error('this write fails after its append');
+        }),
+        commits.run(() => audit.appendInTransaction([entry('c')])),
+      ];
+      const results = await Promise.allSettled(writes);
+      assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+      const chain = await audit.chain('alice', { afterSeq: 0, limit: 10 });
+      assert.deepEqual(chain.map((e) => [e.eventId, e.seq]), [['a', 1], ['b', 2], ['c', 3]]);
+      assert.equal(verifyAuditChain(chain).ok, true);
+      await audit.append([entry('d')]);
+      assert.equal(verifyAuditChain(await audit.chain('alice', { afterSeq: 0, limit: 10 })).count, 4, 'the next transaction reads the head again');
     } finally {
       storage.dispose();
     }

@@ -42,6 +42,7 @@ export class GroupCommit {
   #scheduled: NodeJS.Immediate | undefined;
   /** Since when the pending batch waits for the lock (undefined: it does not). */
   #waitingSince: number | undefined;
+  #transaction = 0;
 
   constructor(db: SqliteDatabase, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -50,17 +51,32 @@ export class GroupCommit {
     // Called inside the batch's transaction, better-sqlite3 runs a nested transaction as a savepoint.
     this.#inSavepoint = db.transaction((work: () => unknown) => work());
     // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
-    this.#commitBatch = db.transaction((batch: readonly PendingWrite[]): Result[] =>
-      batch.map((write): Result => {
+    this.#commitBatch = db.transaction((batch: readonly PendingWrite[]): Result[] => {
+      this.#transaction += 1;
+      return batch.map((write): Result => {
         try {
           return { ok: true, value: guard(db, () => this.#inSavepoint(write.work)) };
         } catch (error) {
+          // Its savepoint was rolled back: what the writes before it saw may no longer be so.
+          this.#transaction += 1;
           return { ok: false, error };
         }
-      }),
-    ).immediate;
+      });
+    }).immediate;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3 binds a transaction's variants (.immediate) to it
-    this.#commitAll = db.transaction((batch: readonly PendingWrite[]): unknown[] => batch.map((write) => write.work())).immediate;
+    this.#commitAll = db.transaction((batch: readonly PendingWrite[]): unknown[] => {
+      this.#transaction += 1;
+      return batch.map((write) => write.work());
+    }).immediate;
+  }
+
+  /**
+   * Changes whenever a transaction begins and whenever part of one is rolled back: something a
+   * write learned from the database earlier in the same transaction holds while this is unchanged
+   * (no other connection writes while this one holds the write lock).
+   */
+  get transaction(): number {
+    return this.#transaction;
   }
 
   /**
@@ -94,7 +110,14 @@ export class GroupCommit {
   exclusive<T>(work: () => T): T {
     const locked = this.#lock?.acquire(this.#lockTimeoutMs) ?? false;
     try {
-      return guard(this.#db, () => this.#db.transaction(work).immediate());
+      return guard(this.#db, () =>
+        this.#db
+          .transaction(() => {
+            this.#transaction += 1;
+            return work();
+          })
+          .immediate(),
+      );
     } finally {
       if (locked) this.#lock?.release();
     }

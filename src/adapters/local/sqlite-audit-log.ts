@@ -3,10 +3,12 @@
  *
  * Each user's hash chain (src/kernel/audit-chain.ts) is extended inside the write transaction:
  * read the user's head (one lookup on the unique (user_id, chain_seq) index), chain the entry,
- * insert. Writes to the file are serialized (one connection, BEGIN IMMEDIATE), so no two appends
- * can read the same head; the unique index would refuse a second entry at one seq regardless.
- * The head is read from the database, never cached in memory: a group commit that fails is
- * rolled back and redone, and a cache would remember heads that were rolled back.
+ * insert. Writes to the file are serialized (BEGIN IMMEDIATE, whichever connection or thread
+ * writes), so no two appends can read the same head; the unique index would refuse a second
+ * entry at one seq regardless. The head is read from the database at the first append of a user
+ * in a transaction and remembered only until that transaction ends or any part of it is rolled
+ * back (GroupCommit.transaction): a group commit that fails is rolled back and redone, and a
+ * longer memory would remember heads that were rolled back.
  *
  * Rows written before the chain existed have chain_seq NULL: `list` still shows them (after the
  * chained ones), `chain` does not.
@@ -33,6 +35,9 @@ export class SqliteAuditLog implements AuditLog {
   readonly #byUser;
   readonly #byEvent;
   readonly #chain;
+  /** Heads appended in the current transaction (`#headsOf`), so the next append of a user reads none. */
+  readonly #heads = new Map<string, ChainHead>();
+  #headsOf = -1;
 
   constructor(db: SqliteDatabase, commits: GroupCommit) {
     this.#db = db;
@@ -61,9 +66,14 @@ export class SqliteAuditLog implements AuditLog {
 
   /** Append inside the caller's transaction (the queue's settle); synchronous for the same reason. */
   appendInTransaction(drafts: readonly AuditDraft[]): void {
+    if (this.#headsOf !== this.#commits.transaction) {
+      this.#heads.clear();
+      this.#headsOf = this.#commits.transaction;
+    }
     for (const draft of drafts) {
-      const { entry, text } = chainEntryWithText(draft, this.#headOf(draft.userId));
+      const { entry, text } = chainEntryWithText(draft, this.#heads.get(draft.userId) ?? this.#headOf(draft.userId));
       this.#insert.run(entry.userId, entry.eventId ?? null, entry.seq as number, text);
+      this.#heads.set(entry.userId, { seq: entry.seq as number, hash: entry.hash as string });
     }
   }
 
