@@ -40,12 +40,12 @@ describe('a processor thread’s logger', () => {
     logger.error({ callback: () => 1, n: 2 }, 'odd fields');
     const [error, odd] = received();
     assert.equal(error?.kind, 'log');
-    const err = (error as { fields: { err: Record<string, unknown> } }).fields.err;
+    const err = (error?.kind === 'log' ? error.fields?.['err'] : undefined) as Record<string, unknown>;
     assert.equal(err['message'], 'store down');
     assert.equal(err['code'], 'unavailable');
     assert.equal(err['retryable'], true);
     assert.match(String(err['stack']), /store down/);
-    assert.deepEqual((odd as { fields: unknown }).fields, { fields: '{"n":2}' });
+    assert.deepEqual(odd?.kind === 'log' ? odd.fields : undefined, { fields: '{"n":2}' });
     close();
   });
 });
