@@ -67,8 +67,11 @@ async function received(count: number): Promise<Stored[]> {
 
 async function settled(user: string, id: string): Promise<Stored> {
   for (let i = 0; i < 200; i += 1) {
-    const record = (await (await api(user, `/api/events/${encodeURIComponent(id)}`)).json()) as Stored;
-    if (record.status !== undefined && record.status !== 'accepted') return record;
+    const response = await api(user, `/api/events/${encodeURIComponent(id)}`);
+    // A child is recorded when it is processed: until then its id answers 404 (a problem, whose
+    // `status` is a number).
+    const record = (await response.json()) as Stored;
+    if (response.status === 200 && record.status !== 'accepted') return record;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`${id} did not settle`);

@@ -117,13 +117,13 @@ export class ProcessorPool implements LocalProcessing {
     slot.incarnation += 1;
     const { config, logger } = this.#options;
     const events: ThreadEvents = {
-      settled: (observations, stats) => {
+      report: (settled, observations, stats) => {
         for (const [kind, name, status, seconds] of observations) {
           if (kind === 'event') this.#options.metrics.eventSettled(name, status as Parameters<ProcessorObserver['eventSettled']>[1], seconds);
           else this.#driverRan(name, status, seconds);
         }
         if (stats) thread.stats = new Map(stats);
-        this.#options.onSettled();
+        if (settled) this.#options.onSettled();
       },
       log: (level, bindings, fields, message) => {
         const target = logger.child(bindings);

@@ -9,7 +9,7 @@ import type { FromThread, LogLevel, Observation, ThreadData, ToThread } from './
 const STOP_MARGIN_MS = 15_000;
 
 export interface ThreadEvents {
-  settled(observations: Observation[], stats: Array<[string, DriverStats]> | undefined): void;
+  report(settled: boolean, observations: Observation[], stats: Array<[string, DriverStats]> | undefined): void;
   log(level: LogLevel, bindings: Record<string, unknown>, fields: Record<string, unknown> | undefined, message: string): void;
   /** The thread is gone (asked to stop or not), its database connection closed with it. */
   exited(code: number, ranMs: number): void;
@@ -63,8 +63,8 @@ export class ProcessorThread {
     this.ready.catch(() => undefined);
     this.#worker.on('message', (message: FromThread) => {
       switch (message.kind) {
-        case 'settled':
-          return events.settled(message.observations, message.stats);
+        case 'report':
+          return events.report(message.settled, message.observations, message.stats);
         case 'log':
           return events.log(message.level, message.bindings, message.fields, message.message);
         case 'ready':

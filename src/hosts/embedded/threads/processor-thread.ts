@@ -69,7 +69,7 @@ async function run(data: ThreadData): Promise<void> {
         await worker.stop(message.graceMs);
         await core.close();
         storage.close();
-        report.flush(true);
+        report.close();
         post({ kind: 'stopped' });
         process.exit(0);
       })();

@@ -1,28 +1,32 @@
 /**
- * A processor thread's reports to the HTTP thread: what the processor observed (for the metrics
- * there) and that outcomes were committed (to wake live streams). One message per turn of the
- * thread's event loop, however many events settled in it: a message per event would cost more
- * than the metrics it carries.
+ * A processor thread's reports to the HTTP thread: that outcomes were committed (to wake live
+ * streams), what the processor observed (for the metrics there) and the drivers' statistics. One
+ * message per turn of the thread's event loop that settled anything, however many events settled
+ * in it: a message per event would cost more than the metrics it carries. A timer sends what is
+ * left between settles, so a driver that runs long (its event settles much later) is counted, and
+ * its statistics seen, when it returns.
  */
 import type { DriverStats, ProcessorObserver } from '../../../kernel/index.js';
 import type { FromThread, Observation } from './protocol.js';
 
-/** Driver statistics ride along at most this often (they are totals: a dropped one loses nothing). */
-const STATS_EVERY_MS = 250;
+/** How often observations and changed statistics are sent when nothing settles. */
+const EVERY_MS = 250;
 
 export class ThreadReport implements ProcessorObserver {
   readonly #post: (message: FromThread) => void;
   readonly #stats: () => Iterable<[string, DriverStats]>;
+  readonly #timer: NodeJS.Timeout;
   #observations: Observation[] = [];
-  #pending = false;
+  #settled = false;
   #scheduled: NodeJS.Immediate | undefined;
-  #statsSentAt = 0;
-  #statsTimer: NodeJS.Timeout | undefined;
+  /** The statistics last sent, as JSON: sent again only when they changed. */
+  #sentStats = '';
 
   /** `stats`: the thread's drivers' statistics, read when they are sent. */
   constructor(post: (message: FromThread) => void, stats: () => Iterable<[string, DriverStats]>) {
     this.#post = post;
     this.#stats = stats;
+    this.#timer = setInterval(() => this.#send(true), EVERY_MS).unref();
   }
 
   eventSettled(type: string, status: string, seconds: number): void {
@@ -35,27 +39,32 @@ export class ThreadReport implements ProcessorObserver {
 
   /** An outcome was committed (QueueWorker's onSettled). */
   settled(): void {
-    this.#pending = true;
-    this.#scheduled ??= setImmediate(() => this.flush());
+    this.#settled = true;
+    this.#scheduled ??= setImmediate(() => this.#send(false));
   }
 
-  /** Send what is pending now (also before the thread stops, with `final`). */
-  flush(final = false): void {
-    if (final) {
-      clearTimeout(this.#statsTimer);
-      this.#statsSentAt = 0;
-    }
+  /** Send everything now and stop the timer: the thread is stopping. */
+  close(): void {
+    clearInterval(this.#timer);
+    this.#send(true);
+  }
+
+  #send(withStats: boolean): void {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
-    const now = Date.now();
-    const sendStats = now - this.#statsSentAt >= STATS_EVERY_MS;
-    // Statistics held back now are sent a little later, so the last ones before a pause arrive too.
-    if (!sendStats) this.#statsTimer ??= setTimeout(() => ((this.#statsTimer = undefined), this.flush()), STATS_EVERY_MS).unref();
-    if (!this.#pending && this.#observations.length === 0 && !sendStats) return;
-    const observations = this.#observations;
+    let stats: Array<[string, DriverStats]> | undefined;
+    if (withStats) {
+      const current = [...this.#stats()].map(([id, each]): [string, DriverStats] => [id, { ...each }]);
+      const json = JSON.stringify(current);
+      if (json !== this.#sentStats) {
+        this.#sentStats = json;
+        stats = current;
+      }
+    }
+    if (!this.#settled && this.#observations.length === 0 && stats === undefined) return;
+    const message: FromThread = { kind: 'report', settled: this.#settled, observations: this.#observations, ...(stats && { stats }) };
     this.#observations = [];
-    this.#pending = false;
-    if (sendStats) this.#statsSentAt = now;
-    this.#post({ kind: 'settled', observations, ...(sendStats && { stats: [...this.#stats()].map(([id, stats]) => [id, { ...stats }]) }) });
+    this.#settled = false;
+    this.#post(message);
   }
 }
