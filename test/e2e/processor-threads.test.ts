@@ -6,9 +6,14 @@
  * cache generation can make it so), and a thread that dies is restarted, its event redelivered.
  */
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startLocal } from '../../src/hosts/embedded/index.js';
+import { silentLogger } from '../helpers/kernel-fixture.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 
 const PINGS = 40;
@@ -126,5 +131,22 @@ describe('processor threads', () => {
     );
     assert.deepEqual(health, { ok: true, detail: '2 of 2 processor threads running, 1 restarted' });
     assert.equal((await system.settled('cid', await system.emit('cid', 'demo.ping'))).status, 'processed', 'and processing goes on');
+  });
+});
+
+describe('processor threads that cannot start', () => {
+  it('fail the host’s start naming the thread and the reason, and leave the data folder free', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vextir-thread-start-'));
+    try {
+      const configFile = join(dataDir, 'vextir.config.json');
+      writeFileSync(configFile, JSON.stringify({ drivers: [{ module: resolve('test/fixtures/drivers/thread-init-fails-driver.js') }] }));
+      const settings = { VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: configFile, PORT: '0' };
+      await assert.rejects(startLocal(loadConfig({ ...settings, VEXTIR_PROCESSOR_THREADS: '2' }), silentLogger), /processor thread \d could not start: no connection to the license server from this thread/);
+      // The host lock was released and the database closed: a host (without threads) starts on the folder at once.
+      const host = await startLocal(loadConfig({ ...settings, VEXTIR_PROCESSOR_THREADS: '0' }), silentLogger);
+      await host.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

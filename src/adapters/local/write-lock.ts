@@ -3,10 +3,10 @@
  * hold to one SQLite file. SQLite serializes writers by itself, but a writer that finds the file
  * locked sleeps in its busy handler in steps of 1, 2, 5, 10... ms and polls again: with a
  * processor thread and the HTTP thread committing hundreds of times a second, those sleeps left
- * the process idle most of the time (measured: 59% of one core busy, throughput down a third
- * against one thread). Here a writer waits for the holder's release instead, woken the moment it
- * comes, and a group commit waits without blocking its thread (`whenFree`), so HTTP requests are
- * served, and join the batch, meanwhile.
+ * the process idle much of the time (one run under full load: 59% of one core busy and 680
+ * events/s, against 86% and 1,180 events/s with this lock). Here a writer waits for the holder's
+ * release instead, woken the moment it comes, and a group commit waits without blocking its
+ * thread (`whenFree`), so HTTP requests are served, and join the batch, meanwhile.
  *
  * Correctness never rests on this lock: every write transaction is still BEGIN IMMEDIATE, so a
  * writer that proceeds without it (after a timeout, or a process that does not share it) is
