@@ -11,7 +11,8 @@ import { guard, type SqliteDatabase } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 import type { SqliteAuditLog } from './sqlite-audit-log.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
-import { SqliteQueueTables, type Acknowledgement } from './sqlite-queue-tables.js';
+import { SqliteQueueTables } from './sqlite-queue-tables.js';
+import { acknowledgement, lockOwner, lockTokenOf, notifyQuietly, parseBody, positive } from './sqlite-queue-values.js';
 
 export interface SqliteQueueOptions {
   clock: Clock;
@@ -273,49 +274,4 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
       if (!batch.more) return deleted;
     }
   }
-}
-
-/** Never throws: a listener's failure is not the queue's. */
-function notifyQuietly(listener: (() => void) | undefined): void {
-  try {
-    listener?.();
-  } catch {
-    // The listener (a host's cross-thread wake-up) reports its own problems.
-  }
-}
-
-function lockOwner(owner: string | undefined): string {
-  if (owner === undefined) return '';
-  if (!/^[\w.-]{1,64}$/.test(owner)) throw new KernelError('invalid_input', `lockOwner must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(owner)}`);
-  return owner;
-}
-
-function acknowledgement(outcome: Outcome, at: Date): Acknowledgement {
-  switch (outcome.kind) {
-    case 'retry':
-      return { kind: 'unlock', visibleAt: at.getTime() + outcome.retryAfterMs };
-    case 'poison':
-      return { kind: 'dead_letter', reason: outcome.reason, description: outcome.description, at: at.toISOString() };
-    default:
-      return { kind: 'delete' };
-  }
-}
-
-/** The token this queue gave the delivery; an empty one matches no lease (a foreign delivery). */
-function lockTokenOf(delivery: Delivery): string {
-  return 'lockToken' in delivery && typeof delivery.lockToken === 'string' ? delivery.lockToken : '';
-}
-
-/** Bodies are untrusted: an unreadable one is passed on as text for the processor to reject. */
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new KernelError('invalid_input', `${name} must be a positive number, got ${value}`);
-  return value;
 }
