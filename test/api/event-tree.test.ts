@@ -67,12 +67,12 @@ describe('GET /api/events/{id}/tree', () => {
         return [{ type: 'echoed.one' }, { type: 'echoed.two' }];
       },
     });
-    await send(fixture, 'POST', '/api/events', { token: await fixture.token('alice'), headers: STRUCTURED, body: JSON.stringify(cloudEvent({ id: 'root' })) });
+    await send(fixture, 'POST', '/api/events', { token: await fixture.token('alice'), headers: STRUCTURED, body: JSON.stringify(cloudEvent({ id: 'origin' })) });
     await processQueued(fixture, [echo]);
-    const result = await tree(fixture, '/api/events/root/tree');
-    assert.deepEqual(result.nodes.map((each) => [each.type, each.parent, each.depth]), [['demo.ping', null, 0], ['echoed.one', 'root', 1], ['echoed.two', 'root', 1]]);
+    const result = await tree(fixture, '/api/events/origin/tree');
+    assert.deepEqual(result.nodes.map((each) => [each.type, each.parent, each.depth]), [['demo.ping', null, 0], ['echoed.one', 'origin', 1], ['echoed.two', 'origin', 1]]);
     const child = await tree(fixture, `/api/events/${result.nodes[1]!.id}/tree`);
-    assert.deepEqual(child.ancestors.map((each) => each.id), ['root']);
+    assert.deepEqual(child.ancestors.map((each) => each.id), ['origin']);
   });
 
   it('stops at 500 nodes and says so', async () => {
