@@ -67,7 +67,7 @@ describe('SQLite queue: consumers in several threads', () => {
         await storage.queue.publish(events);
         const buffer = new SharedArrayBuffer(WriteLock.BYTES);
         const threads = Array.from({ length: THREADS }, (_, i) =>
-          consumer({ file: storage.file, lockOwner: `c${i}`, ...(shared && { writeLock: { id: i + 2, buffer } }) }),
+          consumer({ file: storage.file, lockOwner: `c${i}`, atMost: MESSAGES / 2, ...(shared && { writeLock: { id: i + 2, buffer } }) }),
         );
         await Promise.all(threads.map((thread) => thread.ready));
         for (const thread of threads) thread.go();
@@ -79,7 +79,7 @@ describe('SQLite queue: consumers in several threads', () => {
         assert.deepEqual(new Set(settled.map((s) => s.messageId)), new Set(events.map((event) => deliveryKey(event.userid, event.id))));
         assert.ok(settled.every((s) => s.deliveryCount === 1), 'no message was leased twice');
         assert.deepEqual(reports.map((report) => report.conflicts), [0, 0, 0], 'no lease was taken over');
-        assert.ok(reports.filter((report) => (report.settled?.length ?? 0) > 0).length >= 2, 'the threads really raced');
+        assert.ok(reports.filter((report) => (report.settled?.length ?? 0) > 0).length >= 2, 'the threads really raced (each settles at most half)');
         assert.equal(await storage.queue.depth(), 0);
 
         const chain = await storage.audit.chain('alice', { afterSeq: 0, limit: MESSAGES + 1 });

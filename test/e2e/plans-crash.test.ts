@@ -95,6 +95,9 @@ it('finishes 50 concurrent plans correctly across SIGKILLs at random moments, ea
       for (const [n, planId] of plans) {
         if (finished.has(n)) continue;
         const response = await call(host, token, 'GET', `/api/plans/${planId}`);
+        // 404 until the run's event is processed (the plan is created by the kernel, not by the 202).
+        if (response?.status === 404) continue;
+        if (response && response.status !== 200) assert.fail(`GET /api/plans/${planId}: ${response.status} ${await response.text()}`);
         const view = (await response?.json()) as { plan: { status: string; outputs?: { total: number } } } | undefined;
         if (view && ['completed', 'failed', 'cancelled'].includes(view.plan.status)) finished.set(n, view.plan);
       }
