@@ -76,7 +76,7 @@ function parseBatch(value: unknown, spoofed: ValidationIssue[], options: IngestO
 }
 
 /** ce-* headers the binary mode reads; `ce-userid` and friends are read only to be refused. */
-const BINARY_ATTRIBUTES = ['specversion', 'id', 'type', 'source', 'time', 'subject', 'dataschema', 'correlationid', 'category', 'userid', 'depth', 'causationid', 'replyto', 'recipient', 'approval'];
+const BINARY_ATTRIBUTES = ['specversion', 'id', 'type', 'source', 'time', 'subject', 'dataschema', 'correlationid', 'category', 'userid', 'depth', 'causationid', 'replyto', 'recipient', 'approval', 'producer'];
 const KNOWN_HEADERS = new Set(BINARY_ATTRIBUTES.map((name) => `ce-${name}`));
 
 const locateHeader: Locate = (path) => {

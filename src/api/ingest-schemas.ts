@@ -19,6 +19,7 @@ const systemAttributes = {
   replyto: z.never({ error: 'must not be sent: the kernel addresses answers to the driver that asked for them' }).optional(),
   recipient: z.never({ error: 'must not be sent: the kernel addresses answers to the driver that asked for them' }).optional(),
   approval: z.never({ error: 'must not be sent: approvals are required by policies (require_approval), not by the caller' }).optional(),
+  producer: z.never({ error: 'must not be sent: the kernel names the driver that produced an event' }).optional(),
 };
 const category = z.literal('input', { error: 'must be "input": internal and output events are emitted by drivers' }).optional();
 

@@ -59,6 +59,11 @@ export const envelopeSchema = z.strictObject({
    * it before any driver runs (the authorizer parks it as a policy's require_approval would).
    */
   approval: z.string().min(1).max(500).optional(),
+  /**
+   * Set by the kernel on every event a driver emitted: that driver's id, whatever `source` the
+   * driver chose. Policies and pack grants judge an event by who produced it; no one else sets it.
+   */
+  producer: driverIdSchema.optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 

@@ -50,8 +50,8 @@ describe('answers to the asking driver', () => {
     assert.deepEqual(got.event.data, { type: 'look.found', causationid: request.id, recipient: 'curious' });
   });
 
-  it('cannot be forged by a caller: replyto, recipient and approval are refused at ingress, naming the field', async () => {
-    for (const attribute of ['replyto', 'recipient', 'approval']) {
+  it('cannot be forged by a caller: replyto, recipient, approval and producer are refused at ingress, naming the field', async () => {
+    for (const attribute of ['replyto', 'recipient', 'approval', 'producer']) {
       const response = await system.request('ann', 'POST', '/api/events', {
         headers: { 'content-type': 'application/cloudevents+json' },
         body: { specversion: '1.0', id: `forge-${attribute}`, source: '/x', type: 'look.found', [attribute]: 'curious' },

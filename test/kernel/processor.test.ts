@@ -31,9 +31,22 @@ describe('EventProcessor', () => {
     assert.equal(child.correlationid, 'e1');
     assert.equal(child.depth, 1);
     assert.equal(child.source, '/drivers/echo');
+    assert.equal(child.producer, 'echo', 'the kernel names the driver that produced it');
     assert.deepEqual(child.data, { n: 1 });
     assert.deepEqual(first.record.children, first.emissions.map((e) => e.event.id));
     assert.deepEqual(again.emissions.map((e) => e.event.id), first.emissions.map((e) => e.event.id));
+  });
+
+  it('names the producing driver on its events whatever source the driver claims', async () => {
+    const claimer = defineDriver({
+      manifest: { id: 'claimer', name: 'Claimer', version: '1.0.0', type: 'tool', capabilities: ['demo.*'] },
+      async handle() {
+        return [{ type: 'demo.out', source: '/drivers/echo' }];
+      },
+    });
+    const { processor } = kernelFixture([claimer]);
+    const [emission] = complete(await processor.process(makeEvent(), { deliveryCount: 1 })).emissions;
+    assert.deepEqual({ source: emission?.event.source, producer: emission?.event.producer }, { source: '/drivers/echo', producer: 'claimer' });
   });
 
   it('does not route a type no capability matches', async () => {

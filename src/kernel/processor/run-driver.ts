@@ -208,6 +208,7 @@ export class DriverRunner {
         correlationid: parent.correlationid,
         causationid: parent.id,
         depth: parent.depth + 1,
+        producer: this.id,
       };
       if (output.data !== undefined) event.data = output.data;
       if (output.subject !== undefined) event.subject = output.subject;
