@@ -14,8 +14,8 @@ function setup(store: ContextStore = new MemoryContextStore()) {
   const grants = new GrantStore(state);
   const driver = createContextDriver({ store, access: createContextAccessControl(grants), workspace: new ContextWorkspace(store, state), maxEventContentBytes: 1024 });
   let sequence = 0;
-  const run = async (type: string, data: unknown, options: { attempt?: number; user?: string; id?: string; source?: string } = {}): Promise<EmittedEvent & { data: Record<string, unknown> }> => {
-    const event: Envelope = makeEvent({ id: options.id ?? `req-${(sequence += 1)}`, type, data, userid: options.user ?? 'alice', ...(options.source !== undefined && { source: options.source }) });
+  const run = async (type: string, data: unknown, options: { attempt?: number; user?: string; id?: string; producer?: string } = {}): Promise<EmittedEvent & { data: Record<string, unknown> }> => {
+    const event: Envelope = makeEvent({ id: options.id ?? `req-${(sequence += 1)}`, type, data, userid: options.user ?? 'alice', ...(options.producer !== undefined && { source: `/drivers/${options.producer}`, producer: options.producer }) });
     const outputs = await driver.handle(event, driverContext(options.attempt ?? 1));
     assert.ok(outputs && outputs.length === 1, 'one answer per request');
     const [answer] = outputs;
@@ -154,7 +154,7 @@ describe('context driver', () => {
   });
 
   it("reaches another user's hub only through a grant, checked on every path it touches", async () => {
-    const { run, grants } = setup();
+    const { run, grants, driver } = setup();
     await run('context.write', { path: '/Projects/Plan', content: 'secret plan' }, { user: 'alice' });
     await run('context.write', { path: '/Notes/Diary', content: 'secret diary' }, { user: 'alice' });
     const denied = await run('context.read', { path: '/Projects/Plan', owner: 'alice' }, { user: 'bob' });
@@ -173,8 +173,12 @@ describe('context driver', () => {
 
     // A grant to an agent covers what that driver asks for on the user's behalf.
     await grants.grant('alice', { path: '/Notes', grantee: 'agent:summarizer', access: 'read' }, 'alice', new Date());
-    const agent = await run('context.read', { path: '/Notes/Diary', owner: 'alice' }, { user: 'bob', source: '/drivers/summarizer' });
+    const agent = await run('context.read', { path: '/Notes/Diary', owner: 'alice' }, { user: 'bob', producer: 'summarizer' });
     assert.equal(agent.type, 'context.read.result');
+    // Only the kernel names the producer: a source of /drivers/summarizer borrows nothing.
+    const spoofed = makeEvent({ id: 'spoofed', type: 'context.read', data: { path: '/Notes/Diary', owner: 'alice' }, userid: 'bob', source: '/drivers/summarizer' });
+    const [refused] = (await driver.handle(spoofed, driverContext(1))) ?? [];
+    assert.equal((refused?.data as { code?: string }).code, 'forbidden');
   });
 
   it('answers a large document without its content, saying where to get it', async () => {

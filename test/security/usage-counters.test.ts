@@ -161,7 +161,7 @@ for (const [name, open] of stores) {
         await usage.add('alice', when, {});
         await usage.add('alice', when, { events: 0, tokens: 0, costUsd: 0 });
         assert.deepEqual(await state.list('alice', USAGE_KIND, { limit: 10 }), []);
-        await assert.rejects(usage.snapshot('alice', new Date(Number.NaN)), (error) => isKernelError(error, 'invalid_input'));
+        await assert.rejects(async () => usage.snapshot('alice', new Date(Number.NaN)), (error) => isKernelError(error, 'invalid_input'));
       }));
 
     it('counts exactly under concurrency: one counter, and two counters over the same storage', () =>

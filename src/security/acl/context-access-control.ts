@@ -4,11 +4,13 @@ import { DRIVER_ID, type Principal } from './acl.js';
 import { normalizeContextPath } from './context-path.js';
 import type { GrantStore } from './grant-store.js';
 
-const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;
-
-/** Who acts for an event: its user, plus the driver when a driver emitted it (source `/drivers/<id>`), so grants to `agent:<id>` apply. */
+/**
+ * Who acts for an event: its user, plus the driver that produced it, so grants to `agent:<id>`
+ * apply. The driver is the kernel's `producer`, never `source`: a caller or a driver chooses
+ * its source, and a source of `/drivers/<id>` must not borrow what the owner granted that agent.
+ */
 export function principalOf(event: Envelope): Principal {
-  const driver = DRIVER_SOURCE.exec(event.source)?.[1];
+  const driver = event.producer;
   return driver !== undefined && DRIVER_ID.test(driver) ? { userId: event.userid, agentId: driver } : { userId: event.userid };
 }
 

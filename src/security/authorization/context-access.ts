@@ -8,7 +8,7 @@
  *   invalid path (traversal, encoded tricks, Unicode look-alikes) denies the event.
  * - The owner is `data.owner` when given (another user's documents), else the event's user.
  * - The principal is the event's user, plus the driver when a driver emitted the event
- *   (source `/drivers/<id>`), so grants to `agent:<id>` apply to what that agent asks for.
+ *   (the kernel's `producer`), so grants to `agent:<id>` apply to what that agent asks for.
  */
 import { DENIED_EVENT_TYPE, isKernelError, type Envelope } from '../../kernel/index.js';
 import { normalizeContextPath, principalOf, type Access, type GrantStore } from '../acl/index.js';

@@ -65,7 +65,7 @@ export class PolicyAuthorizer implements Authorizer {
       kind: 'access',
       action: `context.${access.access}`,
       target: access.path,
-      reason: `${event.userid} (event ${event.type} ${event.id}${event.source.startsWith('/drivers/') ? ` from ${event.source}` : ''}) through the grant on ${access.grantPath ?? 'a folder above'}`,
+      reason: `${event.userid} (event ${event.type} ${event.id}${event.producer !== undefined ? ` from /drivers/${event.producer}` : ''}) through the grant on ${access.grantPath ?? 'a folder above'}`,
     };
   }
 
@@ -106,9 +106,14 @@ export class PolicyAuthorizer implements Authorizer {
       return { decision, scan, access, evaluation: undefined, environment: { contextPath: access.path ?? '', model, usage: undefined, pii: undefined } };
     }
     const contextPath = access.kind === 'allowed' ? access.path : '';
-    const set = options.policies ?? (await this.deps.policies.compiledFor(event.userid));
+    const compiled = options.policies ?? this.deps.policies.compiledFor(event.userid);
+    const set = compiled instanceof Promise ? await compiled : compiled;
     const plan = set.forUser(event.userid);
-    const usage = plan.needs.usage ? (options.usage ?? roundCounts(await this.deps.usage.snapshot(event.userid, this.deps.clock.now()))) : undefined;
+    let usage: UsageSnapshot | undefined;
+    if (plan.needs.usage) {
+      const counted = options.usage ?? this.deps.usage.snapshot(event.userid, this.deps.clock.now());
+      usage = roundCounts(counted instanceof Promise ? await counted : counted);
+    }
     const pii = plan.needs.pii ? findings() : undefined;
     const piiKinds = pii && kindsOf(pii);
     const asked = plan.approvalPolicies;
@@ -149,7 +154,7 @@ export class PolicyAuthorizer implements Authorizer {
  */
 function requestedApprovalOf(event: Envelope): { policy: string; reason: string } | undefined {
   if (event.approval === undefined) return undefined;
-  const driver = /^\/drivers\/([^/]+)$/.exec(event.source)?.[1] ?? 'unknown';
+  const driver = event.producer ?? 'unknown';
   return { policy: `driver:${driver}`, reason: event.approval };
 }
 

@@ -94,12 +94,23 @@ export class PolicyRepository {
     }
   }
 
-  /** The compiled global + user set that applies to a user's events (cached). */
-  async compiledFor(userId: string): Promise<CompiledPolicySet> {
+  /**
+   * The compiled global + user set that applies to a user's events (cached). A cached set is
+   * returned as it is, not in a promise: this runs for every event.
+   */
+  compiledFor(userId: string): CompiledPolicySet | Promise<CompiledPolicySet> {
     const now = this.clock.now().getTime();
     const generation = this.#generation.current();
     const cached = this.#users.get(userId);
+    const global = this.#global;
+    const fresh = (entry: { generation: number; loadedAt: number }): boolean => entry.generation === generation && now - entry.loadedAt < this.#cacheMs;
+    if (cached && global && fresh(cached) && fresh(global) && cached.loadedAt >= global.loadedAt) return cached.value;
+    return this.#load(userId, now, generation);
+  }
+
+  async #load(userId: string, now: number, generation: number): Promise<CompiledPolicySet> {
     const global = await this.#globalPolicies(now, generation);
+    const cached = this.#users.get(userId);
     if (cached && cached.generation === generation && now - cached.loadedAt < this.#cacheMs && this.#global && cached.loadedAt >= this.#global.loadedAt) return cached.value;
     const own = await this.read({ kind: 'user', userId });
     const compiled = this.compile([

@@ -74,7 +74,7 @@ class Walker {
 
   #scan(text: string, context: TextContext): string {
     if (this.done) return text;
-    const found = scanText(text, context, this.options.kinds);
+    const found = context.inKey ? scanKey(text, this.options.kinds) : scanText(text, context, this.options.kinds);
     if (found.length === 0) return text;
     const pointer = pointerOf(this.#path);
     for (const candidate of found) {
@@ -126,7 +126,7 @@ class Walker {
     for (let index = 0; index < keys.length && !this.done; index += 1) {
       const key = keys[index]!;
       this.#path.push(key);
-      let outKey = this.#scan(key, { key: undefined, inKey: true });
+      let outKey = this.#scan(key, IN_KEY);
       const original = value[key];
       const item = this.walk(original, key);
       if (this.copy && copy === undefined && (outKey !== key || item !== original)) {
@@ -147,6 +147,32 @@ class Walker {
     }
     return copy ?? value;
   }
+}
+
+const IN_KEY: TextContext = Object.freeze({ key: undefined, inKey: true });
+
+/**
+ * What a property name holds. Events of one kind repeat the same few names (`subject`, `body`,
+ * `to`), so the answers for short names are kept: scanning them again, event after event, was
+ * a good part of a scan's cost. The answer depends only on the name and the kinds (an object
+ * key has no property name around it); the cache starts over when full.
+ */
+const keyScans = new WeakMap<ReadonlySet<PiiKind>, Map<string, Candidate[]>>();
+const MAX_CACHED_KEY = 64;
+const MAX_CACHED_KEYS = 4096;
+
+function scanKey(key: string, kinds: ReadonlySet<PiiKind>): Candidate[] {
+  if (key.length > MAX_CACHED_KEY) return scanText(key, IN_KEY, kinds);
+  let cache = keyScans.get(kinds);
+  if (cache === undefined) keyScans.set(kinds, (cache = new Map()));
+  let found = cache.get(key);
+  if (found === undefined) {
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+    found = scanText(key, IN_KEY, kinds);
+    Object.freeze(found);
+    cache.set(key, found);
+  }
+  return found;
 }
 
 /** defineProperty, not assignment: a "__proto__" key must stay a plain member. */

@@ -24,7 +24,7 @@
  */
 import { z } from 'zod';
 import { KernelError, modelUsageSchema, type StateStore, type UsageDelta, type UsageRecorder, type UsageSnapshot } from '../../kernel/index.js';
-import { BucketMemo, GRANULARITIES, type Bucket } from './buckets.js';
+import { BucketMemo, GRANULARITIES, type Bucket, type InstantBuckets } from './buckets.js';
 import { MODEL_USAGE_KIND, modelUsageWrite, readModelUsage, type ModelUsageReport } from './model-usage.js';
 import { PendingUsage, addInto, type Fields } from './pending-usage.js';
 
@@ -149,40 +149,57 @@ export class UsageCounters implements UsageRecorder {
     }
   }
 
-  /** The user's usage as of `now` (see the module comment for how rates are estimated). */
-  async snapshot(userId: string, now: Date): Promise<UsageSnapshot> {
-    const { current, previous } = this.#memo.at(now);
-    const stored = await this.#storedCounts(userId, now, [current.minute, previous.minute, current.hour, previous.hour, current.day, previous.day, current.month]);
-    const of = (bucket: Bucket): Counts => sum(stored.get(bucket.key) ?? {}, this.#pending.of(userId, bucket.key) ?? {});
-    const sliding = (now_: Bucket, before: Bucket): number => {
-      const length = now_.end.getTime() - now_.start.getTime();
-      const weight = 1 - (now.getTime() - now_.start.getTime()) / length;
-      return (of(now_).events ?? 0) + (of(before).events ?? 0) * weight;
-    };
-    const day = of(current.day);
-    const month = of(current.month);
+  /**
+   * The user's usage as of `now` (see the module comment for how rates are estimated). Returned
+   * as it is, not in a promise, when the stored counts are cached: this runs for every event
+   * some policy reads usage for.
+   */
+  snapshot(userId: string, now: Date): UsageSnapshot | Promise<UsageSnapshot> {
+    const buckets = this.#memo.at(now);
+    const stored = this.#cachedCounts(userId, buckets.current.minute.key);
+    if (stored !== undefined) return this.#snapshotOf(userId, now, stored, buckets);
+    return this.#loadCounts(userId, buckets).then((counts) => this.#snapshotOf(userId, now, counts, buckets));
+  }
+
+  #snapshotOf(userId: string, now: Date, stored: Map<string, Counts>, { current, previous }: InstantBuckets): UsageSnapshot {
+    const at = now.getTime();
     return {
-      events_per_minute: sliding(current.minute, previous.minute),
-      events_per_hour: sliding(current.hour, previous.hour),
-      events_per_day: sliding(current.day, previous.day),
-      tokens_today: day.tokens ?? 0,
-      tokens_month: month.tokens ?? 0,
-      cost_today: (day.costNanos ?? 0) / NANOS_PER_USD,
-      cost_month: (month.costNanos ?? 0) / NANOS_PER_USD,
+      events_per_minute: this.#sliding(userId, stored, at, current.minute, previous.minute),
+      events_per_hour: this.#sliding(userId, stored, at, current.hour, previous.hour),
+      events_per_day: this.#sliding(userId, stored, at, current.day, previous.day),
+      tokens_today: this.#count(userId, stored, current.day, 'tokens'),
+      tokens_month: this.#count(userId, stored, current.month, 'tokens'),
+      cost_today: this.#count(userId, stored, current.day, 'costNanos') / NANOS_PER_USD,
+      cost_month: this.#count(userId, stored, current.month, 'costNanos') / NANOS_PER_USD,
     };
   }
 
-  /** One getMany of the buckets, reused for `flushMs` while the minute does not change. */
-  async #storedCounts(userId: string, now: Date, buckets: readonly Bucket[]): Promise<Map<string, Counts>> {
-    const minuteKey = buckets[0]!.key;
+  /** Stored plus pending, field by field: summing buckets into objects allocated more than the arithmetic cost. */
+  #count(userId: string, stored: Map<string, Counts>, bucket: Bucket, field: 'events' | 'tokens' | 'costNanos'): number {
+    return (stored.get(bucket.key)?.[field] ?? 0) + (this.#pending.of(userId, bucket.key)?.[field] ?? 0);
+  }
+
+  #sliding(userId: string, stored: Map<string, Counts>, at: number, current: Bucket, previous: Bucket): number {
+    const start = current.start.getTime();
+    const weight = 1 - (at - start) / (current.end.getTime() - start);
+    return this.#count(userId, stored, current, 'events') + this.#count(userId, stored, previous, 'events') * weight;
+  }
+
+  /** The stored counts read less than `flushMs` ago in the same minute, if any. */
+  #cachedCounts(userId: string, minuteKey: string): Map<string, Counts> | undefined {
     const cached = this.#stored.get(userId);
-    const age = performance.now() - (cached?.loadedAt ?? 0);
-    if (cached && this.#flushMs > 0 && cached.minuteKey === minuteKey && age < this.#flushMs) return cached.counts;
-    const items = await this.state.getMany(userId, USAGE_KIND, buckets.map((bucket) => bucket.key));
+    if (cached && this.#flushMs > 0 && cached.minuteKey === minuteKey && performance.now() - cached.loadedAt < this.#flushMs) return cached.counts;
+    return undefined;
+  }
+
+  /** One getMany of the seven buckets a snapshot reads, kept for `flushMs`. */
+  async #loadCounts(userId: string, { current, previous }: InstantBuckets): Promise<Map<string, Counts>> {
+    const keys = [current.minute, previous.minute, current.hour, previous.hour, current.day, previous.day, current.month].map((bucket) => bucket.key);
+    const items = await this.state.getMany(userId, USAGE_KIND, keys);
     const counts = new Map(items.map((item) => [item.key, parseCounts(item.key, item.value)]));
     if (this.#flushMs > 0) {
       if (this.#stored.size >= MAX_CACHED_USERS) this.#stored.clear();
-      this.#stored.set(userId, { minuteKey, loadedAt: performance.now(), counts });
+      this.#stored.set(userId, { minuteKey: current.minute.key, loadedAt: performance.now(), counts });
     }
     return counts;
   }
