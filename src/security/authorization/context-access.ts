@@ -21,10 +21,17 @@ export type ContextAccess =
   | { kind: 'allowed'; path: string; owner: string; access: Access; grantPath?: string }
   | { kind: 'denied'; reason: string; path?: string };
 
-export async function checkContextAccess(event: Envelope, grants: GrantStore): Promise<ContextAccess> {
-  if (!event.type.startsWith('context.')) return { kind: 'none' };
+const NO_CONTEXT: ContextAccess = Object.freeze({ kind: 'none' });
+
+/** Most events touch no context path: their answer comes back at once, not in a promise. */
+export function checkContextAccess(event: Envelope, grants: GrantStore): ContextAccess | Promise<ContextAccess> {
+  if (!event.type.startsWith('context.')) return NO_CONTEXT;
   const data = event.data !== null && typeof event.data === 'object' && !Array.isArray(event.data) ? (event.data as Record<string, unknown>) : {};
-  if (data['path'] === undefined) return { kind: 'none' };
+  if (data['path'] === undefined) return NO_CONTEXT;
+  return checkPaths(event, data, grants);
+}
+
+async function checkPaths(event: Envelope, data: Record<string, unknown>, grants: GrantStore): Promise<ContextAccess> {
   const paths: string[] = [];
   for (const field of ['path', 'to'] as const) {
     const raw = data[field];
@@ -51,6 +58,8 @@ export async function checkContextAccess(event: Envelope, grants: GrantStore): P
   return allowed;
 }
 
+const NO_PATHS: readonly string[] = Object.freeze([]);
+
 /** How many result paths an event's policies see; beyond that the event is treated as naming them all. */
 const MAX_NAMED_PATHS = 1000;
 
@@ -62,14 +71,14 @@ const MAX_NAMED_PATHS = 1000;
  * The kernel's `event.denied` answer to a context request names its path too (`contextPath`,
  * canonical): the `/Personal` rule keeps such answers from external drivers like the request.
  */
-export function namedContextPaths(event: Envelope): string[] {
+export function namedContextPaths(event: Envelope): readonly string[] {
   if (event.type === DENIED_EVENT_TYPE) {
     const path = record(event.data)?.['contextPath'];
-    return typeof path === 'string' ? normalizedOrNone(path) : [];
+    return typeof path === 'string' ? normalizedOrNone(path) : NO_PATHS;
   }
-  if (!event.type.startsWith('context.')) return [];
+  if (!event.type.startsWith('context.')) return NO_PATHS;
   const data = record(event.data);
-  if (data === undefined) return [];
+  if (data === undefined) return NO_PATHS;
   const paths = new Set<string>();
   for (const field of ['path', 'to', 'prefix'] as const) {
     const raw = data[field];

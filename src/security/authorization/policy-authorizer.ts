@@ -23,6 +23,9 @@ import type { PolicyRepository } from './policy-repository.js';
 
 export const POLICY_AUTHORIZER = 'policy-engine';
 
+/** Most events ask for no approval: nothing to read. */
+const NO_APPROVALS: ReadonlyMap<string, ApprovalStatus> = new Map();
+
 export interface PolicyAuthorizerDeps {
   policies: PolicyRepository;
   usage: UsageCounters;
@@ -97,9 +100,9 @@ export class PolicyAuthorizer implements Authorizer {
     // PII protection applies, and scanning twice cost as much again.
     let scanned: { findings: PiiFinding[]; value: unknown } | undefined;
     const scan = () => (scanned ??= redactPii(event.data ?? null));
-    const findings = (): PiiFinding[] => scan().findings;
     const model = requestedModel(event);
-    const access = await checkContextAccess(event, this.deps.grants);
+    const checked = checkContextAccess(event, this.deps.grants);
+    const access = checked instanceof Promise ? await checked : checked;
     if (access.kind === 'denied') {
       const decision: Decision = { allowed: false, authorizer: 'acl', reason: access.reason, policies: [], verdict: 'deny' };
       if (access.path !== undefined) decision.contextPath = access.path;
@@ -114,11 +117,12 @@ export class PolicyAuthorizer implements Authorizer {
       const counted = options.usage ?? this.deps.usage.snapshot(event.userid, this.deps.clock.now());
       usage = roundCounts(counted instanceof Promise ? await counted : counted);
     }
-    const pii = plan.needs.pii ? findings() : undefined;
+    const pii = plan.needs.pii ? scan().findings : undefined;
     const piiKinds = pii && kindsOf(pii);
     const asked = plan.approvalPolicies;
     const requested = requestedApprovalOf(event);
-    const approvals = await this.#approvals(event, requested === undefined ? asked : [...asked, requested.policy]);
+    const policies = requested === undefined ? asked : [...asked, requested.policy];
+    const approvals = policies.length === 0 ? NO_APPROVALS : await this.#approvals(event, policies);
     const evaluated = evaluatePolicies(
       set,
       {
@@ -138,8 +142,7 @@ export class PolicyAuthorizer implements Authorizer {
   }
 
   /** The state of every approval this event may already have, by policy id: one read. */
-  async #approvals(event: Envelope, policies: readonly string[]): Promise<Map<string, ApprovalStatus>> {
-    if (policies.length === 0) return new Map();
+  async #approvals(event: Envelope, policies: readonly string[]): Promise<ReadonlyMap<string, ApprovalStatus>> {
     const ids = new Map(policies.map((policy) => [approvalId(event.userid, event.id, policy), policy]));
     const statuses = await this.deps.approvals.statuses(event.userid, [...ids.keys()]);
     return new Map([...statuses].map(([id, status]) => [ids.get(id) ?? id, status]));
