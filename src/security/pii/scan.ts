@@ -164,7 +164,7 @@ const MAX_CACHED_KEYS = 4096;
 function scanKey(key: string, kinds: ReadonlySet<PiiKind>): Candidate[] {
   if (key.length > MAX_CACHED_KEY) return scanText(key, IN_KEY, kinds);
   let cache = keyScans.get(kinds);
-  if (cache === undefined) keyScans.set(kinds, (cache = new Map()));
+  if (cache === undefined) keyScans.set(kinds, (cache = new Map<string, Candidate[]>()));
   let found = cache.get(key);
   if (found === undefined) {
     if (cache.size >= MAX_CACHED_KEYS) cache.clear();
