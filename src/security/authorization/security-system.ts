@@ -27,6 +27,8 @@ export interface SecurityOptions {
   cacheGeneration?: CacheGeneration;
   /** See UsageCountersOptions.flushMs (default 250 ms; 0 writes every count through). */
   usageFlushMs?: number;
+  /** See DelayedEventsOptions.cacheMs (default 250 ms; 0 reads the store on every request). */
+  delayedCacheMs?: number;
 }
 
 export function createSecuritySystem(state: StateStore, clock: Clock, logger: Logger, options: SecurityOptions = {}): SecuritySystem {
@@ -41,7 +43,7 @@ export function createSecuritySystem(state: StateStore, clock: Clock, logger: Lo
     onFlushError: (error) => logger.warn({ err: error }, 'could not write usage counters; kept for the next flush'),
   });
   const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger });
-  return { policies, approvals, grants, usage, delayed: new DelayedEvents(state), authorizer };
+  return { policies, approvals, grants, usage, delayed: new DelayedEvents(state, { cacheMs: options.delayedCacheMs ?? 250 }), authorizer };
 }
 
 /**

@@ -29,10 +29,32 @@ export interface DelayedCount {
   nextSlot?: Date;
 }
 
+export interface DelayedEventsOptions {
+  /**
+   * 0 (default): every `count` reads the store. Above 0: a user's count is reused for that many
+   * milliseconds within the same minute (and dropped when this instance moves one of theirs).
+   * The ingress reads it for every request, and the read was a good part of taking an event
+   * in; the bound is an estimate already, and may now be passed by what arrives meanwhile.
+   */
+  cacheMs?: number;
+}
+
+/** Users whose count is kept; beyond that the cache starts over. */
+const MAX_CACHED_USERS = 10_000;
+
 export class DelayedEvents implements DelayedEventCounter {
-  constructor(private readonly state: StateStore) {}
+  readonly #cacheMs: number;
+  readonly #cached = new Map<string, { minute: number; until: number; count: DelayedCount }>();
+
+  constructor(
+    private readonly state: StateStore,
+    options: DelayedEventsOptions = {},
+  ) {
+    this.#cacheMs = options.cacheMs ?? 0;
+  }
 
   async moved(userId: string, move: { from?: DelayedSlot; to?: DelayedSlot }): Promise<void> {
+    this.#cached.delete(userId);
     const writes: Array<Promise<void>> = [];
     if (move.from) writes.push(this.#add(userId, move.from.start, -1));
     if (move.to) writes.push(this.#add(userId, move.to.start, 1));
@@ -48,6 +70,18 @@ export class DelayedEvents implements DelayedEventCounter {
    * An estimate: a slot further back (a backlog of minutes) is not counted.
    */
   async count(userId: string, now: Date): Promise<DelayedCount> {
+    const minute = windowStart('minute', now).getTime();
+    const cached = this.#cached.get(userId);
+    if (cached !== undefined && cached.minute === minute && performance.now() < cached.until) return cached.count;
+    const count = await this.#read(userId, now);
+    if (this.#cacheMs > 0) {
+      if (this.#cached.size >= MAX_CACHED_USERS) this.#cached.clear();
+      this.#cached.set(userId, { minute, until: performance.now() + this.#cacheMs, count });
+    }
+    return count;
+  }
+
+  async #read(userId: string, now: Date): Promise<DelayedCount> {
     const slots = new Map<string, Date>();
     const add = (start: Date) => slots.set(keyOf(start), start);
     add(new Date(windowStart('minute', now).getTime() - windowLengthMs('minute')));
