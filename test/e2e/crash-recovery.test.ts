@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { DEFAULT_POLICIES, signDevToken, loadOrCreateDevSecret } from '../../src/security/index.js';
-import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
+import { freePort, pendingAfterProcessing, sendEvent, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
 import { childCounts, childrenInDatabase } from '../helpers/sqlite-children.js';
 
 const TOTAL = 2000;
@@ -51,19 +51,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function send(host: HostProcess, token: string, id: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${host.url}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify({ specversion: '1.0', id, source: '/test/crash', type: 'crash.test', data: { id } }),
-    });
-    await response.arrayBuffer();
-    return response.status === 202;
-  } catch {
-    return false; // the host died with this request in flight: not accepted, the client retries
-  }
-}
+const send = (host: HostProcess, token: string, id: string): Promise<boolean> => sendEvent(host, token, { id, type: 'crash.test', source: '/test/crash' });
 
 it('loses no accepted event and duplicates no side effect across a SIGKILL', async () => {
   const address = peer.address();
@@ -107,19 +95,7 @@ it('loses no accepted event and duplicates no side effect across a SIGKILL', asy
     for (const id of ids) if (!accepted.has(id) && (await send(host, token, id))) accepted.add(id);
     assert.equal(accepted.size, TOTAL, 'after the restart every event is accepted');
 
-    const deadline = Date.now() + 60_000;
-    let pending = [...accepted];
-    while (pending.length > 0 && Date.now() < deadline) {
-      const statuses = await Promise.all(
-        pending.map(async (id) => {
-          const response = await fetch(`${host.url}/api/events/${id}`, { headers: { authorization: `Bearer ${token}` } });
-          return { id, record: (await response.json()) as { status: string; children: string[] } };
-        }),
-      );
-      for (const { record } of statuses) assert.notEqual(record.status, 'failed');
-      pending = statuses.filter(({ record }) => record.status !== 'processed').map(({ id }) => id);
-      if (pending.length > 0) await new Promise((done) => setTimeout(done, 200));
-    }
+    const pending = await pendingAfterProcessing(host, token, accepted, 60000);
     assert.deepEqual(pending, [], 'every accepted event reaches processed');
 
     // Exactly one stable idempotency key per event: a redelivery reuses it, so the peer applies once.

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { DEFAULT_POLICIES, loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
-import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
+import { freePort, pendingAfterProcessing, sendEvent, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
 import { childCounts, childrenInDatabase } from '../helpers/sqlite-children.js';
 
 const TOTAL = 1200;
@@ -52,19 +52,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function send(host: HostProcess, token: string, id: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${host.url}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify({ specversion: '1.0', id, source: '/test/threads-crash', type: 'crash.test', data: { id } }),
-    });
-    await response.arrayBuffer();
-    return response.status === 202;
-  } catch {
-    return false; // the host died with this request in flight: not accepted, the client retries
-  }
-}
+const send = (host: HostProcess, token: string, id: string): Promise<boolean> => sendEvent(host, token, { id, type: 'crash.test', source: '/test/threads-crash' });
 
 it('loses and duplicates nothing when the host is killed while several processor threads are busy', async () => {
   const address = peer.address();
@@ -110,19 +98,7 @@ it('loses and duplicates nothing when the host is killed while several processor
     for (const id of ids) if (!accepted.has(id) && (await send(host, token, id))) accepted.add(id);
     assert.equal(accepted.size, TOTAL, 'after the restart every event is accepted');
 
-    const deadline = Date.now() + 90_000;
-    let pending = [...accepted];
-    while (pending.length > 0 && Date.now() < deadline) {
-      const statuses = await Promise.all(
-        pending.map(async (id) => {
-          const response = await fetch(`${host.url}/api/events/${id}`, { headers: { authorization: `Bearer ${token}` } });
-          return { id, status: ((await response.json()) as { status: string }).status };
-        }),
-      );
-      for (const { status } of statuses) assert.notEqual(status, 'failed');
-      pending = statuses.filter(({ status }) => status !== 'processed').map(({ id }) => id);
-      if (pending.length > 0) await new Promise((done) => setTimeout(done, 200));
-    }
+    const pending = await pendingAfterProcessing(host, token, accepted, 90000);
     assert.deepEqual(pending, [], 'every accepted event reaches processed');
   } finally {
     host.child.kill('SIGTERM');

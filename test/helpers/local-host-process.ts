@@ -54,3 +54,44 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * POSTs one event as a client of a host that may be killed at any moment: true when it was
+ * accepted (202), false when it was refused or the host died with the request in flight (the
+ * client then sends it again, with the same id).
+ */
+export async function sendEvent(host: HostProcess, token: string, event: { id: string; type: string; source: string }): Promise<boolean> {
+  try {
+    const response = await fetch(`${host.url}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({ specversion: '1.0', ...event, data: { id: event.id } }),
+    });
+    await response.arrayBuffer();
+    return response.status === 202;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Polls the events' records until every one is processed or `timeoutMs` passes; throws at once
+ * when one failed. Returns the ids still not processed (none, when all went well).
+ */
+export async function pendingAfterProcessing(host: HostProcess, token: string, ids: Iterable<string>, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = [...ids];
+  while (pending.length > 0 && Date.now() < deadline) {
+    const statuses = await Promise.all(
+      pending.map(async (id) => {
+        const response = await fetch(`${host.url}/api/events/${id}`, { headers: { authorization: `Bearer ${token}` } });
+        return { id, status: ((await response.json()) as { status: string }).status };
+      }),
+    );
+    const failed = statuses.find(({ status }) => status === 'failed');
+    if (failed) throw new Error(`event ${failed.id} failed`);
+    pending = statuses.filter(({ status }) => status !== 'processed').map(({ id }) => id);
+    if (pending.length > 0) await new Promise((done) => setTimeout(done, 200));
+  }
+  return pending;
+}
