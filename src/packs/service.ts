@@ -21,7 +21,7 @@ import { consentRequest, consentsTo, type ConsentRequest, type GrantRequest } fr
 import { loadPack, type LoadedPack } from './load.js';
 import { covers, permissionsDigest } from './permissions.js';
 import { discard, fetchPack, isPlaced, packFolder, parseSource, placePack, type FetchedPack, type PackSource } from './sources.js';
-import { PackStore, type GrantScope, type InstalledItems, type LockEntry } from './store.js';
+import { type PackStore, type GrantScope, type InstalledItems, type LockEntry } from './store.js';
 import { grantInForce, packView, sourceText, type PackView } from './views.js';
 
 export interface PackCaller {
@@ -31,6 +31,8 @@ export interface PackCaller {
 
 /** Puts a pack's agents, instructions, UI apps and policies into a space, and takes them out (src/wiring/packs.ts). */
 export interface PackContentTarget {
+  /** Validates each document by its format (before consent is asked): KernelError `invalid_input` naming the file. */
+  validate(pack: LoadedPack): void;
   /** Installs the pack's documents into the scope, replacing what `previous` lists; returns what it put there. */
   install(scope: GrantScope, pack: LoadedPack, previous: InstalledItems | undefined): Promise<InstalledItems>;
   remove(scope: GrantScope, items: InstalledItems): Promise<void>;
@@ -193,6 +195,7 @@ export class PackService {
       const pack = await loadPack(fetched.staged, this.deps.vextirVersion);
       const drivers = pack.manifest.contents.drivers.length === 0 ? [] : await this.deps.inspectDrivers(pack);
       checkPackFits(pack, drivers);
+      this.deps.contents.validate(pack);
       return { pack, fetched, drivers };
     } catch (error) {
       await discard(fetched);
