@@ -66,6 +66,9 @@ export class PackService {
   constructor(private readonly deps: PackServiceDeps) {}
 
   async add(caller: PackCaller, request: AddRequest): Promise<PackOutcome> {
+    // The name of an installed pack (no version): add that one for the caller, as installed.
+    const installed = request.version === undefined && !request.source.includes('@') ? await this.deps.store.lock(request.source) : undefined;
+    if (installed !== undefined) return this.#addInstalled(caller, this.#scope(caller, request.global), installed, request.grant);
     const source = parseSource(request.source, request.version);
     if (source.kind === 'folder' && !caller.admin) throw new KernelError('forbidden', 'installing a pack from a folder on the server needs the admin role (it reads the server\'s disk); add it from the registry instead');
     const scope = this.#scope(caller, request.global);
@@ -128,10 +131,20 @@ export class PackService {
     return packView(entry, { own: mine, global }, install);
   }
 
-  async #commit(caller: PackCaller, scope: GrantScope, source: PackSource, fetched: { pack: LoadedPack; fetched: FetchedPack; drivers: PackDriverInfo[] }, existing: LockEntry | undefined, grant: GrantRequest | undefined): Promise<PackOutcome> {
+  async #addInstalled(caller: PackCaller, scope: GrantScope, entry: LockEntry, grant: GrantRequest | undefined): Promise<PackOutcome> {
+    const root = await ensurePlaced(entry, { root: this.deps.root, registry: this.deps.registry });
+    const pack = await loadPack(root, this.deps.vextirVersion);
+    const fetched: FetchedPack = { staged: root, resolved: entry.resolved, integrity: entry.integrity };
+    const source: PackSource = entry.source.kind === 'folder' ? entry.source : parseSource(entry.source.spec);
+    return this.#commit(caller, scope, source, { pack, fetched, drivers: entry.drivers }, entry, grant);
+  }
+
+  async #commit(caller: PackCaller, scope: GrantScope, source: PackSource, fetched: { pack: LoadedPack; fetched: FetchedPack; drivers: readonly PackDriverInfo[] }, existing: LockEntry | undefined, grant: GrantRequest | undefined): Promise<PackOutcome> {
     const { manifest } = fetched.pack;
     const previous = await this.deps.store.grant(scope, manifest.name);
-    const covered = previous !== undefined && covers(previous.permissions, manifest.permissions);
+    const global = scope.kind === 'user' ? await this.deps.store.grant({ kind: 'global' }, manifest.name) : undefined;
+    // A global grant an admin gave covers a user too: adding it then needs no consent of their own.
+    const covered = [previous, global].some((each) => each !== undefined && covers(each.permissions, manifest.permissions));
     if (!consentsTo(grant, manifest.permissions) && !covered) {
       return { kind: 'consent_required', consent: consentRequest({ pack: manifest.name, version: manifest.version, description: manifest.description, scope: scope.kind, permissions: manifest.permissions, ...(previous !== undefined && { granted: previous.permissions }) }) };
     }
