@@ -13,9 +13,10 @@
 import { type Driver, type DynamicRoutes, type Envelope, type Logger, matchesType } from '../kernel/index.js';
 import type { PackDirectory, PackSnapshot } from './directory.js';
 import type { PackPermissions } from './manifest.js';
+import type { PackViolation } from './sandbox/index.js';
 import type { LockEntry } from './store.js';
 
-/** What the sandbox (src/packs/sandbox) is asked to run. */
+/** What the sandbox (src/packs/sandbox, startPackSandbox) is asked to run. */
 export interface PackSandboxRequest {
   pack: string;
   /** The pack's folder: module paths are relative to it. */
@@ -24,12 +25,12 @@ export interface PackSandboxRequest {
   permissions: PackPermissions;
   logger: Logger;
   /** Called for each attempt the sandbox stopped (a file outside the grant, an undeclared host, ...). */
-  onViolation?: (violation: { pack: string; kind: string; detail: string; driverId?: string }) => void;
+  onViolation?: (violation: PackViolation) => void;
 }
 
 export interface RunningPackSandbox {
   /** Host-side proxies of the pack's drivers, with the manifests the modules declared. */
-  drivers: Driver[];
+  readonly drivers: readonly Driver[];
   stop(): Promise<void>;
 }
 

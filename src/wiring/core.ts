@@ -26,7 +26,7 @@ import { UiAppStore } from '../ui/index.js';
 import type { Tracing } from '../tracing/index.js';
 import { startTracing, type AzureMonitorExporterFactory } from './tracing.js';
 import { packContentTarget } from './pack-contents.js';
-import { startPackSandbox } from './pack-sandbox.js';
+import { auditViolations, startSandbox } from './pack-sandbox.js';
 import { createPackRuntime, createPackSystem, type PackSystem } from './packs.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
@@ -149,8 +149,11 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   });
   const plans = createPlans({ state: host.state, store: host.store, bus: host.bus, clock, logger, scheduler, tools, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
   const uiApps = new UiAppStore(host.state);
-  const packPorts = { state: host.state, clock, logger, generation, startSandbox: startPackSandbox };
+  const installers: { of?: (pack: string) => string | undefined } = {};
+  const onViolation = auditViolations(host.audit, logger, (pack) => installers.of?.(pack));
+  const packPorts = { state: host.state, clock, logger, generation, startSandbox, onViolation };
   const packs = createPackSystem(config, packPorts, packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }));
+  installers.of = (pack) => packs.directory.fresh()?.packs.get(pack)?.installedBy;
   const builtIn = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
   const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn);
   registered.registry = registry;

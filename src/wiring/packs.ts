@@ -8,7 +8,7 @@
 import type { Config } from '../config.js';
 import { createLiveDriverRegistry, type DriverRegistry, type LiveDriverRegistry } from '../drivers/index.js';
 import type { CacheGeneration, Clock, Logger, StateStore } from '../kernel/index.js';
-import { ensurePlaced, PackDirectory, PackRuntime, PackService, PackStore, searchPacks, type LoadedPack, type PackContentTarget, type PackDriverInfo, type PackSearchHit, type StartPackSandbox } from '../packs/index.js';
+import { ensurePlaced, PackDirectory, PackRuntime, PackService, PackStore, searchPacks, type LoadedPack, type PackContentTarget, type PackDriverInfo, type PackSandboxRequest, type PackSearchHit, type StartPackSandbox } from '../packs/index.js';
 import { VERSION } from '../version.js';
 
 export interface PackSystem {
@@ -23,6 +23,8 @@ export interface PackPorts {
   logger: Logger;
   generation: CacheGeneration;
   startSandbox: StartPackSandbox;
+  /** Where the sandbox reports what it stopped (the audit trail). */
+  onViolation: NonNullable<PackSandboxRequest['onViolation']>;
 }
 
 /** The store, the directory and the lifecycle: one per core. */
@@ -53,7 +55,7 @@ export function createPackRuntime(config: Config, ports: PackPorts, directory: P
     attach: (pack, drivers) => live.attach(pack, drivers),
     detach: (pack) => live.detach(pack),
     logger: ports.logger,
-    onViolation: (violation) => ports.logger.warn({ ...violation }, 'a pack tried something its grant does not allow; the sandbox stopped it'),
+    onViolation: ports.onViolation,
   });
   return { registry: live, runtime };
 }
@@ -66,6 +68,7 @@ async function inspectDrivers(ports: PackPorts, pack: LoadedPack): Promise<PackD
     drivers: pack.manifest.contents.drivers,
     permissions: pack.manifest.permissions,
     logger: ports.logger.child({ pack: pack.manifest.name, inspecting: true }),
+    onViolation: ports.onViolation,
   });
   try {
     return sandbox.drivers.map((driver) => ({ id: driver.manifest.id, capabilities: [...driver.manifest.capabilities] }));
