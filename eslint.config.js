@@ -37,6 +37,7 @@ const PLANS = { regex: '(^|/)plans/', message: 'plans run over the kernel (and t
 const PLANS_DEEP = { regex: '(^|/)plans/(?!index\\.js$)', message: 'import plans through src/plans/index.ts' };
 const UI = { regex: '(^|/)ui/', message: 'UI applications are data over the kernel: the API and the wiring use them, never the other way round' };
 const UI_DEEP = { regex: '(^|/)ui/(?!index\\.js$)', message: 'import UI applications through src/ui/index.ts' };
+const PACKS_DEEP = { regex: '(^|/)packs/(?!index\\.js$)', message: 'import skill packs through src/packs/index.ts' };
 const METRICS = { regex: '(^|/)metrics/|^prom-client$', message: 'the kernel reports through its ProcessorObserver port' };
 const OTEL = { regex: '^@opentelemetry/', message: 'only src/tracing uses OpenTelemetry; the kernel and drivers report through its Tracer port (TraceSpan)' };
 const TRACING = { regex: '(^|/)tracing/', message: 'src/tracing implements the kernel\'s Tracer port; only the wiring loads it' };
@@ -93,7 +94,8 @@ export default tseslint.config(
   forbid(['src/plans/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP, UI, OTEL, TRACING]),
   forbid(['src/registries/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP, UI, OTEL, TRACING]),
   forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
-  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
+  // src/security reads skill packs' permission types through src/packs/index.ts; a pack's directory and grants arrive as the PackGrants port.
+  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING, PACKS_DEEP]),
   forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING]),
   forbid(['src/metrics/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
   forbid(['src/adapters/memory/**', 'src/adapters/*.ts'], [AZURE_SDK, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
