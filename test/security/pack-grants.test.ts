@@ -70,6 +70,16 @@ describe('what a pack emits', () => {
     assertDeniedByPack(decision, /emitted email\.send, which is not among the event types it may emit \(weather\.data, weather\.severe\)/);
   });
 
+  it('waits for a directory that must be read again rather than judge by a stale one', async () => {
+    const { clock, packs } = setup();
+    const reloading = { directory: async () => packs.directory(), permissionsFor: (user: string, pack: string) => packs.permissionsFor(user, pack) };
+    const security = createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger, { packs: reloading, usageFlushMs: 0 });
+    const decision = (await security.authorizer.authorize(makeEvent(fromPack('email.send')))).decision;
+    assertDeniedByPack(decision, /emitted email\.send/);
+    await security.usage.add('alice', clock.now(), { costUsd: 0.2, spentBy: [{ driver: 'models', producer: 'weather_tool', costUsd: 0.2 }] });
+    assert.equal(await security.usage.packSpentToday('alice', 'weather', clock.now()), 0.2);
+  });
+
   it('lets no policy allow what the grant forbids', async () => {
     const { authorize, security } = setup();
     await security.policies.replace({ kind: 'user', userId: 'alice' }, [policy({ id: 'let-all', condition: 'true', action: 'allow' })], undefined);

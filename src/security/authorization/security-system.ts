@@ -43,7 +43,7 @@ export function createSecuritySystem(state: StateStore, clock: Clock, logger: Lo
   const usage = new UsageCounters(state, {
     flushMs: options.usageFlushMs ?? 250,
     onFlushError: (error) => logger.warn({ err: error }, 'could not write usage counters; kept for the next flush'),
-    ...(packs !== undefined && { packOf: (driverId: string) => packs.directory().drivers.get(driverId)?.pack }),
+    ...(packs !== undefined && { packOf: async (driverId: string) => (await packs.directory()).drivers.get(driverId)?.pack }),
   });
   const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger, ...(packs !== undefined && { packs }) });
   return { policies, approvals, grants, usage, delayed: new DelayedEvents(state), authorizer };
@@ -66,3 +66,4 @@ export async function installGlobalPolicies(system: SecuritySystem, fromFile: re
   }
   if (await system.policies.seedGlobal(DEFAULT_POLICIES)) logger.info({ policies: DEFAULT_POLICIES.map((policy) => policy.id) }, 'default global policies installed');
 }
+

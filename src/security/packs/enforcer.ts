@@ -53,9 +53,13 @@ export class PackEnforcer {
     private readonly clock: Clock,
   ) {}
 
-  /** Undefined, synchronously, for an event no pack is concerned with (nearly all). */
-  check(event: Envelope): Promise<PackCheck> | undefined {
+  /** Undefined, synchronously, for an event no pack is concerned with (nearly all) while the directory is cached. */
+  check(event: Envelope): Promise<PackCheck | undefined> | undefined {
     const directory = this.grants.directory();
+    return directory instanceof Promise ? directory.then((loaded) => this.#checkIn(loaded, event)) : this.#checkIn(directory, event);
+  }
+
+  #checkIn(directory: PackDirectory, event: Envelope): Promise<PackCheck> | undefined {
     const drivers = directory.drivers;
     if (drivers.size === 0) return undefined;
     const producer = event.producer === undefined ? undefined : drivers.get(event.producer);

@@ -5,12 +5,19 @@
  * the wiring hands it to `createSecuritySystem`. The authorizer enforces it (see enforcer.ts).
  *
  * The contract an implementation must keep:
- * - `directory()` is synchronous and cheap: it is asked for the producer of every event. It
- *   returns the same object until the set of installed pack drivers changes, then a new one
- *   (the authorizer caches its routing per directory object).
- * - A pack's drivers are in the directory of every process that may run them, before they run
- *   and until they have stopped: an event whose producer the directory does not know is judged
- *   as any built-in driver's. Driver ids are unique across packs and built-in drivers.
+ * - `directory()` is asked for every event: synchronous while its cache is fresh (the hot path:
+ *   a promise costs every event a turn), a promise only when it must be read again (another
+ *   thread or instance changed the lock). It returns the same object until the set of installed
+ *   pack drivers changes, then a new one (the authorizer caches its routing per object).
+ * - It is never staler than what runs: a pack's drivers are in the directory this process
+ *   answers before they run anywhere whose events this process may judge (the shared cache
+ *   generation, as for policies), and until they have stopped. An event whose producer the
+ *   directory does not know is judged as a built-in driver's. Driver ids are unique across packs
+ *   and built-in drivers.
+ * - A pack's agent must run as a driver of its own (its id the agent's, as
+ *   src/drivers/agent-runtime/agent-driver.ts builds them), not inside the shared `agents`
+ *   driver: the kernel names the driver that emitted an event, and only a driver of its own
+ *   makes an agent's events the pack's.
  * - `capabilities` are every event type the driver can be routed (its manifest's capabilities,
  *   an agent's triggers): the receive check only looks at drivers whose capabilities match the
  *   event, plus the driver an answer is addressed to (`recipient`).
@@ -38,7 +45,7 @@ export interface PackDirectory {
 }
 
 export interface PackGrants {
-  directory(): PackDirectory;
+  directory(): PackDirectory | Promise<PackDirectory>;
   permissionsFor(userId: string, pack: string): PackPermissions | undefined | Promise<PackPermissions | undefined>;
 }
 

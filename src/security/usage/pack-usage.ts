@@ -21,14 +21,14 @@ const RETENTION_MS = 40 * 24 * 60 * 60 * 1000;
 
 const storedSchema = z.looseObject({ costNanos: z.number().optional() });
 
-/** The pack a driver belongs to, if any. */
-export type PackOfDriver = (driverId: string) => string | undefined;
+/** The pack a driver belongs to, if any (a promise when the pack directory must be read again). */
+export type PackOfDriver = (driverId: string) => string | undefined | Promise<string | undefined>;
 
 /** The writes that count `spentBy` against the packs it names (none when no pack is involved). */
-export function packUsageWrites(at: Date, spentBy: ReadonlyArray<{ driver: string; producer?: string | undefined; costUsd: number }>, packOf: PackOfDriver): Array<{ key: string; fields: Fields; expiresAt: Date }> {
+export async function packUsageWrites(at: Date, spentBy: ReadonlyArray<{ driver: string; producer?: string | undefined; costUsd: number }>, packOf: PackOfDriver): Promise<Array<{ key: string; fields: Fields; expiresAt: Date }>> {
   const byPack = new Map<string, number>();
   for (const spent of spentBy) {
-    const pack = packOf(spent.driver) ?? (spent.producer === undefined ? undefined : packOf(spent.producer));
+    const pack = (await packOf(spent.driver)) ?? (spent.producer === undefined ? undefined : await packOf(spent.producer));
     const nanos = Math.round(spent.costUsd * NANOS_PER_USD);
     if (pack !== undefined && nanos > 0) byPack.set(pack, (byPack.get(pack) ?? 0) + nanos);
   }

@@ -106,7 +106,7 @@ export class UsageCounters implements UsageRecorder {
       const write = modelUsageWrite(at, usage);
       if (write) writes.push({ kind: MODEL_USAGE_KIND, ...write });
     }
-    if (spentBy && this.options.packOf) for (const write of packUsageWrites(at, spentBy, this.options.packOf)) writes.push({ kind: PACK_USAGE_KIND, ...write });
+    if (spentBy && this.options.packOf) for (const write of await packUsageWrites(at, spentBy, this.options.packOf)) writes.push({ kind: PACK_USAGE_KIND, ...write });
     if (writes.length === 0) return;
     if (this.#flushMs > 0) {
       for (const write of writes) this.#pending.add(userId, write.kind, write.key, write.fields, write.expiresAt);
