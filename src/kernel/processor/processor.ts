@@ -19,13 +19,13 @@ import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type E
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
 import type { CostAttribution, DelayedEventCounter, UsageDelta, UsageRecorder } from '../ports/usage.js';
 import { throttleRelease } from '../throttle.js';
-import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
+import type { DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents, unansweredEvent } from './system-events.js';
 import { DriverRoutes } from './routes.js';
-import { DriverRunner, neverRunReport, type DriverResult, type DriverStatsReport, type ShutdownRegistry } from './run-driver.js';
+import { type DriverRunner, neverRunReport, type DriverResult, type DriverStatsReport, type ShutdownRegistry } from './run-driver.js';
 import { countDelayed, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
@@ -77,17 +77,18 @@ const MIN_THROTTLE_DELAY_MS = 1000;
 
 export class EventProcessor {
   readonly options: ProcessorOptions;
-  readonly runners: ReadonlyMap<string, DriverRunner>;
   readonly #routes: DriverRoutes;
   readonly #running: ShutdownRegistry = new Set();
   #stopped = false;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...deps.options };
-    this.runners = new Map(
-      deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
-    );
-    this.#routes = new DriverRoutes(deps.drivers, this.runners, deps.dynamicRoutes);
+    this.#routes = new DriverRoutes(deps.drivers, deps.dynamicRoutes, deps.clock, deps.logger);
+  }
+
+  /** A runner per driver of the directory (as of its current revision), by driver id. */
+  get runners(): ReadonlyMap<string, DriverRunner> {
+    return this.#routes.runners;
   }
 
   /** A driver's counters, latency and health as `GET /api/drivers` shows them; an unknown id reads as never run. */
