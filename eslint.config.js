@@ -95,7 +95,8 @@ export default tseslint.config(
   forbid(['src/plans/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP, UI, OTEL, TRACING]),
   forbid(['src/registries/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP, UI, OTEL, TRACING]),
   forbid(['src/drivers/**'], [PACKS, AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
-  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
+  // src/security reads skill packs' permission types through src/packs/index.ts; a pack's directory and grants arrive as the PackGrants port.
+  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING, PACKS_DEEP]),
   forbid(['src/api/**'], [PACKS_DEEP, AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING]),
   forbid(['src/metrics/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
   forbid(['src/adapters/memory/**', 'src/adapters/*.ts'], [AZURE_SDK, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),

@@ -17,7 +17,7 @@ import type { EventStore } from '../ports/store.js';
 import type { TraceSpan, Tracer } from '../ports/tracing.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage, type ThrottleDecision } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
-import type { DelayedEventCounter, UsageRecorder } from '../ports/usage.js';
+import type { CostAttribution, DelayedEventCounter, UsageDelta, UsageRecorder } from '../ports/usage.js';
 import { throttleRelease } from '../throttle.js';
 import type { DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
@@ -259,14 +259,20 @@ export class EventProcessor {
     let tokens = 0;
     let costUsd = 0;
     let models: ModelUsage[] | undefined;
+    let spentBy: CostAttribution[] | undefined;
     for (const { run } of results) {
       tokens += run.usage?.tokens ?? 0;
-      costUsd += run.usage?.costUsd ?? 0;
+      const cost = run.usage?.costUsd ?? 0;
+      costUsd += cost;
       if (run.usage?.models) (models ??= []).push(...run.usage.models);
+      // Who spent it (a skill pack's ceiling counts it); built only when something cost money.
+      if (cost > 0) (spentBy ??= []).push(event.producer === undefined ? { driver: run.driver, costUsd: cost } : { driver: run.driver, producer: event.producer, costUsd: cost });
     }
     if (events === 0 && tokens === 0 && costUsd === 0 && models === undefined) return;
+    const delta: UsageDelta = models ? { events, tokens, costUsd, models } : { events, tokens, costUsd };
+    if (spentBy) delta.spentBy = spentBy;
     try {
-      await usage.add(event.userid, this.deps.clock.now(), models ? { events, tokens, costUsd, models } : { events, tokens, costUsd });
+      await usage.add(event.userid, this.deps.clock.now(), delta);
     } catch (error) {
       this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
     }

@@ -6,9 +6,14 @@ import type { GrantStore } from './grant-store.js';
 
 const DRIVER_SOURCE = /^\/drivers\/([^/]+)$/;
 
-/** Who acts for an event: its user, plus the driver when a driver emitted it (source `/drivers/<id>`), so grants to `agent:<id>` apply. */
+/**
+ * Who acts for an event: its user, plus the driver when a driver emitted it, so grants to
+ * `agent:<id>` apply. The kernel's `producer` names that driver whatever `source` it chose (a
+ * driver, a skill pack's above all, cannot borrow another agent's grants by naming it); the
+ * source `/drivers/<id>` is read only for events without one.
+ */
 export function principalOf(event: Envelope): Principal {
-  const driver = DRIVER_SOURCE.exec(event.source)?.[1];
+  const driver = event.producer ?? DRIVER_SOURCE.exec(event.source)?.[1];
   return driver !== undefined && DRIVER_ID.test(driver) ? { userId: event.userid, agentId: driver } : { userId: event.userid };
 }
 
