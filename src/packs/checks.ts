@@ -155,3 +155,11 @@ export function declaredIds(pack: LoadedPack): Record<'agents' | 'instructions' 
     mcp_servers: documents.mcp_servers.flatMap(({ value }) => listed(value, 'mcp_servers').flatMap(id)),
   };
 }
+
+/** Each agent document's id and triggers, for the lock. */
+export function declaredAgents(pack: LoadedPack): Array<{ id: string; capabilities: string[]; file: string }> {
+  return pack.documents.agents.map(({ file, value }) => {
+    const agent = record(record(value)['driver'] ?? value);
+    return { id: typeof agent['id'] === 'string' ? agent['id'] : '', capabilities: strings(agent['capabilities']), file };
+  });
+}

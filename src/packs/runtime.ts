@@ -39,6 +39,8 @@ export type StartPackSandbox = (request: PackSandboxRequest) => Promise<RunningP
 export interface PackRuntimeDeps {
   directory: PackDirectory;
   start: StartPackSandbox;
+  /** A driver of its own for each of the pack's agents (read from its folder). */
+  agentDrivers(entry: LockEntry, root: string): Promise<Driver[]>;
   /** The pack's folder on this machine, fetched again from the lock's source when missing. */
   placed(entry: LockEntry): Promise<string>;
   /** Registers the drivers with the processor (as routed only through these dynamic routes). */
@@ -70,7 +72,7 @@ export class PackRuntime implements DynamicRoutes {
   driversFor(event: Envelope): readonly string[] | Promise<readonly string[]> {
     const snapshot = this.deps.directory.fresh();
     if (snapshot === undefined || snapshot !== this.#reconciled) return this.#slow(event);
-    return this.#candidates(snapshot, event.type).length === 0 ? [] : this.#granted(snapshot, event);
+    return this.#candidates(snapshot, event).length === 0 ? [] : this.#granted(snapshot, event);
   }
 
   /** Stops every sandbox (the host is shutting down). */
@@ -82,22 +84,25 @@ export class PackRuntime implements DynamicRoutes {
   async #slow(event: Envelope): Promise<readonly string[]> {
     const snapshot = await this.deps.directory.snapshot();
     if (snapshot !== this.#reconciled) await this.#reconcile(snapshot);
-    return this.#candidates(snapshot, event.type).length === 0 ? [] : this.#granted(snapshot, event);
+    return this.#candidates(snapshot, event).length === 0 ? [] : this.#granted(snapshot, event);
   }
 
-  #candidates(snapshot: PackSnapshot, type: string): LockEntry[] {
+  /** Packs with a driver or agent for the event's type, or the one its answer is addressed to (started here if it runs elsewhere). */
+  #candidates(snapshot: PackSnapshot, event: Envelope): LockEntry[] {
     const found: LockEntry[] = [];
-    for (const entry of snapshot.packs.values()) if (entry.drivers.some((driver) => driver.capabilities.some((pattern) => matchesType(pattern, type)))) found.push(entry);
+    const matches = (each: { capabilities: readonly string[] }) => each.capabilities.some((pattern) => matchesType(pattern, event.type));
+    const addressed = event.recipient === undefined ? undefined : snapshot.owners.get(event.recipient);
+    for (const entry of snapshot.packs.values()) if (entry.name === addressed || entry.drivers.some(matches) || entry.agents.some(matches)) found.push(entry);
     return found;
   }
 
   async #granted(snapshot: PackSnapshot, event: Envelope): Promise<readonly string[]> {
     const ids: string[] = [];
-    for (const entry of this.#candidates(snapshot, event.type)) {
+    for (const entry of this.#candidates(snapshot, event)) {
       if ((await this.deps.directory.permissionsFor(event.userid, entry.name)) === undefined) continue;
-      const sandbox = await this.#ensure(entry);
-      if (sandbox === undefined) continue;
-      for (const driver of sandbox.drivers) if (driver.manifest.capabilities.some((pattern) => matchesType(pattern, event.type))) ids.push(driver.manifest.id);
+      const running = await this.#ensure(entry);
+      if (running === undefined) continue;
+      for (const driver of running.drivers) if (driver.manifest.id === event.recipient || driver.manifest.capabilities.some((pattern) => matchesType(pattern, event.type))) ids.push(driver.manifest.id);
     }
     return ids;
   }
@@ -125,6 +130,12 @@ export class PackRuntime implements DynamicRoutes {
     let sandbox: RunningPackSandbox | undefined;
     try {
       const root = await this.deps.placed(entry);
+      const agents = entry.agents.length === 0 ? [] : await this.deps.agentDrivers(entry, root);
+      if (entry.drivers.length === 0) {
+        for (const driver of agents) await driver.init?.();
+        this.deps.attach(entry.name, agents);
+        return { drivers: agents, stop: async () => undefined };
+      }
       sandbox = await this.deps.start({
         pack: entry.name,
         root,
@@ -136,10 +147,12 @@ export class PackRuntime implements DynamicRoutes {
       const expected = entry.drivers.map((driver) => driver.id).sort().join(',');
       const actual = sandbox.drivers.map((driver) => driver.manifest.id).sort().join(',');
       if (expected !== actual) throw new Error(`the pack's drivers are now ${actual || 'none'}, but it was installed with ${expected}; update it`);
-      for (const driver of sandbox.drivers) await driver.init?.();
-      this.deps.attach(entry.name, sandbox.drivers);
+      const drivers = [...sandbox.drivers, ...agents];
+      for (const driver of drivers) await driver.init?.();
+      this.deps.attach(entry.name, drivers);
       this.deps.logger.info({ pack: entry.name, version: entry.version, drivers: actual }, 'pack drivers started in their sandbox');
-      return sandbox;
+      const started = sandbox;
+      return { drivers, stop: () => started.stop() };
     } catch (error) {
       this.deps.logger.error({ err: error, pack: entry.name, version: entry.version }, 'pack drivers could not start; they get no events until they do');
       await sandbox?.stop().catch(() => undefined);

@@ -16,7 +16,7 @@
  * version declares: without it the answer is a ConsentRequest and the fetched files are discarded.
  */
 import { KernelError, type CacheGeneration, type Clock, type Logger } from '../kernel/index.js';
-import { checkPackFits, declaredIds, type PackDriverInfo } from './checks.js';
+import { checkPackFits, declaredAgents, declaredIds, type PackDriverInfo } from './checks.js';
 import { consentRequest, consentsTo, type ConsentRequest, type GrantRequest } from './consent.js';
 import { loadPack, type LoadedPack } from './load.js';
 import { covers, permissionsDigest } from './permissions.js';
@@ -159,6 +159,7 @@ export class PackService {
       integrity: fetched.fetched.integrity,
       manifest,
       drivers: fetched.drivers.map((driver, index) => ({ id: driver.id, capabilities: [...driver.capabilities], module: manifest.contents.drivers[index]?.module ?? '' })),
+      agents: declaredAgents(fetched.pack),
       provides: declaredIds(fetched.pack),
       installedBy: existing?.installedBy ?? caller.userId,
       installedAt: existing?.installedAt ?? now,

@@ -28,6 +28,8 @@ export const lockEntrySchema = z.object({
   manifest: packManifestSchema,
   /** The driver modules' manifests as the sandbox reported them at install. */
   drivers: z.array(z.object({ id: z.string(), capabilities: z.array(z.string()), module: z.string() })),
+  /** Its agents and the event types that start them: each runs as a driver of its own (its id the agent's). */
+  agents: z.array(z.object({ id: z.string(), capabilities: z.array(z.string()), file: z.string() })).default([]),
   /** The ids its documents declare, so the policy engine knows an agent or instruction as the pack's. */
   provides: z.object({ agents: z.array(z.string()), instructions: z.array(z.string()), apps: z.array(z.string()), policies: z.array(z.string()), mcp_servers: z.array(z.string()) }),
   installedBy: z.string(),

@@ -27,7 +27,7 @@ import type { Tracing } from '../tracing/index.js';
 import { startTracing, type AzureMonitorExporterFactory } from './tracing.js';
 import { packContentTarget } from './pack-contents.js';
 import { auditViolations, startSandbox } from './pack-sandbox.js';
-import { createPackRuntime, createPackSystem, type PackSystem } from './packs.js';
+import { createPackDirectory, createPackRuntime, createPackSystem, packGrants, type PackSystem } from './packs.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -108,7 +108,9 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const metrics = new PrometheusMetrics(host.queueDepth);
   // One generation for policies, agents and packs: a change through any thread is seen by all.
   const generation = host.cacheGeneration ?? localCacheGeneration();
+  const packDirectory = createPackDirectory(config, { state: host.state, clock, generation });
   const security = createSecuritySystem(host.state, clock, logger, {
+    packs: packGrants(packDirectory),
     policyCacheMs: config.policies.cacheMs,
     cacheGeneration: generation,
   });
@@ -152,10 +154,10 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const installers: { of?: (pack: string) => string | undefined } = {};
   const onViolation = auditViolations(host.audit, logger, (pack) => installers.of?.(pack));
   const packPorts = { state: host.state, clock, logger, generation, startSandbox, onViolation };
-  const packs = createPackSystem(config, packPorts, packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }));
+  const packs = createPackSystem(config, packPorts, packDirectory, packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }));
   installers.of = (pack) => packs.directory.fresh()?.packs.get(pack)?.installedBy;
   const builtIn = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
-  const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn);
+  const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn, agentSystem.compileAgent);
   registered.registry = registry;
   const tracing = await startTracing(config.tracing, host.azureMonitorExporter, logger);
   const processor = new EventProcessor({

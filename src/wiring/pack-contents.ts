@@ -1,11 +1,13 @@
 /**
- * Where a pack's documents go when a grant activates it: agents into the user's agent catalog,
- * instructions into the user's instructions (their triggers armed), UI apps into the user's
+ * Where a pack's documents go when a grant activates it (its agents are not among them: each runs
+ * as a driver of its own, started with the pack's drivers, so the kernel names it as the producer
+ * of what it emits and the policy engine holds it to the pack's grant): instructions into the
+ * user's instructions (their triggers armed), UI apps into the user's
  * applications, policies into the user's policy set (the global set for a global grant). Each
  * is validated by its own format first, all before anything is written, so a pack with one bad
  * document installs nothing (400 naming the file and field).
  *
- * A global grant installs the pack's policies for everyone; agents, instructions and apps are a
+ * A global grant installs the pack's policies for everyone; instructions and apps are a
  * user's data, so they come into a user's space when that user adds the pack (a global grant
  * makes that need no consent of their own). An item of the same id that the user made
  * themselves is never overwritten: the install is refused (409) naming it.
@@ -60,12 +62,6 @@ export function packContentTarget(deps: PackContentDeps): PackContentTarget {
       const items: InstalledItems = { agents: [], instructions: [], apps: [], policies: [] };
       if (scope.kind === 'user') {
         const { userId } = scope;
-        for (const definition of parsed.agents) {
-          const id = String((definition as { id?: unknown }).id);
-          if (!mine('agents', id) && (await deps.agents.list(userId)).some((entry) => entry.source === 'user' && entry.definition.id === id)) throw yours('an agent', id);
-          await deps.agents.put(userId, definition);
-          items.agents.push(id);
-        }
         for (const instruction of parsed.instructions) {
           const id = String((instruction as { id?: unknown }).id);
           if (!mine('instructions', id) && (await deps.plans.instructions.get(userId, id).then(() => true, () => false))) throw yours('an instruction', id);

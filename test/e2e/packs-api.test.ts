@@ -76,10 +76,17 @@ describe('skill packs over HTTP', () => {
     assert.equal(added.body['version'], '1.0.0');
     assert.match(String(added.body['integrity']), /^sha512-/);
     assert.deepEqual(added.body['grant'], { state: 'granted', scope: 'user', version: '1.0.0', grantedAt: (added.body['grant'] as { grantedAt: string }).grantedAt, grantedBy: 'nora' });
-    assert.deepEqual((added.body['yours'] as { items: unknown }).items, { agents: ['notes-summarizer'], instructions: ['notes_file'], apps: ['notes'], policies: ['notes-log-adds'] });
+    assert.deepEqual((added.body['yours'] as { items: unknown }).items, { agents: [], instructions: ['notes_file'], apps: ['notes'], policies: ['notes-log-adds'] });
+    assert.deepEqual(added.body['drivers'], []);
 
-    // Its contents are the user's now: the agent, the instruction (its trigger armed), the app, the policy.
-    assert.equal((await call('nora', 'GET', '/api/agents/notes-summarizer')).status, 200);
+    // Its agent runs as a driver of its own, for users whose grant is in force only.
+    const asked1 = await system.settled('nora', await system.emit('nora', 'notes.summarize', { text: 'x' }));
+    assert.ok(asked1.drivers.some((run) => run.driver === 'notes-summarizer'), JSON.stringify(asked1.drivers));
+    const asked2 = await system.settled('olaf', await system.emit('olaf', 'notes.summarize', { text: 'x' }));
+    assert.ok(!asked2.drivers.some((run) => run.driver === 'notes-summarizer'), JSON.stringify(asked2.drivers));
+    assert.equal((await call('nora', 'GET', '/api/agents/notes-summarizer')).status, 404, 'not one of her own agents');
+
+    // The rest is the user's now: the instruction (its trigger armed), the app, the policy.
     assert.equal((await call('nora', 'GET', '/api/ui-apps/notes')).status, 200);
     const policies = (await call('nora', 'GET', '/api/policies?scope=user')).body['policies'] as Array<{ id: string }>;
     assert.deepEqual(policies.map((policy) => policy.id), ['notes-log-adds']);
@@ -120,8 +127,9 @@ describe('skill packs over HTTP', () => {
   it('removal takes out what the pack brought and keeps the user data', async () => {
     const removed = await call('nora', 'DELETE', '/api/packs/notes');
     assert.equal(removed.status, 200);
-    assert.deepEqual(removed.body['removed'], { agents: ['notes-summarizer'], instructions: ['notes_file'], apps: ['notes'], policies: ['notes-log-adds'] });
-    assert.equal((await call('nora', 'GET', '/api/agents/notes-summarizer')).status, 404);
+    assert.deepEqual(removed.body['removed'], { agents: [], instructions: ['notes_file'], apps: ['notes'], policies: ['notes-log-adds'] });
+    const after = await system.settled('nora', await system.emit('nora', 'notes.summarize', { text: 'y' }));
+    assert.ok(!after.drivers.some((run) => run.driver === 'notes-summarizer'), 'its agent no longer runs for her');
     assert.equal((await call('nora', 'GET', '/api/instructions/notes_file')).status, 404);
     assert.equal((await call('nora', 'GET', '/api/ui-apps/notes')).status, 404);
     assert.deepEqual((await call('nora', 'GET', '/api/policies?scope=user')).body['policies'], []);
@@ -155,8 +163,8 @@ describe('skill packs over HTTP', () => {
     assert.equal((await call('olaf', 'POST', '/api/packs', { source: NOTES_1 })).status, 403, 'a folder still needs an admin');
     const mine = await call('olaf', 'POST', '/api/packs', { source: 'notes' });
     assert.equal(mine.status, 200, JSON.stringify(mine.body));
-    assert.deepEqual((mine.body['yours'] as { items: { agents: string[] } }).items.agents, ['notes-summarizer']);
-    assert.equal((await call('olaf', 'GET', '/api/agents/notes-summarizer')).status, 200);
+    assert.deepEqual((mine.body['yours'] as { items: { instructions: string[] } }).items.instructions, ['notes_file']);
+    assert.equal((await call('olaf', 'GET', '/api/instructions/notes_file')).status, 200);
   });
 });
 

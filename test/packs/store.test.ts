@@ -15,6 +15,7 @@ const lock = (version: string, asked = permissions): LockEntry => ({
   integrity: `sha512-${version}`,
   manifest: { name: 'weather', version, description: 'd', author: 'a', vextir: '>=0.1.0', contents: { drivers: [{ module: './driver.js' }], agents: [], instructions: [], apps: [], policies: [], mcp_servers: [] }, permissions: asked },
   drivers: [{ id: 'weather', capabilities: ['weather.request'], module: './driver.js' }],
+  agents: [{ id: 'weather-bot', capabilities: ['weather.ask'], file: 'bot.yaml' }],
   provides: { agents: ['weather-bot'], instructions: [], apps: [], policies: [], mcp_servers: [] },
   installedBy: 'ada',
   installedAt: '2025-06-15T00:00:00.000Z',
