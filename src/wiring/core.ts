@@ -157,7 +157,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const packs = createPackSystem(config, packPorts, packDirectory, packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }));
   installers.of = (pack) => packs.directory.fresh()?.packs.get(pack)?.installedBy;
   const builtIn = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
-  const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn, agentSystem.compileAgent);
+  const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn, (definition, pointer) => agentSystem.compileAgent(definition, pointer));
   registered.registry = registry;
   const tracing = await startTracing(config.tracing, host.azureMonitorExporter, logger);
   const processor = new EventProcessor({
