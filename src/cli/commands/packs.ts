@@ -88,7 +88,7 @@ export async function packsShowCommand(client: Client, name: string | undefined,
   if (pack.drivers.length > 0) write(`  drivers: ${pack.drivers.map((driver) => `${driver.id} (${driver.capabilities.join(', ')})`).join('; ')}`);
   const contents = Object.entries(pack.contents).filter(([, count]) => count > 0).map(([kind, count]) => `${count} ${kind}`);
   if (contents.length > 0) write(`  brings: ${contents.join(', ')}`);
-  if (pack.yours !== undefined) write(`  in your space (from ${pack.yours.version}): ${Object.entries(pack.yours.items).flatMap(([kind, ids]) => ids.map((id) => `${kind.replace(/s$/, '')} ${id}`)).join(', ') || 'nothing'}`);
+  if (pack.yours !== undefined) write(`  in your space (from ${pack.yours.version}): ${Object.entries(pack.yours.items).flatMap(([kind, ids]) => ids.map((id) => `${kind.replace(/ies$/, 'y').replace(/s$/, '')} ${id}`)).join(', ') || 'nothing'}`);
   if (pack.consent !== undefined) {
     write('  the installed version asks for more than you granted:');
     for (const line of pack.consent.difference?.summary ?? []) write(`    ${line}`);
@@ -101,7 +101,7 @@ export async function packsRemoveCommand(client: Client, name: string | undefine
   const response = await client.request('DELETE', `/api/packs/${encodeURIComponent(name)}${global ? '?global=true' : ''}`);
   await client.failOnProblem(response);
   const { removed, uninstalled } = (await response.json()) as { removed: Record<string, string[]>; uninstalled: boolean };
-  const items = Object.entries(removed).flatMap(([kind, ids]) => ids.map((id) => `${kind.replace(/s$/, '')} ${id}`));
+  const items = Object.entries(removed).flatMap(([kind, ids]) => ids.map((id) => `${kind.replace(/ies$/, 'y').replace(/s$/, '')} ${id}`));
   write(`${uninstalled ? `uninstalled ${name} for everyone` : `removed ${name} for you`}${items.length > 0 ? `: ${items.join(', ')}` : ''} (your data is kept)`);
 }
 
@@ -122,7 +122,7 @@ async function withConsent(client: Client, path: string, body: Record<string, un
   const pack = (await response.json()) as PackView;
   if (options.json) return write(JSON.stringify(pack, null, 2));
   write(`${done} ${pack.name} ${pack.version}${pack.global ? ' (for everyone)' : ''}`);
-  const items = Object.entries(pack.yours?.items ?? {}).flatMap(([kind, ids]) => ids.map((id) => `${kind.replace(/s$/, '')} ${id}`));
+  const items = Object.entries(pack.yours?.items ?? {}).flatMap(([kind, ids]) => ids.map((id) => `${kind.replace(/ies$/, 'y').replace(/s$/, '')} ${id}`));
   if (items.length > 0) write(`  in your space: ${items.join(', ')}`);
   if (pack.drivers.length > 0) write(`  drivers: ${pack.drivers.map((driver) => driver.id).join(', ')}`);
 }
