@@ -37,6 +37,8 @@ const PLANS = { regex: '(^|/)plans/', message: 'plans run over the kernel (and t
 const PLANS_DEEP = { regex: '(^|/)plans/(?!index\\.js$)', message: 'import plans through src/plans/index.ts' };
 const UI = { regex: '(^|/)ui/', message: 'UI applications are data over the kernel: the API and the wiring use them, never the other way round' };
 const UI_DEEP = { regex: '(^|/)ui/(?!index\\.js$)', message: 'import UI applications through src/ui/index.ts' };
+const PACKS = { regex: '(^|/)packs/', message: 'skill packs are data and processes over the kernel: the API and the wiring use them, never the other way round' };
+const PACKS_DEEP = { regex: '(^|/)packs/(?!index\\.js$|sandbox/index\\.js$)', message: 'import skill packs through src/packs/index.ts (the sandbox through src/packs/sandbox/index.ts)' };
 const METRICS = { regex: '(^|/)metrics/|^prom-client$', message: 'the kernel reports through its ProcessorObserver port' };
 const OTEL = { regex: '^@opentelemetry/', message: 'only src/tracing uses OpenTelemetry; the kernel and drivers report through its Tracer port (TraceSpan)' };
 const TRACING = { regex: '(^|/)tracing/', message: 'src/tracing implements the kernel\'s Tracer port; only the wiring loads it' };
@@ -86,22 +88,25 @@ export default tseslint.config(
 
   // The arrows: functions -> hosts -> wiring -> (api, drivers, security, metrics, adapters) -> kernel;
   // drivers, api and wiring -> registries -> kernel.
-  forbid(['src/kernel/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, SCHEDULER, PLANS, UI, OTEL, TRACING]),
+  forbid(['src/kernel/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, SCHEDULER, PLANS, UI, OTEL, TRACING]),
   // src/ui: the UI application format, store and pages; it imports only the kernel.
-  forbid(['src/ui/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER, PLANS, OTEL, TRACING]),
-  forbid(['src/scheduler/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, PLANS, UI, OTEL, TRACING]),
-  forbid(['src/plans/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP, UI, OTEL, TRACING]),
-  forbid(['src/registries/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP, UI, OTEL, TRACING]),
-  forbid(['src/drivers/**'], [AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
-  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
-  forbid(['src/api/**'], [AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING]),
-  forbid(['src/metrics/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
+  forbid(['src/ui/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER, PLANS, OTEL, TRACING]),
+  forbid(['src/scheduler/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, PLANS, UI, OTEL, TRACING]),
+  forbid(['src/plans/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER_DEEP, UI, OTEL, TRACING]),
+  forbid(['src/registries/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, KERNEL_DEEP, UI, OTEL, TRACING]),
+  forbid(['src/drivers/**'], [PACKS, AZURE_SDK, ADAPTERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
+  // src/security reads skill packs' permission types through src/packs/index.ts; a pack's directory and grants arrive as the PackGrants port.
+  forbid(['src/security/**'], [AZURE_SDK, ADAPTERS, DRIVERS, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING, PACKS_DEEP]),
+  forbid(['src/api/**'], [PACKS_DEEP, AZURE_SDK, ADAPTERS, DRIVERS, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING]),
+  forbid(['src/metrics/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, UI, OTEL, TRACING]),
   forbid(['src/adapters/memory/**', 'src/adapters/*.ts'], [AZURE_SDK, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/local/**'], [AZURE_SDK, DRIVERS, SECURITY, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
   forbid(['src/adapters/azure/**'], [LOCAL_ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES]),
-  forbid(['src/wiring/**'], [AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING_DEEP]),
+  forbid(['src/wiring/**'], [PACKS_DEEP, AZURE_SDK, ADAPTERS, HOSTS, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, PLANS_DEEP, UI_DEEP, OTEL, TRACING_DEEP]),
   forbid(['src/hosts/azure/**', 'src/functions/**'], [LOCAL_ADAPTERS, EMBEDDED_HOST, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, TRACING_DEEP]),
   forbid(['src/hosts/embedded/**'], [AZURE_SDK, { regex: '(^|/)adapters/azure/', message: 'the embedded default does not load the Azure SDKs' }, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, TRACING_DEEP]),
   forbid(['src/cli/**', 'src/*.ts'], [AZURE_SDK, ADAPTERS, KERNEL_DEEP, REGISTRIES_DEEP, OTEL, TRACING]),
-  forbid(['src/tracing/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, SCHEDULER, PLANS, METRICS, UI]),
+  // src/packs: the lifecycle and pack drivers at run time; it imports only the kernel (and pacote, semver, yaml).
+  forbid(['src/packs/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
+  forbid(['src/tracing/**'], [PACKS, AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, SCHEDULER, PLANS, METRICS, UI]),
 );

@@ -25,6 +25,7 @@ import {
 import { allowAllAuthorizer, createSecuritySystem, DEFAULT_POLICIES, type SecuritySystem } from '../src/security/index.js';
 import { PrometheusMetrics } from '../src/metrics/index.js';
 import { benchDrivers, buildEnvelopes, INPUT_TYPES } from './kernel-workload.js';
+import { packGrantRows } from './kernel-packs.js';
 import { percentiles, row, runPool, type BenchRow } from './stats.js';
 
 /** Events per round; each round gets a fresh store, so the heap does not grow with the run. */
@@ -158,6 +159,9 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
   const cannedRate = await rateOf(() => kernelRound(drivers, envelopes, IN_FLIGHT, { authorizer: canned }));
   const cannedUsageRate = await rateOf(() => kernelRound(drivers, envelopes, IN_FLIGHT, { authorizer: canned, usage: security.usage }));
 
+  log(`kernel: the policy engine without and with a skill pack installed, rounds interleaved`);
+  const packRows = await packGrantRows(drivers, envelopes, kernelRound, IN_FLIGHT);
+
   log('kernel: processor, 1 in flight (per-event cost without queueing behind others)');
   const sequential = await kernelRound(drivers, envelopes.slice(0, SEQUENTIAL_EVENTS), 1);
   const alone = percentiles(sequential.latencies);
@@ -224,6 +228,7 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
       baseline: { name: 'tracing off', value: rate, unit: 'events/s' },
       note: `OpenTelemetry SDK, batch processor, an exporter that discards: ${traced.spans} spans exported (2 per event: the delivery and the driver run), ${traced.dropped} dropped`,
     }),
+    ...packRows,
     row({ bench: 'kernel', name: `latency p50, ${IN_FLIGHT} in flight`, value: us(concurrent.p50), unit: 'µs' }),
     row({ bench: 'kernel', name: `latency p99, ${IN_FLIGHT} in flight`, value: us(concurrent.p99), unit: 'µs' }),
     row({ bench: 'kernel', name: 'latency p50, 1 in flight', value: us(alone.p50), unit: 'µs' }),

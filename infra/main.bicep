@@ -273,6 +273,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // 'true' only together with App Service authentication (an authsettingsV2 resource, not
         // provisioned here): without it the X-MS-CLIENT-PRINCIPAL header is whatever the client sent.
         { name: 'VEXTIR_TRUST_APP_SERVICE_AUTH', value: 'false' }
+        // Skill packs: installed from this registry; their files extracted under App Service's writable
+        // /home (re-extracted from the lock in the store, integrity checked, wherever they are missing).
+        { name: 'VEXTIR_PACK_REGISTRY', value: 'https://registry.npmjs.org/' }
+        { name: 'VEXTIR_PACKS_DIR', value: '/home/data/vextir-packs' }
         // Empty: the default policies are installed once and then managed through the API.
         { name: 'VEXTIR_POLICY_FILE', value: policyFile }
         { name: 'VEXTIR_POLICY_CACHE_MS', value: '2000' }

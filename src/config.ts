@@ -3,6 +3,7 @@
  * the README's configuration table and local.settings.sample.json list the same names.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ADMIN_ROLE } from './security/roles.js';
 
@@ -101,6 +102,10 @@ const envSchema = z.object({
    * A YAML or JSON policy document that is the global policy set at start-up (policy as code).
    * Empty or unset: the default policies are installed once, then managed through the API.
    */
+  /** The npm registry skill packs are installed from and searched in (`vextir packs add|search`). */
+  VEXTIR_PACK_REGISTRY: z.url({ protocol: /^https?$/ }).default('https://registry.npmjs.org/'),
+  /** Where installed packs' files are extracted (`<dir>/<name>/<version>/`); default `<VEXTIR_DATA_DIR>/packs`. On Azure: a folder of the instance (re-extracted from the lock when missing). */
+  VEXTIR_PACKS_DIR: optionalText(),
   VEXTIR_POLICY_FILE: z.string().optional().transform((value) => (value === '' ? undefined : value)),
   /** How long an instance reuses a compiled policy set before reading the store again. */
   VEXTIR_POLICY_CACHE_MS: int(0, 3_600_000).default(2000),
@@ -183,6 +188,8 @@ export interface Config {
   cli: { url: string | undefined; token: string | undefined; user: string | undefined; color: boolean };
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
+  /** Skill packs: the registry and the folder their files are extracted to. */
+  packs: { registry: string; dir: string };
   models: ModelsConfig;
   agents: { cacheMs: number };
   scheduler: { tickMs: number; maxPerUser: number };
@@ -278,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER, color: isTerminal && (e.NO_COLOR ?? '') === '' },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
     policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },
+    packs: { registry: e.VEXTIR_PACK_REGISTRY, dir: e.VEXTIR_PACKS_DIR ?? join(e.VEXTIR_DATA_DIR, 'packs') },
     models: {
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
       anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },

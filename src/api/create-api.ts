@@ -22,6 +22,7 @@ import { getEvent, listEvents } from './handlers/events.js';
 import { deleteGrant, listGrants, putGrant } from './handlers/grants.js';
 import { postEvents } from './handlers/ingest.js';
 import { getPolicies, putPolicies, testPolicies } from './handlers/policies.js';
+import { addPack, deletePack, getPack, listPacks, searchPackRegistry, updatePack } from './handlers/packs.js';
 import { deleteInstruction, getInstruction, listInstructions, putInstruction, runInstruction } from './handlers/instructions.js';
 import { cancelPlan, getPlan, listPlans, retryPlan } from './handlers/plans.js';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule } from './handlers/schedules.js';
@@ -88,6 +89,13 @@ const ROUTES: readonly Route<Endpoint>[] = [
   { method: 'GET', path: '/api/admin/dead-letters', handler: { handle: listDeadLetters } },
   { method: 'POST', path: '/api/admin/dead-letters/:messageId/replay', handler: { handle: replayDeadLetter } },
   { method: 'POST', path: '/api/mcp', handler: { handle: postMcp } },
+  { method: 'GET', path: '/api/packs', handler: { handle: listPacks } },
+  { method: 'POST', path: '/api/packs', handler: { handle: addPack } },
+  // Before /api/packs/:name, which would take `search` for a name.
+  { method: 'GET', path: '/api/packs/search', handler: { handle: searchPackRegistry } },
+  { method: 'GET', path: '/api/packs/:name', handler: { handle: getPack } },
+  { method: 'DELETE', path: '/api/packs/:name', handler: { handle: deletePack } },
+  { method: 'POST', path: '/api/packs/:name/update', handler: { handle: updatePack } },
   { method: 'GET', path: '/api/ui-apps', handler: { handle: listUiApps } },
   { method: 'POST', path: '/api/ui-apps', handler: { handle: putUiApp } },
   { method: 'GET', path: '/api/ui-apps/:id', handler: { handle: getUiApp } },

@@ -11,6 +11,7 @@ import type { Scheduler } from '../scheduler/index.js';
 import type { PlanSystem } from '../plans/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
 import type { UiAppStore } from '../ui/index.js';
+import type { PackSearchHit, PackService } from '../packs/index.js';
 import type { ApprovalStore, Authenticator, DelayedEvents, GrantStore, PolicyAuthorizer, PolicyRepository, UsageCounters } from '../security/index.js';
 
 export interface ApiRequest {
@@ -123,6 +124,8 @@ export interface ApiServices {
   tools: ToolRegistry;
   /** Users' UI applications (/api/ui-apps, the pages under /apps). */
   uiApps: UiAppStore;
+  /** Skill packs (/api/packs): the lifecycle, and the registry's search. */
+  packs: { service: PackService; search(text: string): Promise<PackSearchHit[]> };
 }
 
 /** Policies, approvals and grants: the rules the authorizer applies, and the authorizer for dry runs. */

@@ -21,6 +21,7 @@ import { grantAddCommand, grantRemoveCommand, grantsListCommand } from './comman
 import { instructionsGetCommand, instructionsListCommand, instructionsPutCommand, instructionsRemoveCommand } from './commands/instructions.js';
 import { modelsCommand, usageCommand } from './commands/models.js';
 import { planCancelCommand, planListCommand, planRetryCommand, planRunCommand, planStatusCommand, type Display } from './commands/plans.js';
+import { packsAddCommand, packsListCommand, packsRemoveCommand, packsSearchCommand, packsShowCommand, packsUpdateCommand } from './commands/packs.js';
 import { policyGetCommand, policyListCommand, policyPutCommand, policyTestCommand } from './commands/policy.js';
 import { scheduleAddCommand, scheduleChangeCommand, scheduleGetCommand, scheduleRemoveCommand, schedulesListCommand } from './commands/schedules.js';
 import { startCommand } from './commands/start.js';
@@ -114,6 +115,16 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'get') return appsGetCommand(await client(), rest[1], json);
       if (rest[0] === 'rm') return appsRemoveCommand(await client(), rest[1]);
       throw new CliError('usage: vextir apps put <file> | ls | get <id> [--json] | rm <id>', 2);
+    case 'packs': {
+      const consent = { yes: values.yes ?? false, global: values.global ?? false, json, version: values.to };
+      if (rest[0] === 'search') return packsSearchCommand(await client(), rest.slice(1), json);
+      if (rest[0] === 'add') return packsAddCommand(await client(), rest[1], { ...consent, version: undefined });
+      if (rest[0] === 'ls') return packsListCommand(await client(), json);
+      if (rest[0] === 'show') return packsShowCommand(await client(), rest[1], json);
+      if (rest[0] === 'update') return packsUpdateCommand(await client(), rest[1], consent);
+      if (rest[0] === 'rm') return packsRemoveCommand(await client(), rest[1], values.global ?? false);
+      throw new CliError('usage: vextir packs search [<text>] | add <name[@version] | folder> | ls | show <name> | update <name> | rm <name>', 2);
+    }
     case 'dlq':
       if (rest[0] === 'ls') return dlqListCommand(await client(), values.limit);
       if (rest[0] === 'replay') return dlqReplayCommand(await client(), rest.slice(1), { all: values.all ?? false, limit: values.limit, terminal: Boolean(process.stderr.isTTY) });

@@ -78,6 +78,17 @@ Usage:
   vextir apps ls [--json]                   your UI applications and their pages
   vextir apps get <id> [--json]             a UI application as YAML (or JSON), ready to edit
   vextir apps rm <id>                       delete a UI application
+  vextir packs search [<text>] [--json]     skill packs on the registry (npm packages with the keyword vextir-pack)
+  vextir packs add <name[@version] | folder> [--global] [--yes] [--json]
+                                            install a pack: shows what it may do and asks for your consent
+                                            (--yes: consent without asking; a folder on the server and
+                                            --global, for every user, need an admin token)
+  vextir packs ls [--json]                  installed packs and whether they run for you
+  vextir packs show <name> [--json]         a pack: its drivers, contents, permissions, your grant
+  vextir packs update <name> [--to <version>] [--global] [--yes] [--json]
+                                            fetch a newer version; asks again when it wants more permissions
+  vextir packs rm <name> [--global]         withdraw your grant and remove what the pack put in your
+                                            space (your data stays); --global: uninstall for everyone
   vextir dlq ls [--limit 100]               messages the bus gave up on (admin token)
   vextir dlq replay <messageId>... | --all [--limit 100]
                                             put them back on the queue for a fresh round (admin token);
@@ -142,6 +153,8 @@ export const OPTIONS = {
   'data-file': { type: 'string' },
   count: { type: 'string' },
   all: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

@@ -5,4 +5,4 @@ export { defineDriver, type DriverDefinition } from './define-driver.js';
 export { loadDriverModules, type DriverModuleSpec } from './loader.js';
 export { readProjectFile, type ProjectFile } from './project-file.js';
 export { createPingDriver } from './ping/ping-driver.js';
-export { createDriverRegistry, type DriverRegistry } from './registry.js';
+export { createDriverRegistry, createLiveDriverRegistry, type DriverRegistry, type LiveDriverRegistry } from './registry.js';

@@ -3,7 +3,7 @@
  * and the project's agents:
  *
  *   drivers:
- *     - module: ./examples/weather/weather-driver.js
+ *     - module: ./examples/packs/weather/weather-driver.js
  *       options: { apiUrl: https://api.example.com }
  *   agents:
  *     - { id: triage, name: Triage, capabilities: [ticket.created], tools: [context_write], system_prompt: ... }

@@ -123,5 +123,15 @@ export interface DynamicRoutes {
 export interface DriverDirectory {
   /** Drivers whose capabilities match `type`, in registration order. */
   route(type: string): readonly Driver[];
+  /**
+   * Every driver the processor may run: those `route` names, and any reached only through dynamic
+   * routes (a skill pack's drivers, routed per user to those whose grant is in force).
+   */
   all(): readonly Driver[];
+  /**
+   * For a directory whose drivers change while the system runs (skill packs added and removed):
+   * a number that changes whenever `all()` or `route()` would answer differently. The processor
+   * compares it on each event and rebuilds its routes when it moved. Absent: the drivers never change.
+   */
+  revision?(): number;
 }

@@ -77,8 +77,11 @@ export const decisionSchema = z.object({
   verdict: z.enum(['allow', 'deny', 'require_approval', 'throttle']).optional(),
   /** The policy that ended evaluation (denied, allowed, parked, throttled, or failed and so denied). */
   decidedBy: z.string().optional(),
-  /** Policies whose condition held, with the action taken (or the error that denied). */
-  matched: z.array(z.object({ id: z.string(), action: policyActionSchema, error: z.string().optional() })).optional(),
+  /**
+   * Policies whose condition held, with the action taken (or the error that denied). A skill
+   * pack's grant (`pack:<name>`) says why it denied the event or kept one of its drivers out.
+   */
+  matched: z.array(z.object({ id: z.string(), action: policyActionSchema, error: z.string().optional(), reason: z.string().optional() })).optional(),
   /** What drivers may do for this event; the processor enforces it. */
   restrictions: restrictionsSchema.optional(),
   /** `policy.notify` events emitted, one per notifying policy. */

@@ -21,6 +21,7 @@ export {
   type Explanation,
   type PolicyScope,
 } from './authorization/index.js';
+export { NO_PACKS, PackEnforcer, packPolicyName, type PackCheck, type PackDirectory, type PackDriver, type PackGrants, type PackSpend } from './packs/index.js';
 export { detectPii, redactPii, type PiiFinding, type PiiKind } from './pii/index.js';
 export { DEFAULT_POLICIES, parsePolicyDocument, validatePolicies, type CompiledPolicySet, type Policy } from './policy/index.js';
-export { DelayedEvents, UsageCounters, type DelayedCount, type ModelUsageReport, type ModelUsageTotals, type UsageSnapshot } from './usage/index.js';
+export { DelayedEvents, PACK_USAGE_KIND, UsageCounters, type DelayedCount, type ModelUsageReport, type ModelUsageTotals, type UsageSnapshot } from './usage/index.js';

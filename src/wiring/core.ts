@@ -7,7 +7,7 @@ import { createApi, DEFAULT_API_LIMITS, type Api, type ApiServices, type HealthR
 import type { Config } from '../config.js';
 import { readProjectFile, type DriverRegistry } from '../drivers/index.js';
 import { ContextWorkspace } from '../kernel/context/index.js';
-import { type AuditLog, type CacheGeneration, type Clock, type ContextStore, type DeadLetterQueue, type DriverStatsReport, type EventBus, EventProcessor, type EventStore, ingest, type Logger, type ProcessorObserver, type StateStore } from '../kernel/index.js';
+import { type AuditLog, type CacheGeneration, localCacheGeneration, type Clock, type ContextStore, type DeadLetterQueue, type DriverStatsReport, type EventBus, EventProcessor, type EventStore, ingest, type Logger, type ProcessorObserver, type StateStore } from '../kernel/index.js';
 import { PrometheusMetrics } from '../metrics/index.js';
 import type { AgentCatalog } from '../registries/agents/index.js';
 import type { ToolRegistry } from '../registries/tools/index.js';
@@ -25,6 +25,9 @@ import type { PlanSystem } from '../plans/index.js';
 import { UiAppStore } from '../ui/index.js';
 import type { Tracing } from '../tracing/index.js';
 import { startTracing, type AzureMonitorExporterFactory } from './tracing.js';
+import { packContentTarget } from './pack-contents.js';
+import { auditViolations, startSandbox } from './pack-sandbox.js';
+import { createPackDirectory, createPackRuntime, createPackSystem, packGrants, type PackSystem } from './packs.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
 export interface HostPorts {
@@ -91,6 +94,8 @@ export interface Core {
   plans: PlanSystem;
   /** The configured mailboxes' watchers: hosts that run continuously start and stop them. */
   mailboxes: MailboxWatchers;
+  /** Skill packs: the lifecycle, and the directory of installed packs and grants. */
+  packs: PackSystem;
   /** Install the global policies (defaults or VEXTIR_POLICY_FILE) and initialize the drivers. */
   start(): Promise<void>;
   /** Abort running drivers, shut the drivers down, write the last usage counts. Never throws. */
@@ -101,9 +106,13 @@ export interface Core {
 export async function composeCore(config: Config, host: HostPorts): Promise<Core> {
   const { clock, logger } = host;
   const metrics = new PrometheusMetrics(host.queueDepth);
+  // One generation for policies, agents and packs: a change through any thread is seen by all.
+  const generation = host.cacheGeneration ?? localCacheGeneration();
+  const packDirectory = createPackDirectory(config, { state: host.state, clock, generation });
   const security = createSecuritySystem(host.state, clock, logger, {
+    packs: packGrants(packDirectory),
     policyCacheMs: config.policies.cacheMs,
-    ...(host.cacheGeneration !== undefined && { cacheGeneration: host.cacheGeneration }),
+    cacheGeneration: generation,
   });
   const workspace = new ContextWorkspace(host.context, host.state, () => clock.now());
   const project = readProjectFile(config.configFile);
@@ -124,7 +133,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     logger,
     models,
     driverIds: () => (registered.registry?.all() ?? []).map((driver) => driver.manifest.id),
-    ...(host.cacheGeneration !== undefined && { cacheGeneration: host.cacheGeneration }),
+    cacheGeneration: generation,
   });
   const { tools, agents } = agentSystem;
   const io = createIo(config, project, { state: host.state, bus: host.bus, store: host.store, clock, logger, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
@@ -141,7 +150,14 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     maxPerUser: config.scheduler.maxPerUser,
   });
   const plans = createPlans({ state: host.state, store: host.store, bus: host.bus, clock, logger, scheduler, tools, ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }) });
-  const registry = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
+  const uiApps = new UiAppStore(host.state);
+  const installers: { of?: (pack: string) => string | undefined } = {};
+  const onViolation = auditViolations(host.audit, logger, (pack) => installers.of?.(pack));
+  const packPorts = { state: host.state, clock, logger, generation, startSandbox, onViolation };
+  const packs = createPackSystem(config, packPorts, packDirectory, packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }));
+  installers.of = (pack) => packs.directory.fresh()?.packs.get(pack)?.installedBy;
+  const builtIn = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
+  const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn, (definition, pointer) => agentSystem.compileAgent(definition, pointer));
   registered.registry = registry;
   const tracing = await startTracing(config.tracing, host.azureMonitorExporter, logger);
   const processor = new EventProcessor({
@@ -154,7 +170,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     logger,
     observer: host.observer ?? metrics,
     ...(tracing && { tracer: tracing.tracer }),
-    dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes),
+    dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes, packRuntime),
     options: config.processor,
   });
   const started = Date.now();
@@ -195,7 +211,8 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     schedules: scheduler,
     plans,
     tools,
-    uiApps: new UiAppStore(host.state),
+    uiApps,
+    packs: { service: packs.service, search: (text: string) => packs.search(text) },
     ...(host.sharedCommit !== undefined && { sharedCommit: host.sharedCommit }),
   };
   return {
@@ -212,6 +229,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     scheduler,
     plans,
     mailboxes: io.mailboxes,
+    packs,
     async start() {
       await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
       await registry.initAll();
@@ -219,6 +237,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     async close() {
       await io.mailboxes.stop();
       processor.stop();
+      await packRuntime.close();
       await registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
       await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
       await tracing?.shutdown();

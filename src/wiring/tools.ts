@@ -24,6 +24,8 @@ export interface AgentSystem {
   drivers: Driver[];
   /** Sends events to the users' own agents. */
   routes: DynamicRoutes;
+  /** A driver of its own for an agent definition (a skill pack's: its events are then the pack's). Validates it first. */
+  compileAgent(definition: unknown, pointer?: string): Driver;
 }
 
 export interface AgentSystemPorts {
@@ -60,7 +62,14 @@ export function createAgentSystem(config: Config, project: ProjectFile, ports: A
     now: () => ports.clock.now(),
   });
   const shared = agents.shared().filter((entry) => entry.definition.enabled).map((entry) => createAgentDriver(entry.definition, runtime));
-  return { tools, agents, runs, drivers: [...shared, createUserAgentsDriver(agents, runtime)], routes: userAgentRoutes(agents) };
+  return {
+    tools,
+    agents,
+    runs,
+    drivers: [...shared, createUserAgentsDriver(agents, runtime)],
+    routes: userAgentRoutes(agents),
+    compileAgent: (definition, pointer) => createAgentDriver(agents.parse(definition, pointer), runtime),
+  };
 }
 
 /** When no model can be found to ask: a window every current chat model has. */

@@ -16,6 +16,11 @@ import { createToolRegistry } from '../../src/registries/tools/index.js';
 import { createPlans, nativeTools } from '../../src/wiring/index.js';
 import { allowAllAuthorizer, createSecuritySystem, DEFAULT_ADMIN_ROLE, DevTokenAuthenticator, signDevToken } from '../../src/security/index.js';
 import { UiAppStore } from '../../src/ui/index.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localCacheGeneration } from '../../src/kernel/index.js';
+import { PackService, PackStore, searchPacks } from '../../src/packs/index.js';
+import { packContentTarget } from '../../src/wiring/pack-contents.js';
 import { silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 
 export interface FixtureOptions {
@@ -47,6 +52,24 @@ export function apiFixture(options: FixtureOptions = {}) {
     clock,
     logger: silentLogger,
   });
+  const security = createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger);
+  const plans = createPlans({ state, store, bus: queue, clock, logger: silentLogger, scheduler, tools });
+  const agents = createAgentCatalog({ state, clock, logger: silentLogger, tools, driverIds: () => [] });
+  const uiApps = new UiAppStore(state);
+  // No registry is reachable in memory; packs from folders work (the folder is created by a test that installs one).
+  const packService = new PackService({
+    store: new PackStore(state),
+    clock,
+    logger: silentLogger,
+    root: join(tmpdir(), `vextir-api-packs-${randomBytes(6).toString('hex')}`),
+    registry: 'http://127.0.0.1:9/',
+    vextirVersion: '0.1.0',
+    generation: localCacheGeneration(),
+    inspectDrivers: async () => {
+      throw new KernelError('not_supported', 'the in-memory API fixture runs no pack sandbox');
+    },
+    contents: packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }),
+  });
   const services: ApiServices = {
     bus: queue,
     deadLetters: queue,
@@ -61,15 +84,16 @@ export function apiFixture(options: FixtureOptions = {}) {
     health: options.health ?? (async () => OK_HEALTH),
     waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
     limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },
-    security: createSecuritySystem(new MemoryStateStore({ clock }), clock, silentLogger),
+    security,
     context,
     contextWorkspace: new ContextWorkspace(context, state, () => clock.now()),
     agentRuns: new RunStore(state),
     schedules: scheduler,
-    plans: createPlans({ state, store, bus: queue, clock, logger: silentLogger, scheduler, tools }),
-    agents: createAgentCatalog({ state, clock, logger: silentLogger, tools, driverIds: () => [] }),
+    plans,
+    agents,
     tools,
-    uiApps: new UiAppStore(state),
+    uiApps,
+    packs: { service: packService, search: (text) => searchPacks('http://127.0.0.1:9/', text) },
     ...options.services,
   };
   const api = createApi(services);

@@ -2,12 +2,12 @@
  * The seed's instructions, end to end on the embedded host over HTTP, as a user would run them:
  * the YAML files of examples/ posted to /api/instructions as they are written.
  *
- * - Daily Standup Assistant (examples/standup/standup.yaml): the three fetches run in parallel
+ * - Daily Standup Assistant (examples/packs/standup/standup.yaml): the three fetches run in parallel
  *   against real peers — a mailbox on Dovecot (the built-in imap driver), an .ics file (the
  *   example calendar driver), a document put over HTTP (the context driver) — then the built-in
  *   research agent writes the summary (OpenAI's wire format on loopback, scripted), and the
  *   example chat driver posts it to a webhook. Skipped, saying so, when Dovecot is missing.
- * - Severe Weather Alert (examples/weather/severe-weather.yaml): an event trigger with a
+ * - Severe Weather Alert (examples/packs/weather/severe-weather.yaml): an event trigger with a
  *   condition; an urgent notification and a Context Hub record, in parallel.
  * - A cron trigger firing on the embedded host's scheduler (a seconds pattern, a short tick),
  *   and the schedule going with its instruction.
@@ -26,8 +26,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 const noDovecot = skipWithoutDovecot();
 const IMAP_PASSWORD = 'imap-pass-alice';
 const ALERTS_SECRET = 'whsec-alerts-0123456789';
-const STANDUP_YAML = readFileSync(resolve('examples/standup/standup.yaml'), 'utf8');
-const WEATHER_YAML = readFileSync(resolve('examples/weather/severe-weather.yaml'), 'utf8');
+const STANDUP_YAML = readFileSync(resolve('examples/packs/standup/standup.yaml'), 'utf8');
+const WEATHER_YAML = readFileSync(resolve('examples/packs/weather/severe-weather.yaml'), 'utf8');
 const HOUR = 3_600_000;
 
 let receiver: WebhookReceiver;
@@ -113,8 +113,8 @@ beforeAll(async () => {
   system = await startTestSystem({
     env: { OPENAI_API_KEY: 'sk-seed', OPENAI_BASE_URL: openai.url, ALICE_IMAP_PASSWORD: IMAP_PASSWORD, ALERTS_WEBHOOK_SECRET: ALERTS_SECRET, VEXTIR_SCHEDULER_TICK_MS: '100' },
     drivers: [
-      { module: resolve('examples/standup/calendar-driver.js'), options: { calendars: { team: { file: join(dir, 'team.ics'), timeZone: 'America/New_York' } } } },
-      { module: resolve('examples/standup/chat-driver.js'), options: { channels: { standup: { url: `${receiver.url}/standup` } } } },
+      { module: resolve('examples/packs/standup/calendar-driver.js'), options: { calendars: { team: { file: join(dir, 'team.ics'), timeZone: 'America/New_York' } } } },
+      { module: resolve('examples/packs/standup/chat-driver.js'), options: { channels: { standup: { url: `${receiver.url}/standup` } } } },
     ],
     project: { mailboxes, notifications: { channels: [{ id: 'alerts', url: `${receiver.url}/alerts`, format: 'json', secretSetting: 'ALERTS_WEBHOOK_SECRET' }] } },
   });
@@ -128,7 +128,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(noDovecot)('Daily Standup Assistant (examples/standup/standup.yaml)', () => {
+describe.skipIf(noDovecot)('Daily Standup Assistant (examples/packs/standup/standup.yaml)', () => {
   it('fetches mail, meetings and tasks in parallel, has the research agent summarize them, and posts the summary to the standup channel', async () => {
     const tasks = '# Active tasks\n- [ ] Ship the billing export (bob), due Friday\n- [ ] Fix the flaky CI job on main (charlie), blocked: needs a runner\n';
     await call('alice', 'PUT', '/api/context/Tasks/Active', 201, { body: tasks, headers: { 'content-type': 'text/markdown' } });
@@ -203,7 +203,7 @@ describe.skipIf(noDovecot)('Daily Standup Assistant (examples/standup/standup.ya
   });
 });
 
-describe('Severe Weather Alert (examples/weather/severe-weather.yaml)', () => {
+describe('Severe Weather Alert (examples/packs/weather/severe-weather.yaml)', () => {
   it('starts a plan only for a severe weather.severe, which sends an urgent notification and files the alert, in parallel', async () => {
     const saved = await call<{ id: string; trigger: { event: string } }>('wes', 'POST', '/api/instructions', 201, { body: WEATHER_YAML, headers: { 'content-type': 'application/yaml' } });
     assert.deepEqual([saved.id, saved.trigger.event], ['severe_weather_alert', 'weather.severe']);

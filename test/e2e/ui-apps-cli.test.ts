@@ -28,9 +28,9 @@ async function ok(...args: string[]): Promise<string> {
 describe('vextir apps', () => {
   it('puts, lists, gets and removes an application', async () => {
     assert.match(await ok('apps', 'ls'), /^no apps/);
-    const put = await ok('apps', 'put', 'examples/apps/weather.yaml');
+    const put = await ok('apps', 'put', 'examples/packs/weather/weather-app.yaml');
     assert.equal(put.trim(), `created app weather: ${system.url}/apps/weather`);
-    assert.match(await ok('apps', 'put', 'examples/apps/weather.yaml'), /^updated app weather/);
+    assert.match(await ok('apps', 'put', 'examples/packs/weather/weather-app.yaml'), /^updated app weather/);
     assert.match(await ok('apps', 'ls'), /^weather +\/apps\/weather +Weather$/m);
     const yaml = await ok('apps', 'get', 'weather');
     assert.match(yaml, /^path: \/weather$/m);

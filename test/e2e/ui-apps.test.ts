@@ -13,7 +13,8 @@ import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 
 const missing = chromiumMissing();
 const SHOTS = 'test-results/ui';
-const example = (name: string) => readFileSync(new URL(`../../examples/apps/${name}.yaml`, import.meta.url), 'utf8');
+const EXAMPLES: Record<string, string> = { tasks: 'apps/tasks.yaml', weather: 'packs/weather/weather-app.yaml' };
+const example = (name: string) => readFileSync(new URL(`../../examples/${EXAMPLES[name] ?? `apps/${name}.yaml`}`, import.meta.url), 'utf8');
 
 if (missing !== undefined) it.skip(`UI applications in a browser: ${missing}`, () => undefined);
 

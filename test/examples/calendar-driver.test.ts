@@ -18,8 +18,8 @@ import type { Outcome } from '../../src/kernel/index.js';
 import { kernelFixture, makeEvent } from '../helpers/kernel-fixture.js';
 import { startTestSystem } from '../helpers/local-system.js';
 
-const MODULE = resolve('examples/standup/calendar-driver.js');
-const SAMPLE = resolve('examples/standup/sample.ics');
+const MODULE = resolve('examples/packs/standup/calendar-driver.js');
+const SAMPLE = resolve('examples/packs/standup/sample.ics');
 
 interface CalendarEvent {
   uid: string;

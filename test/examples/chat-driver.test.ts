@@ -27,7 +27,7 @@ beforeAll(async () => {
     env: { VEXTIR_MAX_DELIVERY_COUNT: String(MAX_DELIVERIES) },
     drivers: [
       {
-        module: resolve('examples/standup/chat-driver.js'),
+        module: resolve('examples/packs/standup/chat-driver.js'),
         options: {
           channels: {
             standup: { url: `${receiver.url}/standup` },

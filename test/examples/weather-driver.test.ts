@@ -38,7 +38,7 @@ beforeAll(async () => {
   const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   dataDir = mkdtempSync(join(tmpdir(), 'vextir-weather-'));
   const configFile = join(dataDir, 'vextir.config.yaml');
-  writeFileSync(configFile, `drivers:\n  - module: ${resolve('examples/weather/weather-driver.js')}\n    options:\n      apiUrl: ${apiUrl}\n`);
+  writeFileSync(configFile, `drivers:\n  - module: ${resolve('examples/packs/weather/weather-driver.js')}\n    options:\n      apiUrl: ${apiUrl}\n`);
   const config = loadConfig({ VEXTIR_DATA_DIR: dataDir, VEXTIR_CONFIG: configFile, PORT: '0', VEXTIR_RETRY_BASE_MS: '20' });
   host = await startLocal(config, silentLogger);
   token = await signDevToken(loadOrCreateDevSecret(dataDir), 'alice');

@@ -8,7 +8,7 @@ import { apiFixture, assertProblem, send } from '../api/helpers.js';
 const YAML = { 'content-type': 'application/yaml' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const tasks = readFileSync(new URL('../../examples/apps/tasks.yaml', import.meta.url), 'utf8');
-const weather = readFileSync(new URL('../../examples/apps/weather.yaml', import.meta.url), 'utf8');
+const weather = readFileSync(new URL('../../examples/packs/weather/weather-app.yaml', import.meta.url), 'utf8');
 
 function app(components: unknown[], extra: Record<string, unknown> = {}) {
   return JSON.stringify({ type: 'ui_application', id: 'a1', name: 'A', path: '/a', components, ...extra });

@@ -17,6 +17,6 @@ export {
   type SearchHit,
 } from './context.js';
 export { GLOBAL_PARTITION, type PutOptions, type StateItem, type StateListOptions, type StateStore } from './state.js';
-export type { DelayedEventCounter, DelayedSlot, UsageDelta, UsageRecorder, UsageSnapshot } from './usage.js';
+export type { CostAttribution, DelayedEventCounter, DelayedSlot, UsageDelta, UsageRecorder, UsageSnapshot } from './usage.js';
 export type { ContextAccessControl } from './context-access.js';
 export { NOOP_SPAN, type SpanAttributeValue, type SpanAttributes, type SpanError, type TraceSpan, type Tracer } from './tracing.js';

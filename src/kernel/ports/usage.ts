@@ -11,6 +11,18 @@ export interface UsageDelta {
   costUsd?: number;
   /** The same tokens and cost broken down by model, counted per user, model and day as well. */
   models?: readonly ModelUsage[];
+  /**
+   * Who spent `costUsd`, when something cost money: each driver run that reported a cost, and the
+   * driver that produced the event it handled (absent for events from outside). A skill pack's
+   * spend, which its daily ceiling caps, is counted from it.
+   */
+  spentBy?: readonly CostAttribution[];
+}
+
+export interface CostAttribution {
+  driver: string;
+  producer?: string;
+  costUsd: number;
 }
 
 export interface UsageRecorder {

@@ -17,15 +17,15 @@ import type { EventStore } from '../ports/store.js';
 import type { TraceSpan, Tracer } from '../ports/tracing.js';
 import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage, type ThrottleDecision } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
-import type { DelayedEventCounter, UsageRecorder } from '../ports/usage.js';
+import type { CostAttribution, DelayedEventCounter, UsageDelta, UsageRecorder } from '../ports/usage.js';
 import { throttleRelease } from '../throttle.js';
-import type { Driver, DriverDirectory, DynamicRoutes } from '../driver.js';
+import type { DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents, unansweredEvent } from './system-events.js';
 import { DriverRoutes } from './routes.js';
-import { DriverRunner, neverRunReport, type DriverResult, type DriverStatsReport, type ShutdownRegistry } from './run-driver.js';
+import { type DriverRunner, neverRunReport, type DriverResult, type DriverStatsReport, type ShutdownRegistry } from './run-driver.js';
 import { countDelayed, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
 
 /** Observes processing; the Prometheus metrics implement it. */
@@ -77,17 +77,18 @@ const MIN_THROTTLE_DELAY_MS = 1000;
 
 export class EventProcessor {
   readonly options: ProcessorOptions;
-  readonly runners: ReadonlyMap<string, DriverRunner>;
   readonly #routes: DriverRoutes;
   readonly #running: ShutdownRegistry = new Set();
   #stopped = false;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.options = { ...DEFAULT_PROCESSOR_OPTIONS, ...deps.options };
-    this.runners = new Map(
-      deps.drivers.all().map((driver: Driver) => [driver.manifest.id, new DriverRunner(driver, deps.clock, deps.logger)]),
-    );
-    this.#routes = new DriverRoutes(deps.drivers, this.runners, deps.dynamicRoutes);
+    this.#routes = new DriverRoutes(deps.drivers, deps.dynamicRoutes, deps.clock, deps.logger);
+  }
+
+  /** A runner per driver of the directory (as of its current revision), by driver id. */
+  get runners(): ReadonlyMap<string, DriverRunner> {
+    return this.#routes.runners;
   }
 
   /** A driver's counters, latency and health as `GET /api/drivers` shows them; an unknown id reads as never run. */
@@ -258,14 +259,20 @@ export class EventProcessor {
     let tokens = 0;
     let costUsd = 0;
     let models: ModelUsage[] | undefined;
+    let spentBy: CostAttribution[] | undefined;
     for (const { run } of results) {
       tokens += run.usage?.tokens ?? 0;
-      costUsd += run.usage?.costUsd ?? 0;
+      const cost = run.usage?.costUsd ?? 0;
+      costUsd += cost;
       if (run.usage?.models) (models ??= []).push(...run.usage.models);
+      // Who spent it (a skill pack's ceiling counts it); built only when something cost money.
+      if (cost > 0) (spentBy ??= []).push(event.producer === undefined ? { driver: run.driver, costUsd: cost } : { driver: run.driver, producer: event.producer, costUsd: cost });
     }
     if (events === 0 && tokens === 0 && costUsd === 0 && models === undefined) return;
+    const delta: UsageDelta = models ? { events, tokens, costUsd, models } : { events, tokens, costUsd };
+    if (spentBy) delta.spentBy = spentBy;
     try {
-      await usage.add(event.userid, this.deps.clock.now(), models ? { events, tokens, costUsd, models } : { events, tokens, costUsd });
+      await usage.add(event.userid, this.deps.clock.now(), delta);
     } catch (error) {
       this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
     }

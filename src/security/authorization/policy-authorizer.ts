@@ -14,11 +14,13 @@
 import { randomUUID } from 'node:crypto';
 import { approvalId, type AuditDraft, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger, throttleRunAt } from '../../kernel/index.js';
 import type { GrantStore } from '../acl/index.js';
+import { NO_PACKS, PackEnforcer, type PackGrants } from '../packs/index.js';
 import { redactPii, type PiiFinding } from '../pii/index.js';
 import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
 import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
 import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
 import { checkContextAccess, namedContextPaths, type ContextAccess } from './context-access.js';
+import { packDenial, withPackLimits } from './pack-decision.js';
 import type { PolicyRepository } from './policy-repository.js';
 
 export const POLICY_AUTHORIZER = 'policy-engine';
@@ -33,6 +35,8 @@ export interface PolicyAuthorizerDeps {
   grants: GrantStore;
   clock: Clock;
   logger: Logger;
+  /** Skill packs' drivers and grants (none: no pack is installed). */
+  packs?: PackGrants;
 }
 
 /** What a dry run may substitute: usage figures, and a draft of the user's own policies. */
@@ -50,7 +54,11 @@ export interface Explanation {
 export class PolicyAuthorizer implements Authorizer {
   readonly name = POLICY_AUTHORIZER;
 
-  constructor(private readonly deps: PolicyAuthorizerDeps) {}
+  readonly #packs: PackEnforcer;
+
+  constructor(private readonly deps: PolicyAuthorizerDeps) {
+    this.#packs = new PackEnforcer(deps.packs ?? NO_PACKS, deps.usage, deps.clock);
+  }
 
   async authorize(event: Envelope): Promise<Authorization> {
     const { decision, scan, access } = await this.#decide(event, {}, true);
@@ -101,6 +109,12 @@ export class PolicyAuthorizer implements Authorizer {
     let scanned: { findings: PiiFinding[]; value: unknown } | undefined;
     const scan = () => (scanned ??= redactPii(event.data ?? null));
     const model = requestedModel(event);
+    // A pack's grant first: what it forbids no policy can allow (src/security/packs).
+    const packChecked = this.#packs.check(event);
+    const pack = packChecked === undefined ? undefined : await packChecked;
+    if (pack?.denied) {
+      return { decision: packDenial(POLICY_AUTHORIZER, { ...pack, denied: pack.denied }), scan, access: undefined, evaluation: undefined, environment: { contextPath: pack.denied.contextPath ?? '', model, usage: undefined, pii: undefined } };
+    }
     const checked = checkContextAccess(event, this.deps.grants);
     const access = checked instanceof Promise ? await checked : checked;
     if (access.kind === 'denied') {
@@ -137,7 +151,8 @@ export class PolicyAuthorizer implements Authorizer {
     );
     const evaluation = requested === undefined ? evaluated : withRequestedApproval(evaluated, requested, settled(approvals.get(requested.policy)));
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
-    const decision = toDecision(event, evaluation, contextPath, piiKinds, this.deps.clock.now());
+    const decided = toDecision(event, evaluation, contextPath, piiKinds, this.deps.clock.now());
+    const decision = pack === undefined ? decided : withPackLimits(decided, pack);
     return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: piiKinds } };
   }
 

@@ -4,6 +4,7 @@
  */
 import type { CacheGeneration, Clock, Logger, StateStore } from '../../kernel/index.js';
 import { GrantStore } from '../acl/index.js';
+import type { PackGrants } from '../packs/index.js';
 import { DEFAULT_POLICIES, type Policy } from '../policy/index.js';
 import { DelayedEvents, UsageCounters } from '../usage/index.js';
 import { ApprovalStore } from './approval-store.js';
@@ -29,9 +30,12 @@ export interface SecurityOptions {
   usageFlushMs?: number;
   /** See DelayedEventsOptions.cacheMs (default 250 ms; 0 reads the store on every request). */
   delayedCacheMs?: number;
+  /** Skill packs' drivers and grants, enforced on their events (none: no pack is installed). */
+  packs?: PackGrants;
 }
 
 export function createSecuritySystem(state: StateStore, clock: Clock, logger: Logger, options: SecurityOptions = {}): SecuritySystem {
+  const { packs } = options;
   const policies = new PolicyRepository(state, clock, {
     ...(options.policyCacheMs !== undefined && { cacheMs: options.policyCacheMs }),
     ...(options.cacheGeneration !== undefined && { generation: options.cacheGeneration }),
@@ -41,8 +45,9 @@ export function createSecuritySystem(state: StateStore, clock: Clock, logger: Lo
   const usage = new UsageCounters(state, {
     flushMs: options.usageFlushMs ?? 250,
     onFlushError: (error) => logger.warn({ err: error }, 'could not write usage counters; kept for the next flush'),
+    ...(packs !== undefined && { packOf: async (driverId: string) => (await packs.directory()).drivers.get(driverId)?.pack }),
   });
-  const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger });
+  const authorizer = new PolicyAuthorizer({ policies, usage, approvals, grants, clock, logger, ...(packs !== undefined && { packs }) });
   return { policies, approvals, grants, usage, delayed: new DelayedEvents(state, { cacheMs: options.delayedCacheMs ?? 250 }), authorizer };
 }
 
@@ -63,3 +68,4 @@ export async function installGlobalPolicies(system: SecuritySystem, fromFile: re
   }
   if (await system.policies.seedGlobal(DEFAULT_POLICIES)) logger.info({ policies: DEFAULT_POLICIES.map((policy) => policy.id) }, 'default global policies installed');
 }
+

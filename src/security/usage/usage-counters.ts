@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { KernelError, modelUsageSchema, type StateStore, type UsageDelta, type UsageRecorder, type UsageSnapshot } from '../../kernel/index.js';
 import { BucketMemo, GRANULARITIES, type Bucket, type InstantBuckets } from './buckets.js';
 import { MODEL_USAGE_KIND, modelUsageWrite, readModelUsage, type ModelUsageReport } from './model-usage.js';
+import { PACK_USAGE_KIND, packUsageWrites, readPackSpend, type PackOfDriver } from './pack-usage.js';
 import { PendingUsage, addInto, type Fields } from './pending-usage.js';
 
 export const USAGE_KIND = 'usage';
@@ -40,6 +41,8 @@ const deltaSchema = z.strictObject({
   costUsd: z.number().nonnegative().finite().optional(),
   /** Per model as well (model-usage.ts): one more write per model and event. */
   models: z.array(modelUsageSchema).max(100).optional(),
+  /** Who spent the cost (pack-usage.ts): one more write per pack involved. */
+  spentBy: z.array(z.strictObject({ driver: z.string(), producer: z.string().optional(), costUsd: z.number().nonnegative().finite() })).max(100).optional(),
 });
 
 /** A bucket as stored; fields never added to are absent. */
@@ -59,6 +62,8 @@ export interface UsageCountersOptions {
   flushMs?: number;
   /** Told when a buffered write fails (the counts are kept and retried on the next flush). */
   onFlushError?: (error: unknown) => void;
+  /** The skill pack a driver belongs to: spend is counted per pack as well (pack-usage.ts). */
+  packOf?: PackOfDriver;
 }
 
 interface StoredCounts {
@@ -85,7 +90,7 @@ export class UsageCounters implements UsageRecorder {
   /** Count `delta` at the instant `at` for `userId`. Zero fields are not written; an all-zero delta writes nothing. */
   async add(userId: string, at: Date, delta: UsageDelta): Promise<void> {
     const valid: z.output<typeof deltaSchema> = isEventCount(delta) ? delta : parseDelta(delta);
-    const { events = 0, tokens = 0, costUsd = 0, models = [] } = valid;
+    const { events = 0, tokens = 0, costUsd = 0, models = [], spentBy } = valid;
     const fields: Record<string, number> = {};
     if (events > 0) fields.events = events;
     if (tokens > 0) fields.tokens = tokens;
@@ -101,6 +106,7 @@ export class UsageCounters implements UsageRecorder {
       const write = modelUsageWrite(at, usage);
       if (write) writes.push({ kind: MODEL_USAGE_KIND, ...write });
     }
+    if (spentBy && this.options.packOf) for (const write of await packUsageWrites(at, spentBy, this.options.packOf)) writes.push({ kind: PACK_USAGE_KIND, ...write });
     if (writes.length === 0) return;
     if (this.#flushMs > 0) {
       for (const write of writes) this.#pending.add(userId, write.kind, write.key, write.fields, write.expiresAt);
@@ -116,6 +122,11 @@ export class UsageCounters implements UsageRecorder {
   /** The user's usage per model: today, this month, and each day of this month (UTC). */
   async modelUsage(userId: string, now: Date): Promise<ModelUsageReport> {
     return readModelUsage(this.state, this.#pending, userId, now);
+  }
+
+  /** What a skill pack spent for the user on the UTC day of `now`, in US dollars. */
+  async packSpentToday(userId: string, pack: string, now: Date): Promise<number> {
+    return readPackSpend(this.state, this.#pending, userId, pack, now);
   }
 
   /** Writes buffered counts now (also at shutdown). Failed writes stay buffered for the next flush. */

@@ -4,11 +4,11 @@
 // A plain ES module with no imports from Vextir OS: list it in vextir.config.yaml.
 //
 //   drivers:
-//     - module: ./examples/standup/calendar-driver.js
+//     - module: ./examples/packs/standup/calendar-driver.js
 //       options:
 //         calendars:
 //           work: { url: "https://calendar.example.com/alice.ics", timeZone: America/New_York }
-//           team: { file: ./examples/standup/sample.ics }
+//           team: { file: ./examples/packs/standup/sample.ics }
 //         default: work
 //
 //   calendar.fetch         { start, end, calendar? }     start, end: RFC 3339 with an offset; end - start <= 31 days
@@ -16,10 +16,12 @@
 //                            skipped, skippedEvents? }   events sorted by start; skipped: events not interpreted, and why
 //
 // Which part of RFC 5545 it reads, and how times come out: see README.md, "Example drivers".
-// A relative `file` is read from the directory the host runs in (where `npm start` runs).
+// A relative `file` is read from the directory the host runs in (where `npm start` runs), or from
+// this module's folder with `filesFrom: pack` (what the standup skill pack sets).
 
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eventsInRange } from './calendar-events.js';
 import { permanent, retryable } from './errors.js';
 import { parseCalendar } from './ical.js';
@@ -35,21 +37,25 @@ const PERMANENT_FILE_ERRORS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 
 
 /**
  * @typedef {{ file: string, timeZone?: string } | { url: string, timeZone?: string }} CalendarSource
- * @typedef {{ calendars: Record<string, CalendarSource>, default?: string }} CalendarOptions
+ * @typedef {{ calendars: Record<string, CalendarSource>, default?: string, id?: string, filesFrom?: 'pack' | 'cwd' }} CalendarOptions
  */
 
 /**
  * @param {CalendarOptions} options from vextir.config.yaml
- * @returns {import('../../src/drivers/index.js').DriverDefinition}
+ * @returns {{ manifest: Record<string, unknown>, handle: (event: any, context: any) => Promise<unknown> }}
  */
 export default function createCalendarDriver(options) {
   const calendars = readOptions(options);
   const names = [...calendars.keys()];
   const fallback = options.default ?? (names.length === 1 ? names[0] : undefined);
+  // `filesFrom: pack`: relative files are the pack's own (this module's folder), which is all a
+  // pack's sandbox may read; otherwise they are read from where the host runs.
+  const filesFrom = options.filesFrom === 'pack' ? fileURLToPath(new URL('.', import.meta.url)) : process.cwd();
 
   return {
     manifest: {
-      id: 'calendar',
+      // The standup pack names it `standup_...` (a pack's drivers carry its name); `calendar` otherwise.
+      id: typeof options.id === 'string' ? options.id : 'calendar',
       name: 'Calendar',
       version: '1.0.0',
       type: 'tool',
@@ -63,7 +69,7 @@ export default function createCalendarDriver(options) {
     async handle(event, context) {
       const request = readRequest(event.data, calendars, fallback);
       const source = /** @type {CalendarSource} */ (calendars.get(request.calendar));
-      const text = await readSource(request.calendar, source, context.signal);
+      const text = await readSource(request.calendar, source, context.signal, filesFrom);
       const calendar = parseCalendar(text, request.calendar);
       const timeZone = source.timeZone ?? (calendar.timeZone !== undefined && isTimeZone(calendar.timeZone) ? calendar.timeZone : 'UTC');
       const { events, skipped } = eventsInRange(calendar, { from: request.from, to: request.to, zone: timeZone });
@@ -135,11 +141,12 @@ function readRequest(data, calendars, fallback) {
  * @param {string} name
  * @param {CalendarSource} source
  * @param {AbortSignal} signal
+ * @param {string} filesFrom the folder a relative `file` is read from
  * @returns {Promise<string>}
  */
-async function readSource(name, source, signal) {
+async function readSource(name, source, signal, filesFrom) {
   if ('file' in source) {
-    const path = resolve(source.file);
+    const path = resolve(filesFrom, source.file);
     /** @param {unknown} error */
     const failed = (error) => {
       if (signal.aborted) return signal.reason;

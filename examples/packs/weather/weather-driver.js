@@ -2,10 +2,11 @@
 //
 // On `weather.get` it asks a weather API for `data.location` and returns a `weather.data` event;
 // on `weather.forecast` it returns `weather.forecast.data`. It is a plain ES module with no
-// imports from Vextir OS: list it in vextir.config.yaml and the host loads it.
+// imports from Vextir OS: it is the `weather` skill pack's driver (vextir-pack.yaml beside it),
+// and it can still be listed in vextir.config.yaml, where the host loads it in-process:
 //
 //   drivers:
-//     - module: ./examples/weather/weather-driver.js
+//     - module: ./examples/packs/weather/weather-driver.js
 //       options: { apiUrl: "https://weather.example.com" }
 //
 // The API it expects: GET {apiUrl}/current?location=<name> and GET {apiUrl}/forecast?location=<name>&days=<n>,
@@ -38,7 +39,6 @@ export default function createWeatherDriver(options) {
   if (typeof options.apiUrl !== 'string') throw new Error('weather driver: options.apiUrl is required');
   const apiUrl = options.apiUrl.replace(/\/$/, '');
 
-  /** @type {import('../../src/drivers/index.js').DriverDefinition} */
   const driver = {
     manifest: {
       id: 'weather_tool',

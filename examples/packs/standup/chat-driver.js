@@ -4,7 +4,7 @@
 // imports from Vextir OS: list it in vextir.config.yaml.
 //
 //   drivers:
-//     - module: ./examples/standup/chat-driver.js
+//     - module: ./examples/packs/standup/chat-driver.js
 //       options:
 //         channels:
 //           standup: { url: "https://hooks.slack.com/services/T000/B000/XXXX" }
@@ -27,12 +27,12 @@ const CHANNEL_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /**
  * @typedef {{ url: string, timeoutMs?: number }} ChatChannel
- * @typedef {{ channels: Record<string, ChatChannel> }} ChatOptions
+ * @typedef {{ channels: Record<string, ChatChannel>, id?: string }} ChatOptions
  */
 
 /**
  * @param {ChatOptions} options from vextir.config.yaml
- * @returns {import('../../src/drivers/index.js').DriverDefinition}
+ * @returns {{ manifest: Record<string, unknown>, handle: (event: any, context: any) => Promise<unknown> }}
  */
 export default function createChatDriver(options) {
   const channels = readOptions(options);
@@ -40,7 +40,8 @@ export default function createChatDriver(options) {
   return {
     manifest: {
       // Not `chat`: that is the built-in chat agent's id.
-      id: 'chat_webhook',
+      // The standup pack names it `standup_...` (a pack's drivers carry its name); `chat_webhook` otherwise.
+      id: typeof options.id === 'string' ? options.id : 'chat_webhook',
       name: 'Chat',
       version: '1.0.0',
       type: 'io',
