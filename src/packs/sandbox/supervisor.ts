@@ -260,5 +260,5 @@ export class PackSupervisor {
 
 /** The report without the fields the child left out (exactOptionalPropertyTypes). */
 function usageReport(usage: Extract<ChildMessage, { t: 'usage' }>['usage']): UsageReport {
-  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined)) as UsageReport;
+  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
 }

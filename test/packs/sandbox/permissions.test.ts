@@ -30,14 +30,12 @@ describe("a pack's files", () => {
   it('are readable inside the pack; a file outside is refused and reported, though the driver swallowed the error', async () => {
     pack = await sandboxedPack('probe', { files: { 'data.txt': 'inside' } });
     assert.equal(answerOf(await pack.call({ action: 'read', path: join(pack.root, 'data.txt') })).text, 'inside');
-    assert.deepEqual(pack.violations, []);
+    assert.equal(pack.violations.length, 0);
     const secret = join(outside, 'secret.txt');
     await assert.rejects(pack.call({ action: 'read', path: secret }, { event: { id: 'read-1', userid: 'bob' } }), forbidden(/read .*secret\.txt, outside the files its grant allows/));
     assert.equal(pack.violations.length, 1);
-    assert.deepEqual(
-      { ...pack.violations[0], at: undefined, reason: undefined },
-      { pack: 'probe', kind: 'fs.read', target: secret, driver: 'probe', eventId: 'read-1', userId: 'bob', at: undefined, reason: undefined },
-    );
+    const { at: _at, reason: _reason, ...violation } = pack.violations[0]!;
+    assert.deepEqual(violation, { pack: 'probe', kind: 'fs.read', target: secret, driver: 'probe', eventId: 'read-1', userId: 'bob' });
     assert.equal(answerOf(await pack.call({ action: 'read', path: join(pack.root, 'data.txt') })).text, 'inside', 'the pack goes on working');
   });
 
