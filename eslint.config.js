@@ -103,5 +103,7 @@ export default tseslint.config(
   forbid(['src/hosts/azure/**', 'src/functions/**'], [LOCAL_ADAPTERS, EMBEDDED_HOST, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, TRACING_DEEP]),
   forbid(['src/hosts/embedded/**'], [AZURE_SDK, { regex: '(^|/)adapters/azure/', message: 'the embedded default does not load the Azure SDKs' }, KERNEL_DEEP, REGISTRIES_DEEP, SCHEDULER_DEEP, TRACING_DEEP]),
   forbid(['src/cli/**', 'src/*.ts'], [AZURE_SDK, ADAPTERS, KERNEL_DEEP, REGISTRIES_DEEP, OTEL, TRACING]),
+  // src/packs/sandbox: third-party driver code out of the host's process; it imports only the kernel (and the pack manifest).
+  forbid(['src/packs/sandbox/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, METRICS, REGISTRIES, KERNEL_DEEP, SCHEDULER, PLANS, UI, OTEL, TRACING]),
   forbid(['src/tracing/**'], [AZURE_SDK, ADAPTERS, DRIVERS, SECURITY, API, WIRING, HOSTS, KERNEL_DEEP, REGISTRIES, SCHEDULER, PLANS, METRICS, UI]),
 );

@@ -228,6 +228,8 @@ export class PackSupervisor {
       this.#logger.error({ err: error, pack: this.options.pack }, 'reporting a pack violation failed');
     }
     if (call && session.calls.isLive(call.id)) session.calls.abandon(call.id, violationError(violation));
+    // A process that broke the protocol is not spoken to again.
+    if (kind === 'protocol') session.process.kill(`it broke the protocol: ${reason}`);
   }
 
   #exited(session: Session, exit: ProcessExit): void {
