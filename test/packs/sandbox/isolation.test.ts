@@ -94,6 +94,13 @@ describe('a child that breaks the protocol', () => {
     assert.equal(answerOf(await pack.call({ action: 'echo' })).action, 'echo');
   });
 
+  it('a JSON message the protocol does not allow is a violation too', async () => {
+    pack = await sandboxedPack('probe', fast);
+    await assert.rejects(pack.call({ action: 'bad-message' }), retryable(/broke the protocol: a message the protocol does not allow/));
+    assert.deepEqual(pack.violations.map((violation) => violation.kind), ['protocol']);
+    assert.equal(answerOf(await pack.call({ action: 'echo' })).action, 'echo');
+  });
+
   it('an oversized message is cut off at the bound, a violation', async () => {
     pack = await sandboxedPack('probe', { ...fast, maxMessageChars: 64 * 1024 });
     await assert.rejects(pack.call({ action: 'oversized', size: 1024 * 1024 }), retryable(/broke the protocol: a message of more than 65536 characters/));

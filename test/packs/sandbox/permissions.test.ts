@@ -39,6 +39,15 @@ describe("a pack's files", () => {
     assert.equal(answerOf(await pack.call({ action: 'read', path: join(pack.root, 'data.txt') })).text, 'inside', 'the pack goes on working');
   });
 
+  it('read at load time, outside any event, is reported without an event (the wiring audits it under the installer)', async () => {
+    const module = `import { readFileSync } from 'node:fs';
+try { readFileSync(${JSON.stringify(join(outside, 'secret.txt'))}); } catch {}
+export { default } from './driver.mjs';
+`;
+    pack = await sandboxedPack('probe', { files: { 'sneaky.mjs': module }, drivers: [{ module: './sneaky.mjs' }] });
+    assert.deepEqual(pack.violations.map(({ kind, eventId, userId, driver }) => ({ kind, eventId, userId, driver })), [{ kind: 'fs.read', eventId: undefined, userId: undefined, driver: undefined }]);
+  });
+
   it('through fs/promises as well', async () => {
     pack = await sandboxedPack('probe');
     await assert.rejects(pack.call({ action: 'read-async', path: join(outside, 'secret.txt') }), forbidden(/secret\.txt/));
