@@ -108,3 +108,17 @@ describe('a child that breaks the protocol', () => {
     assert.equal(answerOf(await pack.call({ action: 'echo' })).action, 'echo');
   });
 });
+
+describe("a pack process's memory", () => {
+  it('is capped by the memory option, or by the largest memory its drivers declare from the first restart on', async () => {
+    const limitOf = async (): Promise<number> => answerOf(await pack!.call({ action: 'heap' })).limitMb as number;
+    pack = await sandboxedPack('probe', { ...fast, memory: '96MB' });
+    assert.ok((await limitOf()) < 200, 'the option applies from the start');
+    await pack.stop();
+    pack = await sandboxedPack('probe', { ...fast, driverOptions: { memory: '64MB' } });
+    const before = await limitOf();
+    await assert.rejects(pack.call({ action: 'exit' }));
+    const after = await limitOf();
+    assert.ok(after < 200 && after < before, `heap limit ${before} MB at the first start, ${after} MB after the restart`);
+  });
+});
