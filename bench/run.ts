@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- kernel|embedded|policy|context|agents|scheduler|webhooks|mcp|plans|ui ...]`: runs the benches (all by default), prints one table
+ * `npm run bench [-- kernel|embedded|policy|context|agents|scheduler|webhooks|mcp|plans|ui|packs ...]`: runs the benches (all by default), prints one table
  * of figures with their baselines and targets, and writes the rows to bench/results/latest.json.
  * Running some benches replaces only their rows there; the others keep their last figures.
  * Each bench runs in a fresh child process (`run.ts --one <name>`): one bench's heap, JIT state
@@ -49,6 +49,7 @@ const BENCHES: Record<string, (log: (line: string) => void) => Promise<BenchRow[
   mcp: async (log) => (await import('./mcp.js')).runMcpBench(log),
   plans: async (log) => (await import('./plans.js')).runPlansBench(log),
   ui: async (log) => (await import('./ui.js')).runUiBench(log),
+  packs: async (log) => (await import('./packs.js')).runPacksBench(log),
 };
 
 /** Runs one bench in a child process and returns its rows. */

@@ -3,6 +3,7 @@
  * `network.hosts` (exact names, or `*.example.com` for its subdomains), at every redirect too;
  * the host performs the request with a timeout and bounds on what goes out and comes back.
  */
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { z } from 'zod';
 import type { childMessageSchema } from './protocol.js';
 
@@ -86,14 +87,13 @@ async function answer(response: Response, url: URL, redirected: boolean, limits:
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
+    // The web stream of node:stream/web (the global's type is not resolved without the DOM lib).
+    const body = response.body as unknown as WebReadableStream<Uint8Array>;
+    for await (const value of body) {
       if (signal.aborted) throw signal.reason;
-      const { done, value } = await reader.read();
-      if (done) break;
       size += value.byteLength;
       if (size > limits.maxResponseBytes) {
-        await reader.cancel();
+        await body.cancel().catch(() => undefined);
         return { ok: false, code: 'too_large', message: `the response from ${url.host} is larger than ${limits.maxResponseBytes} bytes` };
       }
       chunks.push(value);

@@ -177,15 +177,27 @@ export class SandboxProcess {
     this.#heartbeat.unref();
   }
 
+  /** The process's stdout and stderr as log lines, each cut at MAX_OUTPUT_LINE characters. */
   #forwardOutput(stream: Readable | null, level: 'info' | 'warn', name: string): void {
     if (!stream) return;
     stream.setEncoding('utf8');
-    const reader = new LineReader(
-      MAX_OUTPUT_LINE,
-      (line) => this.spec.logger[level]({ stream: name }, line),
-      () => this.spec.logger.warn({ stream: name }, `the pack's process wrote a line longer than ${MAX_OUTPUT_LINE} characters; its ${name} is no longer logged`),
-    );
-    stream.on('data', (chunk: string) => reader.push(chunk));
+    let buffered = '';
+    let skipping = false;
+    const log = (line: string): void => this.spec.logger[level]({ stream: name }, line);
+    stream.on('data', (chunk: string) => {
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        // The rest of a line already logged in part.
+        if (skipping) skipping = false;
+        else if (line.length > 0) log(line.length > MAX_OUTPUT_LINE ? `${line.slice(0, MAX_OUTPUT_LINE)}…` : line);
+      }
+      if (buffered.length > MAX_OUTPUT_LINE) {
+        if (!skipping) log(`${buffered.slice(0, MAX_OUTPUT_LINE)}…`);
+        skipping = true;
+        buffered = '';
+      }
+    });
   }
 }
 

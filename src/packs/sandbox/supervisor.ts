@@ -228,6 +228,8 @@ export class PackSupervisor {
       this.#logger.error({ err: error, pack: this.options.pack }, 'reporting a pack violation failed');
     }
     if (call && session.calls.isLive(call.id)) session.calls.abandon(call.id, violationError(violation));
+    // A process that broke the protocol is not spoken to again.
+    if (kind === 'protocol') session.process.kill(`it broke the protocol: ${reason}`);
   }
 
   #exited(session: Session, exit: ProcessExit): void {
@@ -260,5 +262,5 @@ export class PackSupervisor {
 
 /** The report without the fields the child left out (exactOptionalPropertyTypes). */
 function usageReport(usage: Extract<ChildMessage, { t: 'usage' }>['usage']): UsageReport {
-  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined)) as UsageReport;
+  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
 }

@@ -81,6 +81,13 @@ describe("a pack's fetch", () => {
     assert.equal(pack.violations[0]?.target, 'evil.test');
   });
 
+  it('is bounded: a response larger than the limit fails the request (no violation)', async () => {
+    pack = await sandboxedPack('probe', { permissions, fetch: loopbackFetch, fetchLimits: { maxResponseBytes: 8 } });
+    const answer = answerOf(await pack.call({ action: 'fetch-swallow', url: `http://api.probe.test:${port}/big` }));
+    assert.match(String(answer.error), /fetch failed: the response from api\.probe\.test:\d+ is larger than 8 bytes/);
+    assert.equal(pack.violations.length, 0);
+  });
+
   it('by default, refuses a declared name that resolves to an internal address', async () => {
     pack = await sandboxedPack('probe', { permissions: { network: { hosts: ['localhost'] } } });
     const answer = answerOf(await pack.call({ action: 'fetch-swallow', url: `http://localhost:${port}/` }));
@@ -113,7 +120,7 @@ describe("a pack's own sockets", () => {
     // server either, while a pipe it inherited still carries messages.
     const script = `const s=require('net').connect(${port},'127.0.0.1');s.on('connect',()=>console.log('connected'));s.on('error',e=>console.log(e.code));`;
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(probe.prefix[0]!, [...probe.prefix.slice(1), process.execPath, '-e', script], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+      execFile(probe.prefix[0]!, [...probe.prefix.slice(1), process.execPath, '-e', script], { timeout: 10_000 }, (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout.trim()))),
     );
     assert.match(out, /^(ENETUNREACH|ECONNREFUSED|EADDRNOTAVAIL)$/);
     assert.notEqual(out, 'connected');

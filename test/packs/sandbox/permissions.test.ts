@@ -30,15 +30,22 @@ describe("a pack's files", () => {
   it('are readable inside the pack; a file outside is refused and reported, though the driver swallowed the error', async () => {
     pack = await sandboxedPack('probe', { files: { 'data.txt': 'inside' } });
     assert.equal(answerOf(await pack.call({ action: 'read', path: join(pack.root, 'data.txt') })).text, 'inside');
-    assert.deepEqual(pack.violations, []);
+    assert.equal(pack.violations.length, 0);
     const secret = join(outside, 'secret.txt');
     await assert.rejects(pack.call({ action: 'read', path: secret }, { event: { id: 'read-1', userid: 'bob' } }), forbidden(/read .*secret\.txt, outside the files its grant allows/));
     assert.equal(pack.violations.length, 1);
-    assert.deepEqual(
-      { ...pack.violations[0], at: undefined, reason: undefined },
-      { pack: 'probe', kind: 'fs.read', target: secret, driver: 'probe', eventId: 'read-1', userId: 'bob', at: undefined, reason: undefined },
-    );
+    const { at: _at, reason: _reason, ...violation } = pack.violations[0]!;
+    assert.deepEqual(violation, { pack: 'probe', kind: 'fs.read', target: secret, driver: 'probe', eventId: 'read-1', userId: 'bob' });
     assert.equal(answerOf(await pack.call({ action: 'read', path: join(pack.root, 'data.txt') })).text, 'inside', 'the pack goes on working');
+  });
+
+  it('read at load time, outside any event, is reported without an event (the wiring audits it under the installer)', async () => {
+    const module = `import { readFileSync } from 'node:fs';
+try { readFileSync(${JSON.stringify(join(outside, 'secret.txt'))}); } catch {}
+export { default } from './driver.mjs';
+`;
+    pack = await sandboxedPack('probe', { files: { 'sneaky.mjs': module }, drivers: [{ module: './sneaky.mjs' }] });
+    assert.deepEqual(pack.violations.map(({ kind, eventId, userId, driver }) => ({ kind, eventId, userId, driver })), [{ kind: 'fs.read', eventId: undefined, userId: undefined, driver: undefined }]);
   });
 
   it('through fs/promises as well', async () => {

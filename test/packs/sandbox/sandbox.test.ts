@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'vitest';
-import { isKernelError } from '../../../src/kernel/index.js';
+import { isKernelError, type Logger } from '../../../src/kernel/index.js';
 import { answerOf, sandboxedPack, type SandboxedPack } from './helpers.js';
 
 let pack: SandboxedPack | undefined;
@@ -20,9 +20,10 @@ describe('a sandboxed pack driver', () => {
     pack = await sandboxedPack('probe', { driverOptions: { greeting: 'hello' } });
     const [driver] = pack.sandbox.drivers;
     assert.equal(driver!.manifest.id, 'probe');
-    assert.deepEqual(driver!.manifest.capabilities, ['probe.*']);
+    assert.deepEqual(driver!.manifest.capabilities, ['probe.run']);
     assert.equal(driver!.manifest.resources.timeout, 2000, 'the manifest the child reported, parsed by the kernel schema');
-    const logger = { debug: () => undefined, warn: () => undefined, error: () => undefined, info: (fields: unknown, message: string) => void logs.push({ fields, message }), child: () => logger };
+    const ignore = (): void => undefined;
+    const logger: Logger = { debug: ignore, warn: ignore, error: ignore, info: (fields: unknown, message?: string) => void logs.push({ fields, message: message ?? '' }), child: () => logger };
     const answer = answerOf(await pack.call({ action: 'echo', value: [1, 'two'] }, { attempt: 3, idempotencyKey: 'alice:e1:probe', restrictions: { external: false }, logger }));
     assert.deepEqual(answer.echo, [1, 'two']);
     assert.equal(answer.attempt, 3);
