@@ -6,24 +6,23 @@
  * `process` decides an Outcome and writes nothing itself (drivers aside); the caller makes the
  * outcome durable: the embedded queue in one transaction, Azure as send -> record -> settle.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { eventAuditDraft, type AuditDraft } from '../audit.js';
 import { envelopeSchema, type Envelope } from '../envelope.js';
 import { KernelError, toKernelError } from '../errors.js';
-import { isoNow, type Clock } from '../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EventStore } from '../ports/store.js';
 import type { TraceSpan, Tracer } from '../ports/tracing.js';
-import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ModelUsage, type ThrottleDecision } from '../records.js';
+import { FINAL_STATUSES, type Decision, type ErrorInfo, type EventRecord, type EventStatus, type ThrottleDecision } from '../records.js';
 import { restrictionBlocksDriver, type Restrictions } from '../restrictions.js';
-import type { CostAttribution, DelayedEventCounter, UsageDelta, UsageRecorder } from '../ports/usage.js';
+import type { DelayedEventCounter, UsageRecorder } from '../ports/usage.js';
 import { throttleRelease } from '../throttle.js';
 import type { DriverDirectory, DynamicRoutes } from '../driver.js';
 import type { Authorization, Authorizer } from './authorize.js';
 import { DEFAULT_PROCESSOR_OPTIONS, type ProcessorOptions } from './options.js';
 import type { Emission, Outcome } from './outcome.js';
 import { deniedEvent, errorEvent, policyEvents, unansweredEvent } from './system-events.js';
+import { addChildren, auditOf, endEventSpan, endWithError, recordUsage, startRecord } from './delivery-record.js';
 import { DriverRoutes } from './routes.js';
 import { type DriverRunner, neverRunReport, type DriverResult, type DriverStatsReport, type ShutdownRegistry } from './run-driver.js';
 import { countDelayed, throttleRound, throttlesBefore, type ThrottleRound } from './throttled.js';
@@ -137,7 +136,7 @@ export class EventProcessor {
     // again. A throttled one too, but a throttled round ran nothing and failed nothing: its count
     // restarts with the message, so drivers see their first run as attempt 1 and get every retry.
     const attempt = previous?.status === 'awaiting_approval' ? Math.max(delivery.deliveryCount, previous.attempts + 1) : delivery.deliveryCount;
-    const record = this.#startRecord(event, previous, attempt);
+    const record = startRecord(this.deps.clock, event, previous, attempt);
     const state: DeliveryState = { attempt, allowedBefore: previous?.decision?.allowed === true, round, messageId: delivery.messageId, span };
     const outcome = await this.#decide(event, record, state);
     if (this.deps.delayed && outcome.kind !== 'skip' && outcome.kind !== 'poison') await countDelayed(this.deps.delayed, this.deps.logger, event, round.waited, outcome);
@@ -205,7 +204,7 @@ export class EventProcessor {
     // Rates count what enters the system (depth 0), as the rate limits they serve: a plan's
     // steps or an agent's calls are bounded by the loop guard, their own limits and the budgets,
     // and must not make the user's next request wait.
-    if (this.deps.usage) await this.#recordUsage(this.deps.usage, event, results, allowedBefore || event.depth > 0 ? 0 : 1);
+    if (this.deps.usage) await recordUsage(this.deps, this.deps.usage, event, results, allowedBefore || event.depth > 0 ? 0 : 1);
 
     if (retryable) return this.#retry(record, emissions, decision, retryable, attempt);
     if (failures) {
@@ -252,33 +251,6 @@ export class EventProcessor {
   }
 
   /**
-   * Counts the event (once, on the delivery that was allowed first) and what its drivers reported
-   * spending, for rate limits and budgets. A counting failure does not undo work already done.
-   */
-  async #recordUsage(usage: UsageRecorder, event: Envelope, results: readonly DriverResult[], events: number): Promise<void> {
-    let tokens = 0;
-    let costUsd = 0;
-    let models: ModelUsage[] | undefined;
-    let spentBy: CostAttribution[] | undefined;
-    for (const { run } of results) {
-      tokens += run.usage?.tokens ?? 0;
-      const cost = run.usage?.costUsd ?? 0;
-      costUsd += cost;
-      if (run.usage?.models) (models ??= []).push(...run.usage.models);
-      // Who spent it (a skill pack's ceiling counts it); built only when something cost money.
-      if (cost > 0) (spentBy ??= []).push(event.producer === undefined ? { driver: run.driver, costUsd: cost } : { driver: run.driver, producer: event.producer, costUsd: cost });
-    }
-    if (events === 0 && tokens === 0 && costUsd === 0 && models === undefined) return;
-    const delta: UsageDelta = models ? { events, tokens, costUsd, models } : { events, tokens, costUsd };
-    if (spentBy) delta.spentBy = spentBy;
-    try {
-      await usage.add(event.userid, this.deps.clock.now(), delta);
-    } catch (error) {
-      this.deps.logger.error({ err: error, eventId: event.id, tokens, costUsd }, 'could not record usage; budgets will undercount it');
-    }
-  }
-
-  /**
    * The event goes back on the bus, not before the decision's `runAt`, as its `count`-th
    * re-publication; this delivery ends. Usage is not counted: only admitted events count, or a
    * throttled burst would keep itself throttled.
@@ -290,9 +262,9 @@ export class EventProcessor {
     record.status = 'throttled';
     record.throttle = { ...throttle, runAt: runAt.toISOString(), count };
     delete record.error;
-    this.#addChildren(record, emissions);
+    addChildren(record, emissions);
     const republish = { event, notBefore: runAt, release: throttleRelease(count) };
-    return { kind: 'delay', record, emissions, audit: this.#audit(record, decision), republish };
+    return { kind: 'delay', record, emissions, audit: auditOf(record, decision), republish };
   }
 
   #retry(record: EventRecord, emissions: Emission[], decision: Decision | undefined, error: KernelError, attempt: number): Outcome {
@@ -308,8 +280,8 @@ export class EventProcessor {
     const retryAfterMs = Math.max(error.retryAfterMs ?? 0, backoff);
     record.status = 'accepted';
     record.error = info;
-    this.#addChildren(record, emissions);
-    return { kind: 'retry', record, emissions, audit: this.#audit(record, decision), retryAfterMs, error: info };
+    addChildren(record, emissions);
+    return { kind: 'retry', record, emissions, audit: auditOf(record, decision), retryAfterMs, error: info };
   }
 
   #complete(record: EventRecord, status: EventStatus, emissions: Emission[], decision: Decision | undefined, error: ErrorInfo | undefined): Outcome {
@@ -317,86 +289,11 @@ export class EventProcessor {
     if (decision) record.decision = decision;
     if (error) record.error = error;
     else delete record.error;
-    this.#addChildren(record, emissions);
-    return { kind: 'complete', record, emissions, audit: this.#audit(record, decision) };
+    addChildren(record, emissions);
+    return { kind: 'complete', record, emissions, audit: auditOf(record, decision) };
   }
 
-  #addChildren(record: EventRecord, emissions: Emission[]): void {
-    if (record.children.length === 0) {
-      // A first delivery (the usual case): emission ids are distinct by construction.
-      for (const emission of emissions) record.children.push(emission.event.id);
-      return;
-    }
-    const known = new Set(record.children);
-    for (const emission of emissions) if (!known.has(emission.event.id)) record.children.push(emission.event.id);
-  }
-
-  #startRecord(event: Envelope, previous: EventRecord | undefined, attempt: number): EventRecord {
-    const now = isoNow(this.deps.clock);
-    const record: EventRecord = {
-      userId: event.userid,
-      id: event.id,
-      type: event.type,
-      status: 'accepted',
-      event,
-      receivedAt: previous?.receivedAt ?? now,
-      updatedAt: now,
-      attempts: attempt,
-      drivers: previous ? [...previous.drivers] : [],
-      children: previous ? [...previous.children] : [],
-    };
-    if (previous?.digest !== undefined) record.digest = previous.digest;
-    if (previous?.throttle !== undefined) record.throttle = previous.throttle;
-    return record;
-  }
-
-  #audit(record: EventRecord, decision: Decision | undefined): AuditDraft {
-    return eventAuditDraft({
-      userId: record.userId,
-      id: randomUUID(),
-      at: record.updatedAt,
-      eventId: record.id,
-      eventType: record.type,
-      attempt: record.attempts,
-      status: record.status,
-      drivers: driversOfAttempt(record),
-      // A copy: the record's list may still grow on a later delivery; the entry must not.
-      emitted: [...record.children],
-      decision,
-      error: record.error,
-    });
-  }
 
 }
 
-/** What the delivery's span says of its outcome; a retry or a failure ends it in error. */
-function endEventSpan(span: TraceSpan, outcome: Outcome): void {
-  switch (outcome.kind) {
-    case 'skip':
-    case 'poison':
-      span.setAttributes({ 'vextir.outcome': outcome.kind, 'vextir.outcome.reason': outcome.reason });
-      span.end();
-      return;
-    case 'retry':
-      span.setAttributes({ 'vextir.outcome': 'retry', 'vextir.event.status': 'retrying', 'vextir.retry_after_ms': outcome.retryAfterMs });
-      span.end(outcome.error);
-      return;
-    default: {
-      const { record } = outcome;
-      span.setAttributes({ 'vextir.outcome': outcome.kind, 'vextir.event.status': record.status, 'vextir.event.children': record.children.length, 'vextir.authorizer': record.decision?.authorizer });
-      span.end(record.status === 'failed' || record.status === 'dead_lettered' ? record.error : undefined);
-    }
-  }
-}
 
-function endWithError(span: TraceSpan, caught: unknown): void {
-  const error = toKernelError(caught);
-  span.end({ code: error.code, message: error.message });
-}
-
-/** The drivers that ran on the record's current attempt. */
-function driversOfAttempt(record: EventRecord): string[] {
-  const drivers: string[] = [];
-  for (const run of record.drivers) if (run.attempt === record.attempts) drivers.push(run.driver);
-  return drivers;
-}
