@@ -277,6 +277,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // /home (re-extracted from the lock in the store, integrity checked, wherever they are missing).
         { name: 'VEXTIR_PACK_REGISTRY', value: 'https://registry.npmjs.org/' }
         { name: 'VEXTIR_PACKS_DIR', value: '/home/data/vextir-packs' }
+        // Empty: packs' declared hosts are fetched where DNS says (internal addresses refused);
+        // `host=address[:port],...` pins them to a mirror or proxy of the operator's.
+        { name: 'VEXTIR_PACK_HOST_MAP', value: '' }
         // Empty: the default policies are installed once and then managed through the API.
         { name: 'VEXTIR_POLICY_FILE', value: policyFile }
         { name: 'VEXTIR_POLICY_CACHE_MS', value: '2000' }

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseHostMap, type HostMap } from './packs/sandbox/host-map.js';
 import { DEFAULT_ADMIN_ROLE } from './security/roles.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -26,6 +27,16 @@ const deploymentsSchema = optionalText().transform((value, issues) => {
     deployments[id] = deployment;
   }
   return deployments;
+});
+
+/** `api.github.com=127.0.0.1:8080,...`: declared pack hosts pinned to addresses (src/packs/sandbox/host-map.ts). */
+const hostMapSchema = optionalText().transform((value, issues) => {
+  try {
+    return parseHostMap(value ?? '');
+  } catch (error) {
+    issues.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    return z.NEVER;
+  }
 });
 
 /** Names a model entry's `apiKeySetting` may have (src/registries/models/schema.ts says why). */
@@ -106,6 +117,12 @@ const envSchema = z.object({
   VEXTIR_PACK_REGISTRY: z.url({ protocol: /^https?$/ }).default('https://registry.npmjs.org/'),
   /** Where installed packs' files are extracted (`<dir>/<name>/<version>/`); default `<VEXTIR_DATA_DIR>/packs`. On Azure: a folder of the instance (re-extracted from the lock when missing). */
   VEXTIR_PACKS_DIR: optionalText(),
+  /**
+   * Where pack drivers' fetches of declared hosts go (an internal mirror or proxy, an air-gapped
+   * install, a test server): `host=[http://|https://]address[:port],...`. Only hosts a pack
+   * declares are fetched at all; a pinned address may be internal (docs/pack-sandbox.md).
+   */
+  VEXTIR_PACK_HOST_MAP: hostMapSchema,
   VEXTIR_POLICY_FILE: z.string().optional().transform((value) => (value === '' ? undefined : value)),
   /** How long an instance reuses a compiled policy set before reading the store again. */
   VEXTIR_POLICY_CACHE_MS: int(0, 3_600_000).default(2000),
@@ -188,8 +205,8 @@ export interface Config {
   cli: { url: string | undefined; token: string | undefined; user: string | undefined; color: boolean };
   auth: { adminRole: string };
   policies: { file: string | undefined; cacheMs: number };
-  /** Skill packs: the registry and the folder their files are extracted to. */
-  packs: { registry: string; dir: string };
+  /** Skill packs: the registry, the folder their files are extracted to, the operator's pins of declared hosts. */
+  packs: { registry: string; dir: string; hostMap: HostMap };
   models: ModelsConfig;
   agents: { cacheMs: number };
   scheduler: { tickMs: number; maxPerUser: number };
@@ -285,7 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>, isTerminal =
     cli: { url: e.VEXTIR_URL, token: e.VEXTIR_TOKEN, user: e.VEXTIR_USER, color: isTerminal && (e.NO_COLOR ?? '') === '' },
     auth: { adminRole: e.VEXTIR_ADMIN_ROLE },
     policies: { file: e.VEXTIR_POLICY_FILE, cacheMs: e.VEXTIR_POLICY_CACHE_MS },
-    packs: { registry: e.VEXTIR_PACK_REGISTRY, dir: e.VEXTIR_PACKS_DIR ?? join(e.VEXTIR_DATA_DIR, 'packs') },
+    packs: { registry: e.VEXTIR_PACK_REGISTRY, dir: e.VEXTIR_PACKS_DIR ?? join(e.VEXTIR_DATA_DIR, 'packs'), hostMap: e.VEXTIR_PACK_HOST_MAP },
     models: {
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
       anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },

@@ -26,7 +26,7 @@ import { UiAppStore } from '../ui/index.js';
 import type { Tracing } from '../tracing/index.js';
 import { startTracing, type AzureMonitorExporterFactory } from './tracing.js';
 import { packContentTarget } from './pack-contents.js';
-import { auditViolations, startSandbox } from './pack-sandbox.js';
+import { auditViolations, sandboxStarter } from './pack-sandbox.js';
 import { createPackDirectory, createPackRuntime, createPackSystem, packGrants, type PackSystem } from './packs.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
@@ -153,7 +153,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const uiApps = new UiAppStore(host.state);
   const installers: { of?: (pack: string) => string | undefined } = {};
   const onViolation = auditViolations(host.audit, logger, (pack) => installers.of?.(pack));
-  const packPorts = { state: host.state, clock, logger, generation, startSandbox, onViolation };
+  const packPorts = { state: host.state, clock, logger, generation, startSandbox: sandboxStarter(config), onViolation };
   const packs = createPackSystem(config, packPorts, packDirectory, packContentTarget({ agents, plans, uiApps, policies: security.policies, tools }));
   installers.of = (pack) => packs.directory.fresh()?.packs.get(pack)?.installedBy;
   const builtIn = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { startLocal, type RunningLocalHost } from '../../src/hosts/embedded/index.js';
 import type { Clock } from '../../src/kernel/index.js';
 import { loadConfig } from '../../src/config.js';
-import { DEFAULT_ADMIN_ROLE, loadOrCreateDevSecret, signDevToken, type Policy } from '../../src/security/index.js';
+import type { Policy } from '../../src/security/index.js';
 import { silentLogger } from './kernel-fixture.js';
+import { systemClient, type SystemClient } from './system-client.js';
 
 export interface TestSystemOptions {
   /** Driver modules (absolute paths) with their options, as in vextir.config.yaml. */
@@ -27,26 +28,12 @@ export interface TestSystemOptions {
   clock?: Clock;
 }
 
-export interface RecordBody {
-  id: string;
-  type: string;
-  status: string;
-  children: string[];
-  drivers: Array<{ driver: string; status: string; error?: { code: string; message: string } }>;
-  decision?: Record<string, unknown> & { allowed: boolean; authorizer: string; reason: string };
-  event: { type: string; data: unknown };
-  error?: { code: string; message: string };
-}
+export type { RecordBody } from './system-client.js';
 
-export interface TestSystem {
+export interface TestSystem extends SystemClient {
   host: RunningLocalHost;
   url: string;
   dataDir: string;
-  token(user: string, options?: { admin?: boolean }): Promise<string>;
-  request(user: string | undefined, method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; admin?: boolean }): Promise<Response>;
-  emit(user: string, type: string, data?: unknown, extra?: Record<string, unknown>): Promise<string>;
-  /** Polls until the event leaves `accepted` (or the predicate holds). */
-  settled(user: string, id: string, done?: (record: RecordBody) => boolean): Promise<RecordBody>;
   stop(): Promise<void>;
 }
 
@@ -62,43 +49,11 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     writeFileSync(env['VEXTIR_POLICY_FILE'], JSON.stringify({ policies: options.globalPolicies }));
   }
   const host = await startLocal(loadConfig(env), silentLogger, options.clock);
-  const secret = loadOrCreateDevSecret(dataDir);
-  const token = (user: string, opts: { admin?: boolean } = {}) => signDevToken(secret, user, { roles: opts.admin ? [DEFAULT_ADMIN_ROLE] : [] });
-  const request: TestSystem['request'] = async (user, method, path, init = {}) => {
-    const headers: Record<string, string> = { ...init.headers };
-    if (user !== undefined) headers['authorization'] = `Bearer ${await token(user, { admin: init.admin ?? false })}`;
-    let body: string | undefined;
-    if (init.body !== undefined) {
-      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    return fetch(`${host.url}${path}`, { method, headers, ...(body !== undefined && { body }) });
-  };
   const system: TestSystem = {
     host,
     url: host.url,
     dataDir,
-    token,
-    request,
-    async emit(user, type, data, extra = {}) {
-      const response = await request(user, 'POST', '/api/events', { body: { type, ...(data !== undefined && { data }), ...extra } });
-      const body = (await response.json()) as { ids?: string[]; detail?: string };
-      if (response.status !== 202 || !body.ids?.[0]) throw new Error(`emit ${type} answered ${response.status}: ${JSON.stringify(body)}`);
-      return body.ids[0];
-    },
-    async settled(user, id, done = (record) => record.status !== 'accepted') {
-      for (let i = 0; i < 400; i += 1) {
-        const response = await request(user, 'GET', `/api/events/${encodeURIComponent(id)}`);
-        if (response.status === 200) {
-          const record = (await response.json()) as RecordBody;
-          if (done(record)) return record;
-        } else {
-          await response.arrayBuffer();
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`event ${id} of ${user} did not settle in time`);
-    },
+    ...systemClient(host.url, dataDir),
     async stop() {
       await host.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -43,11 +43,15 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
   });
 }
 
-export const guardedFetch: SandboxFetch = (url, init) =>
-  new Promise<Response>((resolve, reject) => {
-    const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
-    const request = transport.request(target, { method: init.method, headers: init.headers.flat(), lookup: guardedLookup, signal: init.signal }, (response) => {
+export const guardedFetch: SandboxFetch = (url, init) => {
+  const target = new URL(url);
+  return sendRequest(target.protocol === 'https:' ? https : http, target, { lookup: guardedLookup }, init);
+};
+
+/** One request over node:http(s), its answer as a web Response (the shape the sandbox's fetch returns). */
+export function sendRequest(transport: typeof http | typeof https, target: URL, options: https.RequestOptions, init: Parameters<SandboxFetch>[1]): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    const request = transport.request(target, { method: init.method, headers: init.headers.flat(), signal: init.signal, ...options }, (response) => {
       const headers = new Headers();
       const raw = response.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
@@ -60,3 +64,4 @@ export const guardedFetch: SandboxFetch = (url, init) =>
     request.on('error', reject);
     request.end(init.body);
   });
+}

@@ -7,3 +7,4 @@ export { probeNetworkNamespace, type NamespaceProbe, type NetworkIsolation } fro
 export { NODE_CUTS_NETWORK, PERMISSION_FLAG } from './node-flags.js';
 export { PROTOCOL_VERSION } from './protocol.js';
 export { violationAction, violationAuditDraft, violationError, type PackViolation, type ViolationKind } from './violations.js';
+export { hostMappedFetch, parseHostMap, type HostMap, type HostPin } from './host-map.js';

@@ -1,18 +1,20 @@
 /**
- * The github-triage example pack's driver and agent end to end on the embedded host: a loopback
- * server speaks the slice of the GitHub REST API the driver uses (list a repository's issues, add
- * labels), a loopback Anthropic server the model's side. A check finds the new issues (pull
- * requests and older issues left out), the agent labels each through emit_event, the driver
- * applies the labels on "GitHub", and the agent answers github.issue.triaged.
+ * The github-triage example pack installed from its folder (an admin, over HTTP, with consent) on
+ * `vextir start` run as a child process: a loopback server speaks the slice of the GitHub REST API
+ * the sandboxed driver uses (list a repository's issues, add labels), reached as api.github.com
+ * through the operator's VEXTIR_PACK_HOST_MAP; a loopback Anthropic server is the model's side.
+ * A check finds the new issues (pull requests and older issues left out), the pack's agent labels
+ * each through emit_event, the driver applies the labels on "GitHub", and the agent answers
+ * github.issue.triaged. Removal stops both and keeps what happened.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { parse } from 'yaml';
-import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
+import { startHostProcessSystem, type HostProcessSystem } from '../helpers/host-process-system.js';
 import { startAnthropicServer, type ModelServer } from '../helpers/model-servers/index.js';
+import { addPackWithConsent } from '../helpers/pack-install.js';
+import type { RecordBody } from '../helpers/system-client.js';
 
 const PACK = resolve('examples/packs/github-triage');
 const ISSUES = [
@@ -29,10 +31,9 @@ interface GitHubCall {
 }
 
 let github: Server;
-let githubUrl: string;
 const calls: GitHubCall[] = [];
 let anthropic: ModelServer;
-let system: TestSystem;
+let system: HostProcessSystem;
 
 beforeAll(async () => {
   github = createServer((request, response) => {
@@ -53,16 +54,12 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((done) => github.listen(0, '127.0.0.1', done));
-  const address = github.address();
-  githubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   anthropic = await startAnthropicServer();
-  const manifest = parse(readFileSync(resolve(PACK, 'vextir-pack.yaml'), 'utf8')) as { contents: { drivers: Array<{ module: string }> } };
-  system = await startTestSystem({
-    env: { ANTHROPIC_API_KEY: 'sk-ant-e2e', ANTHROPIC_BASE_URL: anthropic.url },
-    drivers: manifest.contents.drivers.map((driver) => ({ module: resolve(PACK, driver.module), options: { apiUrl: githubUrl, token: 'ghp_test' } })),
-    agents: [parse(readFileSync(resolve(PACK, 'triage-agent.yaml'), 'utf8')) as Record<string, unknown>],
-  });
-});
+  const port = (github.address() as { port: number }).port;
+  system = await startHostProcessSystem({ ANTHROPIC_API_KEY: 'sk-ant-e2e', ANTHROPIC_BASE_URL: anthropic.url, VEXTIR_PACK_HOST_MAP: `api.github.com=http://127.0.0.1:${port}` });
+  const { consent } = await addPackWithConsent(system, 'ann', { source: PACK }, { admin: true });
+  assert.ok(consent.summary.some((line) => line.includes('api.github.com')), consent.summary.join('\n'));
+}, 120_000);
 afterAll(async () => {
   await system?.stop();
   await anthropic?.close();
@@ -78,7 +75,7 @@ async function awaitType(user: string, type: string): Promise<RecordBody> {
   throw new Error(`no ${type} event for ${user}`);
 }
 
-describe('the github-triage pack', () => {
+describe('the github-triage pack, installed from its folder', () => {
   it('finds the new issues, labels each with its agent, and applies the labels on GitHub', async () => {
     anthropic.script(
       '*',
@@ -90,7 +87,8 @@ describe('the github-triage pack', () => {
     const opened = await Promise.all(check.children.map((id) => system.settled('ann', id)));
     assert.deepEqual(opened.map((record) => [record.type, (record.event.data as { number: number }).number]), [['github.issue.opened', 12]], 'the pull request and the older issue are left out');
     const list = calls.find((call) => call.method === 'GET');
-    assert.equal(list?.headers['authorization'], 'Bearer ghp_test');
+    assert.equal(list?.headers['host'], 'api.github.com', 'reached as the host it declares, through the operator\'s pin');
+    assert.equal(list?.headers['authorization'], undefined, 'no token in its options: read as a public repository');
     assert.equal(list?.headers['accept'], 'application/vnd.github+json');
     assert.match(list?.url ?? '', /state=open/);
 
@@ -109,5 +107,17 @@ describe('the github-triage pack', () => {
     const check = await system.settled('ann', await system.emit('ann', 'github.issues.check', { repo: 'acme/missing' }));
     assert.equal(check.status, 'failed');
     assert.match(check.error?.message ?? '', /GitHub answered 404 for \/repos\/acme\/missing\/issues/);
+  });
+
+  it('once removed, neither its driver nor its agent runs for the user, and what happened is kept', async () => {
+    const removed = await system.request('ann', 'DELETE', '/api/packs/github-triage');
+    assert.equal(removed.status, 200);
+    const before = calls.length;
+    const check = await system.settled('ann', await system.emit('ann', 'github.issues.check', { repo: 'acme/app' }));
+    assert.deepEqual(check.drivers, [], 'its driver no longer runs for her');
+    const opened = await system.settled('ann', await system.emit('ann', 'github.issue.opened', { repo: 'acme/app', number: 13, title: 'x', body: '' }));
+    assert.deepEqual(opened.drivers, [], 'nor its agent');
+    assert.equal(calls.length, before);
+    assert.ok((await awaitType('ann', 'github.issue.triaged')).event.data, 'the triage it did is kept');
   });
 });
