@@ -231,7 +231,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     mailboxes: io.mailboxes,
     packs,
     async start() {
-      await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
+      await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger, await packs.globalPolicies());
       await registry.initAll();
     },
     async close() {
