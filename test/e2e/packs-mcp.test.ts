@@ -89,3 +89,19 @@ describe.each([0, 2])('a pack brings an MCP server (processor threads: %i)', (th
     assert.equal((await call('ada', 'DELETE', '/api/packs/calc?global=true')).status, 200);
   });
 });
+
+it('a pack whose MCP server entry is not of the format is refused at install, naming the file and field', async () => {
+  const system = await startTestSystem();
+  const bad = mkdtempSync(join(tmpdir(), 'vextir-calc-bad-'));
+  try {
+    cpSync(resolve('test/fixtures/packs/calc-mcp'), bad, { recursive: true });
+    writeFileSync(join(bad, 'mcp.yaml'), 'mcp_servers:\n  - { id: calc-math, transport: http, url: "http://127.0.0.1:1/mcp", timeout: forever }\n');
+    const response = await system.request('ada', 'POST', '/api/packs', { body: { source: bad }, admin: true });
+    const body = (await response.json()) as { detail: string };
+    assert.equal(response.status, 400, JSON.stringify(body));
+    assert.match(body.detail, /mcp\.yaml: mcp_servers:.*timeout/s);
+  } finally {
+    await system.stop();
+    rmSync(bad, { recursive: true, force: true });
+  }
+});
