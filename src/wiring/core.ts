@@ -22,11 +22,13 @@ import { createIo, type MailboxWatchers } from './io.js';
 import { createAgentSystem } from './tools.js';
 import { combineRoutes, createPlans } from './plans.js';
 import type { PlanSystem } from '../plans/index.js';
+import { ensurePlaced, PackStore } from '../packs/index.js';
 import { UiAppStore } from '../ui/index.js';
 import type { Tracing } from '../tracing/index.js';
 import { startTracing, type AzureMonitorExporterFactory } from './tracing.js';
 import { packContentTarget } from './pack-contents.js';
 import { auditViolations, sandboxStarter } from './pack-sandbox.js';
+import { createPackMcp } from './pack-mcp.js';
 import { createPackDirectory, createPackRuntime, createPackSystem, packGrants, type PackSystem } from './packs.js';
 
 /** What a host provides: its bus and stores, how callers authenticate, and what health means there. */
@@ -159,6 +161,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
   const builtIn = await loadDrivers(project, { context: host.context, grants: security.grants, workspace, models, modelCallTimeoutMs: config.models.timeoutMs, io: io.drivers }, [...agentSystem.drivers, ...mcp.drivers, plans.driver]);
   const { registry, runtime: packRuntime } = createPackRuntime(config, packPorts, packs.directory, builtIn, (definition, pointer) => agentSystem.compileAgent(definition, pointer));
   registered.registry = registry;
+  const packMcp = createPackMcp({ servers: mcp.servers, directory: packs.directory, store: new PackStore(host.state), placed: (entry) => ensurePlaced(entry, { root: config.packs.dir, registry: config.packs.registry }), logger });
   const tracing = await startTracing(config.tracing, host.azureMonitorExporter, logger);
   const processor = new EventProcessor({
     store: host.store,
@@ -170,7 +173,7 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     logger,
     observer: host.observer ?? metrics,
     ...(tracing && { tracer: tracing.tracer }),
-    dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes, packRuntime),
+    dynamicRoutes: combineRoutes(agentSystem.routes, plans.routes, packRuntime, packMcp),
     options: config.processor,
   });
   const started = Date.now();
@@ -231,13 +234,14 @@ export async function composeCore(config: Config, host: HostPorts): Promise<Core
     mailboxes: io.mailboxes,
     packs,
     async start() {
-      await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger);
+      await installGlobalPolicies(security, loadPolicyFile(config.policies.file), logger, await packs.globalPolicies());
       await registry.initAll();
     },
     async close() {
       await io.mailboxes.stop();
       processor.stop();
       await packRuntime.close();
+      await packMcp.close();
       await registry.shutdownAll((driverId, error) => logger.error({ err: error, driverId }, 'driver shutdown failed'));
       await security.usage.flush().catch((error: unknown) => logger.error({ err: error }, 'could not write the last usage counts'));
       await tracing?.shutdown();

@@ -12,6 +12,8 @@
  * makes that need no consent of their own). An item of the same id that the user made
  * themselves is never overwritten: the install is refused (409) naming it.
  */
+import { z } from 'zod';
+import { mcpServerSchema } from '../drivers/mcp/index.js';
 import { KernelError } from '../kernel/index.js';
 import type { GrantScope, InstalledItems, LoadedPack, PackContentTarget, PackDocument } from '../packs/index.js';
 import { compileInstruction, type PlanSystem } from '../plans/index.js';
@@ -53,6 +55,8 @@ export function packContentTarget(deps: PackContentDeps): PackContentTarget {
   return {
     validate(pack) {
       const { policies } = parse(pack);
+      // Its MCP servers are connected at run time (pack-mcp.ts): a bad entry is refused now, naming the file and field.
+      for (const doc of pack.documents.mcp_servers) within(doc, (value) => parseMcpEntries(Array.isArray(value) ? value : (value as { mcp_servers?: unknown } | null)?.mcp_servers));
       // The global set's limits are the wider; a user's set is checked again when a user's grant installs it.
       deps.policies.validate({ kind: 'global' }, policies);
     },
@@ -134,4 +138,9 @@ function unwrapAgent(value: unknown): unknown {
 
 function yours(what: string, id: string): KernelError {
   return new KernelError('conflict', `you have ${what} "${id}" of your own; the pack brings one with the same id. Rename or delete yours first`);
+}
+
+function parseMcpEntries(list: unknown): void {
+  const parsed = z.array(mcpServerSchema).safeParse(list);
+  if (!parsed.success) throw new KernelError('invalid_input', `mcp_servers: ${z.prettifyError(parsed.error)}`);
 }

@@ -16,6 +16,8 @@ export interface PackSystem {
   service: PackService;
   directory: PackDirectory;
   search(text: string): Promise<PackSearchHit[]>;
+  /** The policies globally granted packs put in the global set: policy id -> pack. */
+  globalPolicies(): Promise<Map<string, string>>;
 }
 
 export interface PackPorts {
@@ -75,7 +77,7 @@ export function createPackSystem(config: Config, ports: PackPorts, directory: Pa
     inspectDrivers: (pack) => inspectDrivers(ports, pack),
     contents,
   });
-  return { service, directory, search: (text) => searchPacks(config.packs.registry, text) };
+  return { service, directory, search: (text) => searchPacks(config.packs.registry, text), globalPolicies: () => globalPackPolicies(store) };
 }
 
 /** The processor's registry with room for pack drivers, and the routes that start and reach them. */
@@ -95,6 +97,15 @@ export function createPackRuntime(config: Config, ports: PackPorts, directory: P
     onViolation: ports.onViolation,
   });
   return { registry: live, runtime };
+}
+
+async function globalPackPolicies(store: PackStore): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const entry of await store.locks()) {
+    const record = await store.install({ kind: 'global' }, entry.name);
+    for (const id of record?.items.policies ?? []) owners.set(id, entry.name);
+  }
+  return owners;
 }
 
 /** Starts the pack's drivers once to read the manifests they declare, then stops them. */

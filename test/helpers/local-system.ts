@@ -26,6 +26,8 @@ export interface TestSystemOptions {
   project?: Record<string, unknown>;
   /** The host's clock (default: the system clock): a TestClock lets a test move time on. */
   clock?: Clock;
+  /** Start on this data folder (a restart of a host stopped before); stop() then keeps it. Default: a new one. */
+  dataDir?: string;
 }
 
 export type { RecordBody } from './system-client.js';
@@ -38,7 +40,7 @@ export interface TestSystem extends SystemClient {
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vextir-system-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vextir-system-'));
   const configFile = join(dataDir, 'vextir.config.json');
   writeFileSync(configFile, JSON.stringify({ ...options.project, drivers: options.drivers ?? [], ...(options.agents !== undefined && { agents: options.agents }) }));
   // In this thread unless a test asks for processor threads (VEXTIR_PROCESSOR_THREADS): tests
@@ -56,7 +58,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     ...systemClient(host.url, dataDir),
     async stop() {
       await host.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return system;

@@ -3,6 +3,6 @@ export { McpConnection, McpUnavailableError, type Backoff, type ConnectionStatus
 export { TOOL_CALL, TOOL_ERROR, TOOL_RESULT, toolCallSchema, type ToolCall, type ToolErrorCode, type ToolErrorData } from './contract.js';
 export { IDEMPOTENCY_META_KEY } from './call.js';
 export { createMcpDriver, type McpDriverDeps } from './mcp-driver.js';
-export { mcpServersSchema, resolveServer, type McpEventMapping, type McpServerEntry, type ResolvedMcpServer } from './schema.js';
-export { driverIdOf, McpServers, type McpServer, type McpServersDeps } from './servers.js';
+export { mcpServerSchema, mcpServersSchema, resolveServer, type McpEventMapping, type McpServerEntry, type ResolvedMcpServer } from './schema.js';
+export { driverIdOf, McpServers, type McpServer, type McpServerOwner, type McpServersDeps } from './servers.js';
 export { registryName } from './tools.js';

@@ -71,6 +71,13 @@ export function createMcpDriver(deps: McpDriverDeps) {
       if (users !== undefined && !users.includes(event.userid)) {
         return settled(span, 'forbidden', request, failure(server, tool, 'forbidden', `the MCP server "${server.config.id}" is not available to user ${event.userid} (mcp_servers "${server.config.id}" users)`, false));
       }
+      const owner = server.owner;
+      if (owner !== undefined && !(await owner.allows(event.userid))) {
+        return settled(span, 'forbidden', request, failure(server, tool, 'forbidden', `the MCP server "${server.config.id}" is the skill pack ${owner.pack}'s, and user ${event.userid} has no grant of it in force`, false));
+      }
+      if (owner !== undefined && !owner.permits(tool)) {
+        return settled(span, 'forbidden', request, failure(server, tool, 'forbidden', `the tool "${tool}" of the MCP server "${server.config.id}" is not among the tools the skill pack ${owner.pack} may use (permissions.tools)`, false));
+      }
       if (!isToolAllowed(server.config, tool) || (server.tools.size > 0 && !server.tools.has(tool))) {
         return settled(span, 'not_found', request, failure(server, tool, 'not_found', `the MCP server "${server.config.id}" offers no tool "${tool}"${server.tools.size > 0 ? ` (it offers: ${[...server.tools.keys()].join(', ')})` : ''}`, false));
       }

@@ -54,15 +54,24 @@ export function createSecuritySystem(state: StateStore, clock: Clock, logger: Lo
 /**
  * The global policies at start-up. With a policy file configured, the file is the global set
  * (policy as code: what is deployed is what applies; a change made through the API lasts until
- * the next start). Without one, the defaults are stored when no global set exists yet, and from
- * then on the global set is managed through `PUT /api/policies?scope=global`.
+ * the next start), plus the policies globally granted skill packs put there: `packPolicies`
+ * (policy id -> pack) names them, and they stay in force, as stored, until their pack is removed.
+ * A file policy with the id of a pack's policy stops the start naming both (neither may silently
+ * replace the other). Without a file, the defaults are stored when no global set exists yet, and
+ * from then on the global set is managed through `PUT /api/policies?scope=global`.
  */
-export async function installGlobalPolicies(system: SecuritySystem, fromFile: readonly Policy[] | undefined, logger: Logger): Promise<void> {
+export async function installGlobalPolicies(system: SecuritySystem, fromFile: readonly Policy[] | undefined, logger: Logger, packPolicies: ReadonlyMap<string, string> = new Map()): Promise<void> {
   if (fromFile !== undefined) {
+    const clash = fromFile.find((policy) => packPolicies.has(policy.id));
+    if (clash !== undefined) throw new Error(`VEXTIR_POLICY_FILE: the policy "${clash.id}" has the id of a policy of the globally installed skill pack "${packPolicies.get(clash.id)}"; rename it in the file`);
     const current = await system.policies.read({ kind: 'global' });
-    if (JSON.stringify(current.policies) !== JSON.stringify(fromFile)) {
-      await system.policies.replace({ kind: 'global' }, fromFile, current.etag);
-      logger.info({ policies: fromFile.map((policy) => policy.id) }, 'global policies replaced by the policy file');
+    const kept = current.policies.filter((policy) => packPolicies.has(policy.id));
+    const missing = [...packPolicies.keys()].filter((id) => !kept.some((policy) => policy.id === id));
+    if (missing.length > 0) logger.warn({ policies: missing }, 'policies of globally installed skill packs are missing from the global set; add the packs again to restore them');
+    const next = [...fromFile, ...kept];
+    if (JSON.stringify(current.policies) !== JSON.stringify(next)) {
+      await system.policies.replace({ kind: 'global' }, next, current.etag);
+      logger.info({ policies: fromFile.map((policy) => policy.id), packs: Object.fromEntries(kept.map((policy) => [policy.id, packPolicies.get(policy.id)])) }, 'global policies replaced by the policy file; the skill packs\' global policies kept');
     }
     return;
   }
