@@ -18,9 +18,11 @@ const LIST_WORDS: Record<PermissionList, string> = {
 };
 
 const FLAG_WORDS: Record<RuntimeFlag, string> = {
-  childProcesses: 'start other programs (child processes)',
+  // The sandbox cannot hold what those programs or that native code do (docs/pack-sandbox.md):
+  // consent must say so rather than read like a small extra.
+  childProcesses: "start other programs (child processes), which run without the sandbox's file limits: as much as trusting it with this server's files",
   workers: 'start worker threads',
-  addons: 'load native code (addons)',
+  addons: "load native code (addons), which the sandbox's limits do not hold",
 };
 
 function money(value: number | null): string {
