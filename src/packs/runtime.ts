@@ -12,21 +12,11 @@
  */
 import { type Driver, type DynamicRoutes, type Envelope, type Logger, matchesType } from '../kernel/index.js';
 import type { PackDirectory, PackSnapshot } from './directory.js';
-import type { PackPermissions } from './manifest.js';
-import type { PackViolation } from './sandbox/index.js';
+import type { PackSandboxOptions } from './sandbox/index.js';
 import type { LockEntry } from './store.js';
 
-/** What the sandbox (src/packs/sandbox, startPackSandbox) is asked to run. */
-export interface PackSandboxRequest {
-  pack: string;
-  /** The pack's folder: module paths are relative to it. */
-  root: string;
-  drivers: ReadonlyArray<{ module: string; options?: Record<string, unknown> | undefined }>;
-  permissions: PackPermissions;
-  logger: Logger;
-  /** Called for each attempt the sandbox stopped (a file outside the grant, an undeclared host, ...). */
-  onViolation?: (violation: PackViolation) => void;
-}
+/** What the sandbox (src/packs/sandbox, startPackSandbox) is asked to run: the pack, its folder, drivers and permissions. */
+export type PackSandboxRequest = Pick<PackSandboxOptions, 'pack' | 'root' | 'drivers' | 'permissions' | 'logger' | 'onViolation'>;
 
 export interface RunningPackSandbox {
   /** Host-side proxies of the pack's drivers, with the manifests the modules declared. */
