@@ -1,8 +1,8 @@
 /**
  * Top self-times of a V8 CPU profile, by function and by file:
  *
- *   npm run build:bench && node --cpu-prof --cpu-prof-dir=/tmp/vextir-prof dist/bench/run.js --one kernel
- *   node dist/bench/profile-top.js /tmp/vextir-prof/*.cpuprofile [--top=40]
+ *   npm run build:bench && node --cpu-prof --cpu-prof-dir=.prof dist/bench/run.js --one kernel
+ *   node dist/bench/profile-top.js .prof/*.cpuprofile [--top=40]
  */
 import { readFileSync } from 'node:fs';
 
