@@ -190,6 +190,19 @@ describe('policy evaluation', () => {
     assert.match(big.reason, /estimated cost/);
   });
 
+  it('bounds a comprehension over a field by that field alone, not by the largest thing in the event', () => {
+    // 200,000 items in the data: measured over the whole event the bound would be over the limit.
+    const items = Array.from({ length: 200_000 }, (_, i) => i);
+    const kinds = evaluate([global(policy({ id: 'p', condition: "pii.kinds.all(k, k == 'email')", action: 'deny' }))], envInput({ event: { data: { items } }, pii: { found: true, kinds: ['email'] } }));
+    assert.deepEqual({ verdict: kinds.verdict, error: kinds.matched[0]?.error }, { verdict: 'deny', error: undefined });
+    const paths = evaluate([global(policy({ id: 'p', condition: 'context.paths.exists(p, p.startsWith("/Personal"))', action: 'deny' }))], envInput({ event: { data: { items } }, context: { path: '/Personal/a', paths: ['/Personal/a'] } }));
+    assert.deepEqual({ verdict: paths.verdict, error: paths.matched[0]?.error }, { verdict: 'deny', error: undefined });
+    // The same range with a body that reads the event is still bounded by the event's sizes.
+    assert.match(failsClosed('context.paths.exists(p, event.type.startsWith(p))', envInput({ event: { data: { items } }, context: { path: '/a', paths: ['/a'] } })).reason, /estimated cost/);
+    // And a comprehension over the big field itself fails closed as before.
+    assert.match(failsClosed('event.data.items.exists(x, event.data.items.exists(y, x == y + 1.0))', envInput({ event: { data: { items: items.slice(0, 2000) } } })).reason, /estimated cost/);
+  });
+
   it('bounds regular expressions by the length of what they match', () => {
     const unanchored = 'event.data.text.matches(".*x")';
     const long = 'a'.repeat(1000);

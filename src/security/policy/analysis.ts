@@ -13,7 +13,7 @@ export interface ConditionAnalysis {
   /** Environment variables the condition reads. */
   uses: ReadonlySet<PolicyVariable>;
   /** One entry per comprehension: its nesting depth (1 = not inside another). */
-  comprehensions: readonly { depth: number; stringWork: boolean }[];
+  comprehensions: readonly ComprehensionUse[];
   regexes: readonly RegexUse[];
   /** `+` operators (list concatenation can grow a list this many times over). */
   plusCount: number;
@@ -21,6 +21,16 @@ export interface ConditionAnalysis {
   usesSplit: boolean;
   /** Elements of the largest list or map literal. */
   maxLiteral: number;
+}
+
+export interface ComprehensionUse {
+  depth: number;
+  /** Its body does work that grows with a string's length (every call but a constant-time one). */
+  stringWork: boolean;
+  /** Field path of the collection it ranges over (`['pii', 'kinds']`), or null when computed. */
+  range: readonly (string | number)[] | null;
+  /** Its body reads an environment variable (not only its own element and literals). */
+  readsEnv: boolean;
 }
 
 export interface RegexUse {
@@ -43,20 +53,23 @@ const VARIABLES: ReadonlySet<string> = new Set(POLICY_VARIABLES);
 /** Analyses a parsed condition; returns the reason when it breaks a static limit. */
 export function analyzeCondition(root: ASTNode, limits: PolicyLimits): ConditionAnalysis | { error: string } {
   const uses = new Set<PolicyVariable>();
-  const comprehensions: { depth: number; stringWork: boolean }[] = [];
+  const comprehensions: ComprehensionUse[] = [];
   const regexes: RegexUse[] = [];
   let plusCount = 0;
   let usesSplit = false;
   let maxLiteral = 0;
   /** Comprehensions enclosing the node being visited. */
-  const open: { depth: number; stringWork: boolean }[] = [];
+  const open: ComprehensionUse[] = [];
 
   const visit = (node: ASTNode, bound: ReadonlySet<string>): string | undefined => {
     switch (node.op) {
       case 'value':
         return undefined;
       case 'id':
-        if (!bound.has(node.args) && VARIABLES.has(node.args)) uses.add(node.args as PolicyVariable);
+        if (!bound.has(node.args) && VARIABLES.has(node.args)) {
+          uses.add(node.args as PolicyVariable);
+          for (const comprehension of open) comprehension.readsEnv = true;
+        }
         return undefined;
       case '.':
       case '.?':
@@ -101,7 +114,7 @@ export function analyzeCondition(root: ASTNode, limits: PolicyLimits): Condition
       }
       const receiverError = visit(receiver, bound);
       if (receiverError !== undefined) return receiverError;
-      const comprehension = { depth, stringWork: false };
+      const comprehension: ComprehensionUse = { depth, stringWork: false, range: fieldPath(receiver, bound), readsEnv: false };
       comprehensions.push(comprehension);
       open.push(comprehension);
       const error = visitAll(rest, new Set([...bound, first.args]));

@@ -25,7 +25,7 @@
  */
 import { mergeRestrictions, type Restrictions, type ThrottleWindow } from '../../kernel/index.js';
 import { describeCelError, type CompiledCondition } from './compile.js';
-import { conditionCost } from './cost.js';
+import { conditionCost, rangeCost } from './cost.js';
 import { POLICY_VARIABLES, createPolicyEnv, PolicyEnv, type PolicyEnvInput } from './environment.js';
 import type { CompiledPolicySet, UserPlan } from './policy-set.js';
 import type { NotifyTarget, Policy, PolicyAction } from './schema.js';
@@ -148,6 +148,10 @@ function test(condition: CompiledCondition, env: PolicyEnv, maxCost: number): bo
 
 /** The bound described in limits.ts, with the sizes of this environment. */
 function estimateCost(condition: CompiledCondition, env: PolicyEnv): number {
+  // The default policies' comprehensions range over `pii.kinds` and `context.paths`: bounded by
+  // those lists, without walking the whole event to size it (that walk cost more than the rest).
+  const ranged = rangeCost(condition.analysis, (path) => lookup(env, path));
+  if (ranged !== undefined) return ranged;
   return conditionCost(condition.analysis, env.sizes(), (path) => {
     const subject = lookup(env, path);
     return typeof subject === 'string' ? subject.length : undefined;

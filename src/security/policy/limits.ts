@@ -15,6 +15,10 @@
  *   a plain field path, the longest string otherwise; k and c come from the pattern's
  *   quantifiers), times `L^d` inside comprehensions.
  * Everything else CEL can do is linear in the size of the condition and the environment.
+ * When no comprehension is nested, each ranges over a field of the environment, and none of them
+ * does string work on anything but its own element (and no `matches`, `split` or list `+`), the
+ * bound is tighter: the sum of those fields' lengths, times the longest element where there is
+ * string work (cost.ts, rangeCost), with no need to size the whole environment.
  */
 import { z } from 'zod';
 
