@@ -152,6 +152,8 @@ describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () =>
     const graph = page.locator('[data-component="plan_graph"]');
     await graph.locator('button.node[data-node="wait"][data-status="waiting"]').waitFor();
     expect(await graph.locator('button.node[data-node="note"]').getAttribute('data-status')).toBe('pending');
+    // Edges are drawn in the frame after the steps (they need the boxes laid out): wait for it.
+    await graph.locator('svg.edges path').first().waitFor({ state: 'attached' });
     expect(await graph.locator('svg.edges path').count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/system-plan-waiting.png`, fullPage: true });
     // Now the awaited event: the page turns both steps completed without a reload.
