@@ -113,7 +113,11 @@ it('sends an email and each notification (normal and urgent) once across a SIGKI
     assert.deepEqual(alertRecord.drivers.map((run) => `${run.driver}:${run.status}@${run.attempt}`).sort(), ['hold:succeeded@2', 'notifications:succeeded@2']);
     assert.equal(smtp.mails.length, 1, 'the mail was sent once');
     assert.deepEqual(receiver.on('/ops').map((hit) => hit.headers['vextir-event-id']).sort(), ['alert-1', 'note-1'], 'the webhook was called once per notification');
-    const answers = async (record: Stored) => Promise.all(record.children.map(async (id) => (await call(host, `/api/events/${id}`)) as Stored));
+    // A child's record is readable once it is processed, a moment after its parent's.
+    const answers = async (record: Stored) => Promise.all(record.children.map((id) => until(`${id} recorded`, async () => {
+      const child = (await call(host, `/api/events/${id}`)) as Partial<Stored>;
+      return child.event === undefined ? undefined : (child as Stored);
+    })));
     assert.deepEqual((await answers(mailRecord)).map((child) => child.event.type), ['email.sent']);
     const [delivered] = await answers(noteRecord);
     assert.equal(delivered?.event.type, 'notification.delivered');
