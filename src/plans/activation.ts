@@ -11,31 +11,9 @@
 import { countBits, hasBit, updateBits } from './bitset.js';
 import { evaluate, render } from './expressions.js';
 import { requestId } from './ids.js';
-import type { OutputStore } from './outputs.js';
 import { DONE_NODE, type NodeError, type PlanNode } from './plan-state.js';
+import type { RenderedRequest, StepRuntime } from './step-runtime.js';
 import type { Transition } from './transition.js';
-
-/** Turns a tool call into the event that asks for it (the tool registry, through the wiring). */
-export interface PlanTools {
-  has(name: string): boolean;
-  /** Validates the arguments; throws KernelError `invalid_input` when they do not fit. */
-  toEvent(name: string, args: Record<string, unknown>): { type: string; data: unknown };
-}
-
-export interface StepRuntime {
-  now(): Date;
-  outputs: OutputStore;
-  tools: PlanTools;
-  /** How long a step waits for its result when it sets no timeout (undefined: as long as it takes). */
-  resultTimeoutMs: number | undefined;
-}
-
-/** A node's request as the transition rendered it (the engine publishes it after the writes). */
-export interface RenderedRequest {
-  type: string;
-  data?: unknown;
-  subject?: string;
-}
 
 export class Advance {
   readonly requests = new Map<string, RenderedRequest>();

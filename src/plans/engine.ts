@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { KernelError, matchesType, type Clock, type Envelope, type EventStore, type Logger } from '../kernel/index.js';
-import { Advance, propagates, type PlanTools, type StepRuntime } from './activation.js';
+import { Advance, propagates } from './activation.js';
+import type { PlanTools, StepRuntime } from './step-runtime.js';
 import { settlementOf } from './answers.js';
 import { listBits } from './bitset.js';
 import { planEventEnvelope, TIMER_EVENT } from './envelopes.js';

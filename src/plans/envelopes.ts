@@ -9,7 +9,7 @@
  * deepens each time and meets the loop guard).
  */
 import type { Envelope } from '../kernel/index.js';
-import type { RenderedRequest } from './activation.js';
+import type { RenderedRequest } from './step-runtime.js';
 import { PLAN_SOURCE, PLANS_DRIVER, timerId, type TimerKind } from './ids.js';
 import type { Attempt, Plan, PlanNode } from './plan-state.js';
 

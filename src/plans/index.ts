@@ -1,6 +1,6 @@
 /** Instructions compiled into durable DAG plans, run over the event bus. */
 export { PlanSystem, type PlanSystemDeps, type PlanListQuery } from './system.js';
-export type { PlanTools } from './activation.js';
+export type { PlanTools } from './step-runtime.js';
 export { compileInstruction, type PlanProblem } from './compile.js';
 export { instructionSchema, type Instruction, type InstructionInput } from './instruction.js';
 export { RUN_INSTRUCTION, scheduleIdOf, type InstructionSummary, type InstructionSchedules } from './instruction-store.js';

@@ -4,7 +4,7 @@
  * routes the kernel needs.
  */
 import { KernelError, type Clock, type Driver, type DynamicRoutes, type Envelope, type EventStore, type Logger, type StateStore } from '../kernel/index.js';
-import type { PlanTools } from './activation.js';
+import type { PlanTools } from './step-runtime.js';
 import { PlanEngine } from './engine.js';
 import { planIdFor } from './ids.js';
 import { resolveInputs } from './inputs.js';

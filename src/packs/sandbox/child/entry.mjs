@@ -152,6 +152,12 @@ function messageOf(error) {
 }
 
 /** The logger port's shape: `(fields, message)` or `(message)`, and `child(bindings)`. */
+/**
+ * @typedef {(first: unknown, second?: unknown) => void} LogFn
+ * @typedef {{ debug: LogFn, info: LogFn, warn: LogFn, error: LogFn, child: (more: Record<string, unknown>) => CallLogger }} CallLogger
+ */
+
+/** @returns {CallLogger} */
 function callLogger(/** @type {number} */ id, /** @type {Record<string, unknown>} */ bindings) {
   const log = (/** @type {string} */ level) => (/** @type {unknown} */ first, /** @type {unknown} */ second) => {
     const message = typeof first === 'string' ? first : String(second ?? '');
@@ -162,10 +168,13 @@ function callLogger(/** @type {number} */ id, /** @type {Record<string, unknown>
       channel.send({ t: 'log', id, level, message, fields: bindings });
     }
   };
-  /** @type {any} */
-  const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  logger.child = (/** @type {Record<string, unknown>} */ more) => callLogger(id, { ...bindings, ...more });
-  return logger;
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: (more) => callLogger(id, { ...bindings, ...more }),
+  };
 }
 
 async function shutdown() {
