@@ -101,17 +101,22 @@ export class PolicyRepository {
   compiledFor(userId: string): CompiledPolicySet | Promise<CompiledPolicySet> {
     const now = this.clock.now().getTime();
     const generation = this.#generation.current();
+    return this.#cachedSet(userId, now, generation) ?? this.#load(userId, now, generation);
+  }
+
+  /** The user's compiled set while it and the global set it was built on are both fresh. */
+  #cachedSet(userId: string, now: number, generation: number): CompiledPolicySet | undefined {
     const cached = this.#users.get(userId);
     const global = this.#global;
+    if (!cached || !global || cached.loadedAt < global.loadedAt) return undefined;
     const fresh = (entry: { generation: number; loadedAt: number }): boolean => entry.generation === generation && now - entry.loadedAt < this.#cacheMs;
-    if (cached && global && fresh(cached) && fresh(global) && cached.loadedAt >= global.loadedAt) return cached.value;
-    return this.#load(userId, now, generation);
+    return fresh(cached) && fresh(global) ? cached.value : undefined;
   }
 
   async #load(userId: string, now: number, generation: number): Promise<CompiledPolicySet> {
     const global = await this.#globalPolicies(now, generation);
-    const cached = this.#users.get(userId);
-    if (cached && cached.generation === generation && now - cached.loadedAt < this.#cacheMs && this.#global && cached.loadedAt >= this.#global.loadedAt) return cached.value;
+    const cached = this.#cachedSet(userId, now, generation);
+    if (cached) return cached;
     const own = await this.read({ kind: 'user', userId });
     const compiled = this.compile([
       ...global.map((policy) => ({ scope: 'global' as const, policy })),
