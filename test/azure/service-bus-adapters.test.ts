@@ -64,6 +64,8 @@ describe('Service Bus adapters: worker end to end (AMQP test broker)', () => {
       const child = record?.children[0];
       for (let i = 0; i < 50 && (await store.get('alice', child!))?.status !== 'processed'; i += 1) await sleep(100);
       assert.equal((await store.get('alice', child!))?.status, 'processed');
+      // The record is written before the message is settled: wait for the settlement too.
+      for (let i = 0; i < 50 && broker.queueDepth(queueName) !== 0; i += 1) await sleep(100);
       assert.equal(broker.queueDepth(queueName), 0);
       assert.equal(runs, 2);
     } finally {
