@@ -158,6 +158,33 @@ describe('normalizeContextPath', () => {
     );
   });
 
+  it('on printable ASCII, accepts exactly the segments the allow-list describes (the fast path for plain segments agrees with the full checks)', () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 12 });
+    const allowed = (segment: string): boolean => /^[A-Za-z0-9 _.~@+,()'!&=:;-]+$/.test(segment) && !/^\s|\s$/.test(segment) && !/^\.+$/.test(segment) && !/%[0-9A-Fa-f]{2}/.test(segment);
+    fc.assert(
+      fc.property(ascii, (segment) => {
+        if (segment.includes('/')) return;
+        let accepted: boolean;
+        try {
+          accepted = normalizeContextPath(`/${segment}`) === `/${segment}`;
+        } catch (error) {
+          assert.ok(isKernelError(error, 'invalid_input'));
+          accepted = false;
+        }
+        assert.equal(accepted, allowed(segment), JSON.stringify(segment));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('answers a path given again as it did the first time, and refuses an invalid one every time', () => {
+    for (let round = 0; round < 3; round += 1) {
+      assert.equal(normalizeContextPath('/Projects/Alpha/notes.md/'), '/Projects/Alpha/notes.md');
+      rejects('/Projects/../Personal', /relative segment/);
+      rejects('/A/%2e%2e', /percent-encoded/);
+    }
+  });
+
   it('rejects any path with a ".." segment, plain, percent-encoded, double-encoded or fullwidth', () => {
     const dotdot = fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '.%2e', '%2e.', '%252e%252e', '%25252e%25252e', '\uff0e\uff0e', '\uff0e.', '.\uff0e', '\u2024\u2024', '\ufe52\ufe52', '%c0%ae%c0%ae', '..%2f', '..%5c', '..\\', '..\uff0f', '%u002e%u002e');
     fc.assert(

@@ -47,6 +47,24 @@ const encoder = new TextEncoder();
  * message names the offending segment and character.
  */
 export function normalizeContextPath(raw: string, limits: PathLimits = DEFAULT_PATH_LIMITS): string {
+  if (limits !== DEFAULT_PATH_LIMITS || typeof raw !== 'string' || raw.length > MAX_REMEMBERED_LENGTH) return normalize(raw, limits);
+  // A user's events name the same few paths again and again, and every context event has its
+  // path normalized several times (the ACL, the policies' context.paths, the grant check): the
+  // answers for valid paths are kept. A pure function of the string; refusals are not kept.
+  let path = remembered.get(raw);
+  if (path === undefined) {
+    path = normalize(raw, limits);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(raw, path);
+  }
+  return path;
+}
+
+const remembered = new Map<string, string>();
+const MAX_REMEMBERED = 4096;
+const MAX_REMEMBERED_LENGTH = 256;
+
+function normalize(raw: string, limits: PathLimits): string {
   if (typeof raw !== 'string') invalid('a context path must be a string');
   if (raw === '') invalid('a context path must not be empty; the root is "/"');
   // Cheap bound before any Unicode work: UTF-8 never has fewer bytes than UTF-16 code units.

@@ -24,13 +24,20 @@ const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff\u00ad\u180e]/u;
 const LINE_SEPARATORS = /[\u2028\u2029\u0085]/u;
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/u;
 const ONLY_DOTS = /^\.+$/u;
+// An ASCII letter or digit, then ASCII letters, digits, inner spaces and the safe punctuation,
+// not ending in a space: NFC and NFKC leave such a segment as it is and it is not all dots, so it
+// passes every check below. Anything else takes the full path.
+const PLAIN = /^[A-Za-z0-9][A-Za-z0-9 _.~@+,()'!&=:;-]*(?<! )$/;
 const ALLOWED = new RegExp(`^[\\p{L}\\p{M}\\p{N} ${escapeClass(SAFE_PUNCTUATION)}]+$`, 'u');
 const FIRST_DISALLOWED = new RegExp(`[^\\p{L}\\p{M}\\p{N} ${escapeClass(SAFE_PUNCTUATION)}]`, 'u');
 
 /** Why `segment` (1-based `index`) is not acceptable, or undefined when it is. */
 export function segmentProblem(segment: string, index: number): string | undefined {
-  const where = `segment ${index} (${quote(segment)})`;
   if (segment === '') return `segment ${index} is empty: duplicate slashes ("//") are rejected, not collapsed`;
+  // Most segments are plain: settle them before any Unicode work (and before quoting, which only
+  // a refusal needs).
+  if (PLAIN.test(segment)) return undefined;
+  const where = `segment ${index} (${quote(segment)})`;
   if (/\p{Surrogate}/u.test(segment)) return `${where} contains an unpaired UTF-16 surrogate`;
   let match = CONTROL.exec(segment) ?? LINE_SEPARATORS.exec(segment);
   if (match) return `${where} contains the control character ${codePoint(match[0])}`;
