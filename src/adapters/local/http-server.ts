@@ -18,17 +18,33 @@ export function createHttpServer(api: Api, logger: Logger): Server {
 }
 
 async function serve(api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const abort = new AbortController();
-  // Only a client that leaves before the answer is complete aborts (ends a live stream); aborting
-  // on every close built an AbortError per request for nothing.
-  res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
-  const response = await api.handle(toApiRequest(req, abort.signal));
+  const response = await api.handle(toApiRequest(req, lazyAbortSignal(res)));
   await writeResponse(res, response);
 }
 
-function toApiRequest(req: IncomingMessage, signal: AbortSignal): ApiRequest {
+/**
+ * The request's signal, made when a handler first asks for it: only live streams and MCP calls
+ * do, and building an AbortSignal for every ingest request cost several microseconds each. Only a
+ * client that leaves before the answer is complete aborts (ends a live stream).
+ */
+function lazyAbortSignal(res: ServerResponse): () => AbortSignal {
+  let abort: AbortController | undefined;
+  let left = false;
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    left = true;
+    abort?.abort();
+  });
+  return () => {
+    if (abort === undefined) {
+      abort = new AbortController();
+      if (left) abort.abort();
+    }
+    return abort.signal;
+  };
+}
+
+function toApiRequest(req: IncomingMessage, signal: () => AbortSignal): ApiRequest {
   return {
     method: req.method ?? 'GET',
     url: new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`),
@@ -45,7 +61,9 @@ function toApiRequest(req: IncomingMessage, signal: AbortSignal): ApiRequest {
       },
     },
     body: (limit: number) => readBody(req, limit),
-    signal,
+    get signal() {
+      return signal();
+    },
   };
 }
 

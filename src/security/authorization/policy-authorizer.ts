@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { approvalId, type AuditDraft, type Authorization, type Authorizer, type Clock, type Decision, type Envelope, type Logger, throttleRunAt } from '../../kernel/index.js';
 import type { GrantStore } from '../acl/index.js';
 import { NO_PACKS, PackEnforcer, type PackGrants } from '../packs/index.js';
-import { redactPii, type PiiFinding } from '../pii/index.js';
+import { PiiVerdictCache, redactPii, type PiiFinding } from '../pii/index.js';
 import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../policy/index.js';
 import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
 import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
@@ -55,6 +55,8 @@ export class PolicyAuthorizer implements Authorizer {
   readonly name = POLICY_AUTHORIZER;
 
   readonly #packs: PackEnforcer;
+  /** Strings a user's events repeat (senders, prompts, an agent's conversation) are scanned once. */
+  readonly #verdicts = new PiiVerdictCache();
 
   constructor(private readonly deps: PolicyAuthorizerDeps) {
     this.#packs = new PackEnforcer(deps.packs ?? NO_PACKS, deps.usage, deps.clock);
@@ -107,7 +109,7 @@ export class PolicyAuthorizer implements Authorizer {
     // One pass finds personal data and builds the redacted copy: a redaction is needed whenever
     // PII protection applies, and scanning twice cost as much again.
     let scanned: { findings: PiiFinding[]; value: unknown } | undefined;
-    const scan = () => (scanned ??= redactPii(event.data ?? null));
+    const scan = () => (scanned ??= redactPii(event.data ?? null, undefined, { cache: this.#verdicts, scope: event.userid }));
     const model = requestedModel(event);
     // A pack's grant first: what it forbids no policy can allow (src/security/packs).
     const packChecked = this.#packs.check(event);

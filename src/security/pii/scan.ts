@@ -7,6 +7,7 @@ import { KernelError } from '../../kernel/index.js';
 import { credentialStrength } from './credentials.js';
 import { assertScannable } from './limits.js';
 import { scanText } from './scan-text.js';
+import type { PiiVerdictCache } from './verdict-cache.js';
 import { PII_KINDS, scanOptionsSchema, type Candidate, type PiiFinding, type PiiKind, type PiiScanOptions, type TextContext } from './types.js';
 
 interface Parsed {
@@ -59,6 +60,12 @@ function toFinding(candidate: Candidate, pointer: string, inKey: boolean): PiiFi
   return finding;
 }
 
+/** Verdicts kept for strings that come again, and whose they are (a user: see verdict-cache.ts). */
+export interface ScopedVerdicts {
+  cache: PiiVerdictCache;
+  scope: string;
+}
+
 /**
  * Walks `value` depth-first in document order (for a member: its key, then its value), collecting
  * findings and, in copy mode, building the redacted copy.
@@ -70,11 +77,13 @@ class Walker {
   constructor(
     readonly options: Parsed,
     private readonly copy: boolean,
+    private readonly verdicts?: ScopedVerdicts,
   ) {}
 
   #scan(text: string, context: TextContext): string {
     if (this.done) return text;
-    const found = context.inKey ? scanKey(text, this.options.kinds) : scanText(text, context, this.options.kinds);
+    const { kinds } = this.options;
+    const found = context.inKey ? scanKey(text, kinds) : this.verdicts ? this.verdicts.cache.verdict(this.verdicts.scope, text, context, kinds) : scanText(text, context, kinds);
     if (found.length === 0) return text;
     const pointer = pointerOf(this.#path);
     for (const candidate of found) {
@@ -205,12 +214,13 @@ export function containsPii(value: unknown, options?: PiiScanOptions): boolean {
  * becomes the redacted string; redacted keys that would collide get a `~2`, `~3` suffix), and the
  * findings. The input is never mutated; parts of it without findings are shared, not copied
  * (a value without any finding is returned as itself). `maxFindings` is ignored: a redaction is never partial.
+ * With `verdicts`, what strings seen before in the same scope held is taken from there.
  * Same errors as detectPii.
  */
-export function redactPii(value: unknown, options?: PiiScanOptions): { value: unknown; findings: PiiFinding[] } {
+export function redactPii(value: unknown, options?: PiiScanOptions, verdicts?: ScopedVerdicts): { value: unknown; findings: PiiFinding[] } {
   const parsed = parseOptions(options);
   assertScannable(value);
-  const walker = new Walker(parsed, true);
+  const walker = new Walker(parsed, true, verdicts);
   const redacted = walker.walk(value, undefined);
   return { value: redacted, findings: walker.findings };
 }
