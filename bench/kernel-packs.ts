@@ -14,6 +14,8 @@ import { createSecuritySystem, DEFAULT_POLICIES, type PackGrants, type SecurityS
 import { row, type BenchRow } from './stats.js';
 
 type Round = (security: SecuritySystem, envelopes: readonly Envelope[]) => Promise<{ events: number; ms: number }>;
+/** A variant's next round of traffic (new content each time: see buildEnvelopes). */
+type Traffic = () => readonly Envelope[];
 
 const PAIRS = 6;
 const logger = pino({ level: 'silent' });
@@ -37,14 +39,15 @@ async function security(packs?: PackGrants): Promise<SecuritySystem> {
 }
 
 /** CPU microseconds per event of each variant, over PAIRS interleaved rounds each. */
-async function cpuPerEvent(round: Round, variants: ReadonlyArray<{ security: SecuritySystem; envelopes: readonly Envelope[] }>): Promise<number[]> {
+async function cpuPerEvent(round: Round, variants: ReadonlyArray<{ security: SecuritySystem; traffic: Traffic }>): Promise<number[]> {
   const cpu = variants.map(() => 0);
   const events = variants.map(() => 0);
-  for (const variant of variants) await round(variant.security, variant.envelopes); // warm-up
+  for (const variant of variants) await round(variant.security, variant.traffic()); // warm-up
   for (let pair = 0; pair < PAIRS; pair += 1) {
     for (const [index, variant] of variants.entries()) {
+      const envelopes = variant.traffic();
       const before = process.cpuUsage();
-      const result = await round(variant.security, variant.envelopes);
+      const result = await round(variant.security, envelopes);
       const used = process.cpuUsage(before);
       cpu[index]! += used.user + used.system;
       events[index]! += result.events;
@@ -53,13 +56,13 @@ async function cpuPerEvent(round: Round, variants: ReadonlyArray<{ security: Sec
   return cpu.map((micros, index) => micros / events[index]!);
 }
 
-export async function packGrantRows(drivers: readonly Driver[], envelopes: readonly Envelope[], kernelRound: (drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number, security: SecuritySystem) => Promise<{ events: number; ms: number }>, inFlight: number): Promise<BenchRow[]> {
+export async function packGrantRows(drivers: readonly Driver[], traffic: Traffic, kernelRound: (drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number, security: SecuritySystem) => Promise<{ events: number; ms: number }>, inFlight: number): Promise<BenchRow[]> {
   const round: Round = (system, events) => kernelRound(drivers, events, inFlight, system);
-  const produced = envelopes.map((event) => ({ ...event, producer: 'feed_reader', depth: 1 }));
+  const produced: Traffic = () => traffic().map((event) => ({ ...event, producer: 'feed_reader', depth: 1 }));
   const [without, withPack, fromPack] = await cpuPerEvent(round, [
-    { security: await security(), envelopes },
-    { security: await security(feedsPack()), envelopes },
-    { security: await security(feedsPack()), envelopes: produced },
+    { security: await security(), traffic },
+    { security: await security(feedsPack()), traffic },
+    { security: await security(feedsPack()), traffic: produced },
   ]);
   const baseline = { name: 'no pack installed', value: without!, unit: 'µs' };
   return [

@@ -100,8 +100,9 @@ function email(i: number): Data {
     from: `sender${i % 97}@example.com`,
     to: ['me@example.com'],
     subject: i % 3 === 0 ? `Urgent: invoice ${i} due today` : `Weekly newsletter #${i}`,
+    // Every body is new (a reply quotes something each time), the signature under it is not.
     body:
-      'Hello, please find the latest figures attached. Let me know if anything needs changing before Friday. Thanks!\n\n' +
+      `Hello, please find the figures for invoice ${i} attached. Let me know if anything needs changing before Friday. Thanks!\n\n` +
       `-- \nSam Carter, Finance\nsam.carter${i % 13}@example.com | +44 20 7946 0${String(i % 1000).padStart(3, '0')}`,
   };
 }
@@ -110,7 +111,7 @@ function modelRequest(i: number): Data {
     model: i % 2 === 0 ? 'gpt-4o-mini' : 'claude-haiku',
     messages: [
       { role: 'system', content: 'You are a helpful assistant that summarises mail.' },
-      { role: 'user', content: `Summarise the mail from ann${i % 31}@example.com about invoice ${4400 + (i % 100)} and draft a short reply.` },
+      { role: 'user', content: `Summarise the mail from ann${i % 31}@example.com about invoice ${4400 + i} and draft a short reply.` },
     ],
   };
 }
@@ -127,10 +128,17 @@ function note(i: number): Data {
   return { title: 'Reminder', message: `Your build ${i} finished successfully in 42 s`, channel: i % 2 === 0 ? 'web' : '' };
 }
 
-/** `count` valid root envelopes with unique ids, cycling through the input types. */
-export function buildEnvelopes(count: number, prefix = 'evt'): Envelope[] {
+/**
+ * `count` valid root envelopes with unique ids, cycling through the input types, numbered from
+ * `first`. What is new in every event of real traffic (a mail's body, a question to a model, a
+ * title) is new in each of these; what real traffic repeats (senders, recipients, a system
+ * prompt, cities) repeats here too. So a bench that runs many rounds numbers each round on from
+ * the last (see kernel.ts), or caches keyed on content would see every event again.
+ */
+export function buildEnvelopes(count: number, prefix = 'evt', first = 0): Envelope[] {
   const time = new Date('2026-03-01T12:00:00.000Z').toISOString();
-  return Array.from({ length: count }, (_, i) => {
+  return Array.from({ length: count }, (_, index) => {
+    const i = first + index;
     const input = INPUTS[i % INPUTS.length] ?? INPUTS[0]!;
     const id = `${prefix}_${i.toString(36).padStart(8, '0')}`;
     return {
