@@ -18,6 +18,7 @@ import {
   type PolicyEnv,
 } from '../src/security/policy/index.js';
 import { BENCH_POLICIES_YAML, CEDAR_POLICIES, benchEvents, cedarContext } from './policy-workload.js';
+import { piiConversationRows } from './pii-conversation.js';
 import { row, type BenchRow } from './stats.js';
 
 const EVENTS = 1024;
@@ -143,5 +144,6 @@ export async function runPolicyBench(log: (line: string) => void): Promise<Bench
     row({ bench: 'policy', name: 'Cedar floor: 1 permit, empty context', value: floor, unit: 'decisions/s', note: 'the cost of a call itself (request conversion into wasm); the rest of the gap is context conversion and evaluation' }),
     row({ bench: 'policy', name: 'compile 20 policies, cold cache', value: coldMs, unit: 'ms', note: 'first compile in the process, CEL environment creation included' }),
     row({ bench: 'policy', name: 'recompile 20 policies, warm cache', value: warmMs * 1000, unit: 'µs' }),
+    ...piiConversationRows(),
   ];
 }

@@ -22,6 +22,6 @@ export {
   type PolicyScope,
 } from './authorization/index.js';
 export { NO_PACKS, PackEnforcer, packPolicyName, type PackCheck, type PackDirectory, type PackDriver, type PackGrants, type PackSpend } from './packs/index.js';
-export { detectPii, redactPii, type PiiFinding, type PiiKind } from './pii/index.js';
+export { detectPii, PiiVerdictCache, redactPii, type PiiFinding, type PiiKind } from './pii/index.js';
 export { DEFAULT_POLICIES, parsePolicyDocument, validatePolicies, type CompiledPolicySet, type Policy } from './policy/index.js';
 export { DelayedEvents, PACK_USAGE_KIND, UsageCounters, type DelayedCount, type ModelUsageReport, type ModelUsageTotals, type UsageSnapshot } from './usage/index.js';

@@ -66,12 +66,12 @@ export class PiiVerdictCache {
 
   #texts(scope: string, key: string | undefined, kinds: ReadonlySet<PiiKind>): Map<string, readonly Candidate[]> {
     let scopes = this.#byKinds.get(kinds);
-    if (scopes === undefined) this.#byKinds.set(kinds, (scopes = new Map()));
+    if (scopes === undefined) this.#byKinds.set(kinds, (scopes = new Map<string, ScopeVerdicts>()));
     let verdicts = scopes.get(scope);
     if (verdicts === undefined) scopes.set(scope, (verdicts = { named: new Map(), unnamed: new Map() }));
     if (key === undefined) return verdicts.unnamed;
     let texts = verdicts.named.get(key);
-    if (texts === undefined) verdicts.named.set(key, (texts = new Map()));
+    if (texts === undefined) verdicts.named.set(key, (texts = new Map<string, readonly Candidate[]>()));
     return texts;
   }
 
