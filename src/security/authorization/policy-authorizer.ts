@@ -65,7 +65,10 @@ export class PolicyAuthorizer implements Authorizer {
   async authorize(event: Envelope): Promise<Authorization> {
     const { decision, scan, access } = await this.#decide(event, {}, true);
     const relatedAudit = decision.allowed && access?.kind === 'allowed' && access.owner !== event.userid ? [this.#grantedAccess(event, access)] : undefined;
-    const authorization = await this.#finish(event, decision, scan);
+    // Most decisions ask for no approval: their authorization is ready without another await.
+    const { approval } = decision;
+    if (approval) await this.#requestApproval(event, approval);
+    const authorization = views(event, decision, scan);
     return relatedAudit ? { ...authorization, relatedAudit } : authorization;
   }
 
@@ -82,21 +85,15 @@ export class PolicyAuthorizer implements Authorizer {
     };
   }
 
-  async #finish(event: Envelope, decision: Decision, scan: () => { findings: PiiFinding[]; value: unknown }): Promise<Authorization> {
-    if (decision.approval) {
-      await this.deps.approvals.request(event.userid, {
-        id: decision.approval.id,
-        eventId: event.id,
-        eventType: event.type,
-        policy: decision.approval.policy,
-        reason: decision.approval.reason,
-        requestedAt: this.deps.clock.now().toISOString(),
-      });
-    }
-    if (!decision.allowed || decision.restrictions?.redactPii !== true) return { decision };
-    const { findings, value } = scan();
-    if (findings.length === 0) return { decision };
-    return { decision, externalView: { ...event, data: value } };
+  async #requestApproval(event: Envelope, approval: NonNullable<Decision['approval']>): Promise<void> {
+    await this.deps.approvals.request(event.userid, {
+      id: approval.id,
+      eventId: event.id,
+      eventType: event.type,
+      policy: approval.policy,
+      reason: approval.reason,
+      requestedAt: this.deps.clock.now().toISOString(),
+    });
   }
 
   /** The decision an event would get, and why, without recording or counting anything. */
@@ -192,6 +189,14 @@ function withRequestedApproval(evaluation: Evaluation, requested: { policy: stri
     reason: `Approval required by ${requested.policy}: ${requested.reason}`,
     approval: requested,
   };
+}
+
+/** The decision, and the redacted copy external drivers get when a policy asks for it and there is personal data. */
+function views(event: Envelope, decision: Decision, scan: () => { findings: PiiFinding[]; value: unknown }): Authorization {
+  if (!decision.allowed || decision.restrictions?.redactPii !== true) return { decision };
+  const { findings, value } = scan();
+  if (findings.length === 0) return { decision };
+  return { decision, externalView: { ...event, data: value } };
 }
 
 function toDecision(event: Envelope, evaluation: Evaluation, contextPath: string, piiKinds: string[] | undefined, now: Date): Decision {
