@@ -67,6 +67,10 @@ describe.each([0, 2])('a pack brings an MCP server (processor threads: %i)', (th
       const names = toolNames();
       assert.ok(names.includes('calc-math_add'), names.join(', '));
       assert.ok(!names.includes('calc-math_web_search'), 'a tool outside permissions.tools is not offered');
+      // Agents are offered it only when they run for a user with the grant (test/drivers/agent-tools-per-user.test.ts).
+      const add = system.host.system.tools.get('calc-math_add');
+      assert.equal(await add?.availableTo?.('ada'), true);
+      assert.equal(await add?.availableTo?.('bob'), false);
     }
   });
 

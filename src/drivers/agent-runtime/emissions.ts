@@ -10,14 +10,34 @@ import type { ToolRegistry } from '../../registries/tools/index.js';
 import { inScope, needsApproval } from './tools.js';
 import { itemKey } from './transitions.js';
 
-export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: ToolRegistry): EmittedEvent[] {
-  return items.map((item) => ({ ...eventOf(run, item, tools), key: itemKey(run, item) }));
+/** `unavailable`: tools in scope that the run's user may not use (see unavailableTools), left out of model requests. */
+export function emissionsFor(run: Run, items: readonly OutboxItem[], tools: ToolRegistry, unavailable: ReadonlySet<string> = NONE): EmittedEvent[] {
+  return items.map((item) => ({ ...eventOf(run, item, tools, unavailable), key: itemKey(run, item) }));
 }
 
-function eventOf(run: Run, item: OutboxItem, tools: ToolRegistry): EmittedEvent {
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The tools the model requests among `items` would offer that the run's user may not use (a
+ * skill pack's tools without the pack's grant in force). Asked when the events are built, so a
+ * grant given or withdrawn shows in the next step.
+ */
+export async function unavailableTools(run: Run, items: readonly OutboxItem[], tools: ToolRegistry): Promise<ReadonlySet<string>> {
+  const restricted = new Map<string, (userId: string) => Promise<boolean>>();
+  for (const item of items) {
+    if (item.kind !== 'model') continue;
+    for (const tool of tools.forScope(run.steps[item.step]?.tools ?? [])) if (tool.availableTo) restricted.set(tool.name, tool.availableTo);
+  }
+  if (restricted.size === 0) return NONE;
+  const unavailable = new Set<string>();
+  for (const [name, availableTo] of restricted) if (!(await availableTo(run.userId))) unavailable.add(name);
+  return unavailable;
+}
+
+function eventOf(run: Run, item: OutboxItem, tools: ToolRegistry, unavailable: ReadonlySet<string>): EmittedEvent {
   switch (item.kind) {
     case 'model':
-      return modelRequest(run, item.step, tools);
+      return modelRequest(run, item.step, tools, unavailable);
     case 'tool':
       return toolEvent(run, item.step, item.call, tools);
     case 'final':
@@ -25,11 +45,14 @@ function eventOf(run: Run, item: OutboxItem, tools: ToolRegistry): EmittedEvent 
   }
 }
 
-function modelRequest(run: Run, index: number, tools: ToolRegistry): EmittedEvent {
+function modelRequest(run: Run, index: number, tools: ToolRegistry, unavailable: ReadonlySet<string>): EmittedEvent {
   const step = run.steps[index];
   if (!step) throw new Error(`run ${run.id} has no step ${index}`);
   const { agent } = run;
-  const offered = tools.forScope(step.tools).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
+  const offered = tools
+    .forScope(step.tools)
+    .filter((tool) => !unavailable.has(tool.name))
+    .map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
   const data: Record<string, unknown> = { model: agent.model, messages: run.messages.slice(0, step.messageCount) };
   if (offered.length > 0) data['tools'] = offered;
   if (agent.requires !== undefined) data['requires'] = agent.requires;

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { isKernelError, NOOP_SPAN, type EmittedEvent, type Envelope, type TraceSpan } from '../../kernel/index.js';
 import type { ConversationStore } from './conversations.js';
-import { emissionsFor } from './emissions.js';
+import { emissionsFor, unavailableTools } from './emissions.js';
 import { fitHistory, estimateTokens, type Message } from './messages.js';
 import type { OutboxItem, Run, RunAgent } from './run-state.js';
 import type { RunStore } from './run-store.js';
@@ -137,7 +137,7 @@ export class AgentRuntime {
   /** The events `incoming` made the run emit, after recording which run awaits each of them. */
   async #emit(run: Run, incoming: string): Promise<EmittedEvent[]> {
     const items = run.outbox[incoming] ?? [];
-    const events = emissionsFor(run, items, this.deps.tools);
+    const events = emissionsFor(run, items, this.deps.tools, await unavailableTools(run, items, this.deps.tools));
     const awaited = items.flatMap((item, index) => (events[index]?.awaitReply === true ? [itemId(run, incoming, item)] : []));
     if (awaited.length > 0) await this.deps.runs.await(run.userId, run.id, awaited);
     return events;

@@ -124,7 +124,8 @@ export class McpServers {
     server.registered.clear();
     for (const tool of offered) {
       try {
-        const definition = toolDefinition(policy, server.driver, tool);
+        const owner = server.owner;
+        const definition = toolDefinition(policy, server.driver, tool, owner && ((userId: string) => owner.allows(userId)));
         this.deps.tools.register(definition);
         server.registered.add(definition.name);
       } catch (error) {

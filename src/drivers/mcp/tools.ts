@@ -31,10 +31,11 @@ export function registryName(server: string, tool: string): string {
   return `${name.slice(0, 55)}_${createHash('sha256').update(`${server}/${tool}`).digest('hex').slice(0, 8)}`;
 }
 
-export function toolDefinition(server: ServerToolPolicy, driver: string, tool: Tool): ToolDefinition {
+/** `availableTo`: set for a skill pack's server (its grant decides who is offered the tool). */
+export function toolDefinition(server: ServerToolPolicy, driver: string, tool: Tool, availableTo?: (userId: string) => Promise<boolean>): ToolDefinition {
   const { $schema: _dialect, ...inputSchema } = tool.inputSchema as Record<string, unknown>;
   const described = tool.description?.trim() || tool.annotations?.title || tool.title || tool.name;
-  return defineEventTool({
+  const definition = defineEventTool({
     name: registryName(server.id, tool.name),
     description: `${described} (tool "${tool.name}" of the MCP server "${server.id}")`,
     inputSchema: { ...inputSchema, type: 'object' },
@@ -47,4 +48,5 @@ export function toolDefinition(server: ServerToolPolicy, driver: string, tool: T
     driver,
     toData: (args) => ({ server: server.id, tool: tool.name, arguments: args }),
   });
+  return availableTo === undefined ? definition : { ...definition, availableTo };
 }

@@ -38,6 +38,12 @@ export interface ToolDefinition {
   readonly sourceName?: string;
   /** A person must approve each call (the runtime parks the call for approval). */
   readonly requiresApproval?: boolean;
+  /**
+   * Set for a tool only some users may call (a skill pack's MCP tools: users with the pack's
+   * grant in force). Agents running for other users are not offered it; a call is still checked
+   * where it is answered.
+   */
+  readonly availableTo?: (userId: string) => Promise<boolean>;
   /** The event a call becomes. `args` are already validated (schema and `check`). */
   toEvent(args: Record<string, unknown>): ToolCallEvent;
   /** true: the runtime waits for the call's answer (a child event of it); false: fire-and-forget. */
