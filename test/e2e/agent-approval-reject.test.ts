@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 import { startOpenAiServer, type ModelServer } from '../helpers/model-servers/index.js';
+import { until } from '../helpers/until.js';
 
 const USER = 'fay';
 let openai: ModelServer;
@@ -21,15 +22,6 @@ afterAll(async () => {
   await system.stop();
   await openai.close();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 it('a rejected tool call writes nothing, the model hears why, and the run answers', async () => {
   openai.script('*', { toolCalls: [{ name: 'context_write', arguments: { path: '/Filed/secret', content: 'the secret' } }] }, { text: 'I could not file it: the write was rejected.' });

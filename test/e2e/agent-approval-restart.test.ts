@@ -13,6 +13,7 @@ import { afterAll, beforeAll, it } from 'vitest';
 import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js';
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
 import { startOpenAiServer, type ModelServer } from '../helpers/model-servers/index.js';
+import { until } from '../helpers/until.js';
 
 const USER = 'erin';
 let dataDir: string;
@@ -47,15 +48,6 @@ async function start(): Promise<HostProcess> {
 async function call(base: string, method: string, path: string, body?: unknown): Promise<Response> {
   const token = await signDevToken(loadOrCreateDevSecret(dataDir), USER);
   return fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 600; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 it('an approval pending when the host is killed can be given after the restart, and the run completes once', async () => {

@@ -18,6 +18,7 @@ import { startOpenAiServer, type ModelServer } from '../helpers/model-servers/in
 import { addPackWithConsent } from '../helpers/pack-install.js';
 import type { RecordBody } from '../helpers/system-client.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
 
 const noDovecot = skipWithoutDovecot();
 const ALERTS_SECRET = 'alerts-secret-for-tests';
@@ -76,15 +77,6 @@ async function json<T>(method: string, path: string, status: number, body?: unkn
   const text = await response.text();
   assert.equal(response.status, status, `${method} ${path}: ${text}`);
   return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((done) => setTimeout(done, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A context document that must still be there: its text. */

@@ -15,6 +15,7 @@ import { loadOrCreateDevSecret, signDevToken } from '../../src/security/index.js
 import { freePort, startHostProcess, type HostProcess } from '../helpers/local-host-process.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp-peer.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
 
 const SECRET = 'whsec-redelivery';
 const USER = 'carol';
@@ -39,15 +40,6 @@ interface Stored {
   children: string[];
   drivers: Array<{ driver: string; status: string; attempt: number }>;
   event: { type: string; data: { attempts?: unknown[] } };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 600; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 it('sends an email and each notification (normal and urgent) once across a SIGKILL after the send', async () => {

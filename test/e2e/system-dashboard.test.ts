@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
 import { startOpenAiServer, type ModelServer } from '../helpers/model-servers/index.js';
+import { until } from '../helpers/until.js';
 
 const missing = chromiumMissing();
 const SHOTS = 'test-results/ui';
@@ -20,15 +21,6 @@ const ADMIN = 'root';
 const YAML = { 'content-type': 'application/yaml' };
 
 if (missing !== undefined) it.skip(`the system dashboard in a browser: ${missing}`, () => undefined);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe.skipIf(missing !== undefined)('the system dashboard in Chromium', () => {
   let openai: ModelServer;

@@ -18,15 +18,7 @@ export async function callTool(system: TestSystem, user: string, server: string,
   return firstChild(system, user, await system.emit(user, 'tool.call', { server, tool, arguments: args }));
 }
 
-/** Polls `probe` until it returns a value (not undefined); fails after ~20 s. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { until } from './until.js';
 
 export interface HealthBody {
   status: string;
