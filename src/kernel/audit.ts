@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { KernelError } from './errors.js';
 import { decisionSchema, errorInfoSchema, eventStatusSchema, type Decision, type ErrorInfo, type EventStatus } from './records.js';
+import { isSealedDecision } from './sealed-decision.js';
 
 export const auditKindSchema = z.enum(['event', 'access', 'admin']);
 export type AuditKind = z.infer<typeof auditKindSchema>;
@@ -96,7 +97,8 @@ class ShapedEventDraft {
     this.status = fields.status;
     this.drivers = fields.drivers;
     this.emitted = fields.emitted;
-    if (fields.decision) this.decision = parsePart(decisionSchema, fields.decision, 'decision', fields.id);
+    // A sealed decision was parsed when it was sealed, and is shared by many events.
+    if (fields.decision) this.decision = isSealedDecision(fields.decision) ? fields.decision : parsePart(decisionSchema, fields.decision, 'decision', fields.id);
     if (fields.error) this.error = parsePart(errorInfoSchema, fields.error, 'error', fields.id);
   }
 

@@ -21,6 +21,11 @@ const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 /** Member names repeat from entry to entry (a schema's fields): quote each once. Bounded. */
 const quotedNames = new Map<string, string>();
 const MAX_QUOTED_NAMES = 4096;
+/**
+ * Canonical texts of sealed values (sealCanonical). Keyed weakly by the value itself, which is
+ * deep-frozen, so a text can never go stale; a memo of immutable data, not shared state.
+ */
+const sealedTexts = new WeakMap<object, string>();
 
 export class CanonicalJsonError extends Error {
   override readonly name = 'CanonicalJsonError';
@@ -29,6 +34,33 @@ export class CanonicalJsonError extends Error {
 /** The canonical JSON text of `value`, or undefined for undefined (as JSON.stringify). */
 export function canonicalJson(value: unknown): string | undefined {
   return write(value, 0);
+}
+
+/**
+ * Deep-freezes `value` (plain JSON data) and keeps its canonical text, which every later
+ * canonicalJson that meets this very object reuses instead of writing it again. For values many
+ * documents share: an authorizer's decision is one of a handful for most events (see
+ * security/authorization/decision-interner.ts), and it was the largest part of an audit entry.
+ * Throws what canonicalJson throws.
+ */
+export function sealCanonical<T extends object>(value: T): T {
+  if (sealedTexts.has(value)) return value;
+  const text = write(value, 0);
+  if (text === undefined) throw new CanonicalJsonError('a sealed value must have a JSON form');
+  deepFreeze(value);
+  sealedTexts.set(value, text);
+  return value;
+}
+
+/** True for a value sealCanonical sealed (deep-frozen, its text kept). */
+export function isSealed(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && sealedTexts.has(value);
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const member of Object.values(value)) deepFreeze(member);
+  Object.freeze(value);
 }
 
 function write(value: unknown, depth: number): string | undefined {
@@ -47,7 +79,7 @@ function write(value: unknown, depth: number): string | undefined {
     case 'object':
       if (value === null) return 'null';
       if (depth >= MAX_DEPTH) throw new CanonicalJsonError(`nested deeper than ${MAX_DEPTH} levels (or circular)`);
-      return Array.isArray(value) ? writeArray(value, depth + 1) : writeObject(value as Record<string, unknown>, depth + 1);
+      return sealedTexts.get(value) ?? (Array.isArray(value) ? writeArray(value, depth + 1) : writeObject(value as Record<string, unknown>, depth + 1));
     default:
       // undefined, functions and symbols: no JSON form, as with JSON.stringify.
       return undefined;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { CanonicalJsonError, canonicalJson } from '../../src/kernel/canonical-json.js';
+import { CanonicalJsonError, canonicalJson, isSealed, sealCanonical } from '../../src/kernel/canonical-json.js';
 
 /** JSON values with any Unicode text (escapes, astral characters, look-alike keys), numbers of every size. */
 const jsonValue = fc.jsonValue({ maxDepth: 6, stringUnit: 'binary' });
@@ -72,5 +72,37 @@ describe('canonicalJson', () => {
 
   it('tells an escaped backslash followed by "ud" from a lone surrogate', () => {
     assert.equal(canonicalJson('\\ud800'), '"\\\\ud800"');
+  });
+});
+
+describe('sealCanonical', () => {
+  it('writes a document holding a sealed value exactly as it writes one holding an unsealed copy', () => {
+    fc.assert(
+      fc.property(jsonValue, jsonValue, (inner, outer) => {
+        const shared = { inner, list: [inner] };
+        const copy = structuredClone(shared);
+        sealCanonical(shared);
+        assert.ok(isSealed(shared));
+        assert.equal(canonicalJson({ outer, shared, again: [shared] }), canonicalJson({ outer, shared: copy, again: [copy] }));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('deep-freezes what it seals, so the kept text cannot go stale', () => {
+    const value = { a: { b: [1, { c: 'x' }] } };
+    sealCanonical(value);
+    assert.ok(Object.isFrozen(value) && Object.isFrozen(value.a) && Object.isFrozen(value.a.b) && Object.isFrozen(value.a.b[1]));
+    assert.throws(() => {
+      (value.a.b[1] as { c: string }).c = 'y';
+    }, TypeError);
+    assert.equal(canonicalJson(value), '{"a":{"b":[1,{"c":"x"}]}}');
+  });
+
+  it('refuses what canonicalJson refuses, and seals nothing then', () => {
+    const value = { text: 'lone \uD800' };
+    assert.throws(() => sealCanonical(value), CanonicalJsonError);
+    assert.equal(isSealed(value), false);
+    assert.equal(Object.isFrozen(value), false);
   });
 });

@@ -20,6 +20,7 @@ import { evaluatePolicies, type CompiledPolicySet, type Evaluation } from '../po
 import type { UsageCounters, UsageSnapshot } from '../usage/index.js';
 import type { ApprovalStatus, ApprovalStore } from './approval-store.js';
 import { checkContextAccess, namedContextPaths, type ContextAccess } from './context-access.js';
+import { DecisionInterner } from './decision-interner.js';
 import { packDenial, withPackLimits } from './pack-decision.js';
 import type { PolicyRepository } from './policy-repository.js';
 
@@ -57,6 +58,8 @@ export class PolicyAuthorizer implements Authorizer {
   readonly #packs: PackEnforcer;
   /** Strings a user's events repeat (senders, prompts, an agent's conversation) are scanned once. */
   readonly #verdicts = new PiiVerdictCache();
+  /** Most events get one of a few decisions: the same sealed object for each (decision-interner.ts). */
+  readonly #decisions = new DecisionInterner();
 
   constructor(private readonly deps: PolicyAuthorizerDeps) {
     this.#packs = new PackEnforcer(deps.packs ?? NO_PACKS, deps.usage, deps.clock);
@@ -150,7 +153,8 @@ export class PolicyAuthorizer implements Authorizer {
     );
     const evaluation = requested === undefined ? evaluated : withRequestedApproval(evaluated, requested, settled(approvals.get(requested.policy)));
     if (live) for (const log of evaluation.logs) this.deps.logger.info({ policy: log.policy, eventId: event.id, userId: event.userid }, log.message);
-    const decided = toDecision(event, evaluation, contextPath, piiKinds, this.deps.clock.now());
+    const make = () => toDecision(event, evaluation, contextPath, piiKinds, this.deps.clock.now());
+    const decided = live && requested === undefined ? this.#decisions.decision(plan, evaluation, piiKinds, contextPath, make) : make();
     const decision = pack === undefined ? decided : withPackLimits(decided, pack);
     return { decision, scan, access, evaluation, environment: { contextPath, model, usage, pii: piiKinds } };
   }
