@@ -26,7 +26,7 @@ export class DecisionInterner {
     const key = outcomeKey(evaluation, piiKinds, contextPath);
     if (key === undefined) return make();
     let decisions = this.#byPlan.get(plan);
-    if (decisions === undefined) this.#byPlan.set(plan, (decisions = new Map()));
+    if (decisions === undefined) this.#byPlan.set(plan, (decisions = new Map<string, Decision>()));
     const kept = decisions.get(key);
     if (kept !== undefined) return kept;
     const made = make();
