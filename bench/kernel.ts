@@ -222,7 +222,7 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
       name: '  of which: the kernel handling a policy decision',
       value: 1e6 / cannedRate - 1e6 / rate,
       unit: 'µs',
-      note: 'the same decisions precomputed and handed over at once, minus allow-all: restrictions, PII-redacted views, the larger record and audit entry (parsed, hashed)',
+      note: 'the same decisions precomputed and handed over at once, minus allow-all: restrictions, PII-redacted views, the larger record and audit entry (hashed; a decision is one of a few the authorizer keeps sealed, parsed and serialized once)',
     }),
     row({ bench: 'kernel', name: '  of which: usage counters (count, buffered write)', value: 1e6 / cannedUsageRate - 1e6 / cannedRate, unit: 'µs' }),
     row({
