@@ -30,8 +30,8 @@ describe('decisions kept per outcome', () => {
     const security = await setup();
     const first = mail('m1', 'Call me on +44 20 7946 0018, thanks');
     const second = mail('m2', 'A different body, the same kinds: +44 20 7946 0999');
-    const a = (await security.authorizer.authorize(first, 1)).decision;
-    const b = (await security.authorizer.authorize(second, 1)).decision;
+    const a = (await security.authorizer.authorize(first)).decision;
+    const b = (await security.authorizer.authorize(second)).decision;
     assert.equal(a, b);
     assert.ok(isSealedDecision(a) && Object.isFrozen(a) && Object.isFrozen(a.policies));
     assert.deepEqual(a.pii, ['email', 'phone']);
@@ -41,11 +41,11 @@ describe('decisions kept per outcome', () => {
 
   it('tells apart outcomes that differ in the personal data found, the context path or the user', async () => {
     const security = await setup();
-    const withPhone = (await security.authorizer.authorize(mail('m1', 'ring +44 20 7946 0018'), 1)).decision;
-    const withoutPhone = (await security.authorizer.authorize(mail('m2', 'no number here'), 1)).decision;
+    const withPhone = (await security.authorizer.authorize(mail('m1', 'ring +44 20 7946 0018'))).decision;
+    const withoutPhone = (await security.authorizer.authorize(mail('m2', 'no number here'))).decision;
     assert.notEqual(withPhone, withoutPhone);
     assert.deepEqual(withoutPhone.pii, ['email']);
-    const read = (id: string, path: string, userid = 'alice') => security.authorizer.authorize(makeEvent({ id, userid, type: 'context.read', data: { path } }), 1);
+    const read = (id: string, path: string, userid = 'alice') => security.authorizer.authorize(makeEvent({ id, userid, type: 'context.read', data: { path } }));
     const notes = (await read('r1', '/Projects/a/notes')).decision;
     const plans = (await read('r2', '/Projects/b/plans')).decision;
     assert.equal(notes.contextPath, '/Projects/a/notes');
@@ -60,10 +60,10 @@ describe('decisions kept per outcome', () => {
 
   it('follows a change of the policies at once', async () => {
     const security = await setup();
-    const before = (await security.authorizer.authorize(mail('m1', 'hello'), 1)).decision;
+    const before = (await security.authorizer.authorize(mail('m1', 'hello'))).decision;
     assert.equal(before.allowed, true);
     await security.policies.replace({ kind: 'user', userId: 'alice' }, [policy({ id: 'no-mail', condition: "event.type == 'email.received'", action: 'deny' })], undefined);
-    const after = (await security.authorizer.authorize(mail('m2', 'hello'), 1)).decision;
+    const after = (await security.authorizer.authorize(mail('m2', 'hello'))).decision;
     assert.equal(after.allowed, false);
     assert.equal(after.decidedBy, 'no-mail');
     assert.deepEqual(after, await fresh(security, mail('m2', 'hello')));
@@ -81,8 +81,8 @@ describe('decisions kept per outcome', () => {
       undefined,
     );
     const twice = async (type: string, extra: Partial<Envelope> = {}) => {
-      const a = (await security.authorizer.authorize(makeEvent({ id: `${type}-1`, type, ...extra }), 1)).decision;
-      const b = (await security.authorizer.authorize(makeEvent({ id: `${type}-2`, type, ...extra }), 1)).decision;
+      const a = (await security.authorizer.authorize(makeEvent({ id: `${type}-1`, type, ...extra }))).decision;
+      const b = (await security.authorizer.authorize(makeEvent({ id: `${type}-2`, type, ...extra }))).decision;
       return [a, b] as const;
     };
     const [wire1, wire2] = await twice('wire.send');
