@@ -7,8 +7,9 @@
  *     and its follow-up is processed; (b) ingest-to-processed latency at a steady half of the
  *     rate (a) sustained, observed on the SSE stream (the rate follows the machine: a busy one
  *     lowers both, not the goal); (c) the ceiling: the same autocannon load against a bare
- *     node:http server that reads the body and answers 202. The host runs with its default
- *     processor threads (VEXTIR_PROCESSOR_THREADS) unless the environment sets them.
+ *     node:http server that reads the body and answers 202; (d) the processor alone, draining the
+ *     file in one thread (embedded-drain.ts). The host runs with its default processor threads
+ *     (VEXTIR_PROCESSOR_THREADS) unless the environment sets them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +22,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
 import { DEFAULT_POLICIES, loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';
 import type { LoadCommand, LoadReply, MaxResult, PacedResult } from './load-client.js';
+import { runDrainRows } from './embedded-drain.js';
 import { benchModule, CHILD_EXEC_ARGV } from './modules.js';
 import { row, type BenchRow } from './stats.js';
 
@@ -209,6 +211,8 @@ export async function runEmbeddedBench(log: (line: string) => void): Promise<Ben
     bare.server.closeAllConnections();
     bare.server.close();
 
+    const drain = await runDrainRows(benchPolicyFile, log);
+
     const ceilingBaseline = { name: 'bare node:http', value: ceiling.requestsPerSecond, unit: 'req/s' };
     const e2eRate = ingested / endToEndSeconds;
     return [
@@ -251,6 +255,7 @@ export async function runEmbeddedBench(log: (line: string) => void): Promise<Ben
         unit: 'req/s',
         note: `${ceiling.accepted} x 202, ${ceiling.non2xx} non-2xx, ${ceiling.errors} errors; HTTP p50 ${ceiling.httpP50Ms} ms, p99 ${ceiling.httpP99Ms} ms`,
       }),
+      ...drain,
     ];
   } finally {
     await host?.stop();
