@@ -31,13 +31,14 @@ describe('the answer to a denied event', () => {
   it('is one event.denied naming the event and the decision, correlated, with none of the event\'s data', async () => {
     const { processor } = kernelFixture([echo], { authorizer: denying() });
     const secret = { card: '4111 1111 1111 1111', note: 'for my eyes only' };
-    const outcome = complete(await processor.process(makeEvent({ id: 'd1', correlationid: 'root-1', causationid: 'root-1', depth: 2, data: secret }), { deliveryCount: 1 }));
+    const event = makeEvent({ id: 'd1', correlationid: 'root-1', causationid: 'root-1', depth: 2, data: secret });
+    const outcome = complete(await processor.process(event, { deliveryCount: 1 }));
     assert.equal(outcome.record.status, 'denied');
     assert.deepEqual(outcome.record.drivers, [], 'no driver ran');
     assert.equal(outcome.emissions.length, 1);
     const answer = outcome.emissions[0]!.event;
     assert.equal(answer.type, DENIED_EVENT_TYPE);
-    assert.equal(answer.id, childEventId('d1', 'processor', 'denied'));
+    assert.equal(answer.id, childEventId(event, 'processor', 'denied'));
     assert.deepEqual(
       { userid: answer.userid, causationid: answer.causationid, correlationid: answer.correlationid, depth: answer.depth, category: answer.category, source: answer.source },
       { userid: 'alice', causationid: 'd1', correlationid: 'root-1', depth: 3, category: 'output', source: '/kernel/processor' },

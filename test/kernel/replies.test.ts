@@ -110,11 +110,12 @@ describe('keyed outputs', () => {
     });
 
   it('an output with a key gets an id from (parent, driver, key), whatever its position', async () => {
-    const ab = emissionsOf(await kernelFixture([keyed(['a', 'b'])]).processor.process(makeEvent({ id: 'k1', type: 'k.go' }), { deliveryCount: 1 }));
-    const ba = emissionsOf(await kernelFixture([keyed(['b', 'a'])]).processor.process(makeEvent({ id: 'k1', type: 'k.go' }), { deliveryCount: 1 }));
-    assert.deepEqual(ab.map((event) => event.id), [keyedChildEventId('k1', 'keyed', 'a'), keyedChildEventId('k1', 'keyed', 'b')]);
+    const parent = makeEvent({ id: 'k1', type: 'k.go' });
+    const ab = emissionsOf(await kernelFixture([keyed(['a', 'b'])]).processor.process(parent, { deliveryCount: 1 }));
+    const ba = emissionsOf(await kernelFixture([keyed(['b', 'a'])]).processor.process(parent, { deliveryCount: 1 }));
+    assert.deepEqual(ab.map((event) => event.id), [keyedChildEventId(parent, 'keyed', 'a'), keyedChildEventId(parent, 'keyed', 'b')]);
     assert.deepEqual(ba.map((event) => event.id).reverse(), ab.map((event) => event.id));
-    assert.notEqual(keyedChildEventId('k1', 'keyed', '0'), childEventId('k1', 'keyed', 0), 'a key never collides with a position');
+    assert.notEqual(keyedChildEventId(parent, 'keyed', '0'), childEventId(parent, 'keyed', 0), 'a key never collides with a position');
   });
 
   it('two outputs with one key fail the driver', async () => {

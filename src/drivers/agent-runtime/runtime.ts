@@ -20,7 +20,7 @@ import type { OutboxItem, Run, RunAgent } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
 import { traceReply } from './trace.js';
-import { applyModelReply, applyToolReply, itemId } from './transitions.js';
+import { applyModelReply, applyToolReply, itemId, type Incoming } from './transitions.js';
 
 export interface AgentRuntimeDeps {
   runs: RunStore;
@@ -69,7 +69,7 @@ export class AgentRuntime {
     const { trigger, agent } = spec;
     const runId = AgentRuntime.runId(trigger.id, spec.driver, agent.id);
     const existing = await this.deps.runs.get(trigger.userid, runId);
-    if (existing) return this.#emit(existing, trigger.id);
+    if (existing) return this.#emit(existing, trigger);
     const now = this.deps.now().toISOString();
     const messages = await this.#openingMessages(spec);
     const run: Run = {
@@ -88,9 +88,9 @@ export class AgentRuntime {
       createdAt: now,
       updatedAt: now,
     };
-    run.steps[0]!.requestId = itemId(run, trigger.id, { kind: 'model', step: 0 });
+    run.steps[0]!.requestId = itemId(run, trigger, { kind: 'model', step: 0 });
     const { run: stored } = await this.deps.runs.create(run);
-    return this.#emit(stored, trigger.id);
+    return this.#emit(stored, trigger);
   }
 
   /** A reply addressed to the run's driver: the model's answer, or a tool call's. `trace`: the driver run's span. */
@@ -116,7 +116,7 @@ export class AgentRuntime {
     const { run } = updated;
     if (trace.recording) traceReply(trace, run, awaited, this.deps.tools);
     if (run.status === 'completed' && run.conversationId !== undefined) await this.#remember(run);
-    return this.#emit(run, reply.id);
+    return this.#emit(run, reply);
   }
 
   #transition(run: Run, reply: Envelope, now: string): { run: Run; outbox: OutboxItem[] } {
@@ -135,8 +135,8 @@ export class AgentRuntime {
   }
 
   /** The events `incoming` made the run emit, after recording which run awaits each of them. */
-  async #emit(run: Run, incoming: string): Promise<EmittedEvent[]> {
-    const items = run.outbox[incoming] ?? [];
+  async #emit(run: Run, incoming: Incoming): Promise<EmittedEvent[]> {
+    const items = run.outbox[incoming.id] ?? [];
     const events = emissionsFor(run, items, this.deps.tools, await unavailableTools(run, items, this.deps.tools));
     const awaited = items.flatMap((item, index) => (events[index]?.awaitReply === true ? [itemId(run, incoming, item)] : []));
     if (awaited.length > 0) await this.deps.runs.await(run.userId, run.id, awaited);

@@ -37,9 +37,12 @@ export function itemKey(run: Run, item: OutboxItem): string {
   }
 }
 
-/** The id the kernel gives the event of `item` emitted for `incomingId`. */
-export function itemId(run: Run, incomingId: string, item: OutboxItem): string {
-  return keyedChildEventId(incomingId, run.driver, itemKey(run, item));
+/** An event the run received: what the kernel derives its children's ids from. */
+export type Incoming = Pick<Envelope, 'id' | 'time'>;
+
+/** The id the kernel gives the event of `item` emitted for `incoming`. */
+export function itemId(run: Run, incoming: Incoming, item: OutboxItem): string {
+  return keyedChildEventId(incoming, run.driver, itemKey(run, item));
 }
 
 /** The model answered (or refused) the request of the step `reply` answers. */
@@ -78,7 +81,7 @@ export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools:
     const planned = planCall(run, call, tools);
     if (planned.status === 'failed') return planned;
     const item: OutboxItem = { kind: 'tool', step: step.index, call: index };
-    planned.eventId = itemId(run, reply.id, item);
+    planned.eventId = itemId(run, reply, item);
     outbox.push(item);
     const tool = inScope(tools, run.agent.tools, call.name);
     if (!planned.awaitsReply) {
@@ -87,7 +90,7 @@ export function applyModelReply(run: Run, step: RunStep, reply: Envelope, tools:
     }
     return planned;
   });
-  return { run, outbox: [...outbox, ...advance(run, step, reply.id, now)] };
+  return { run, outbox: [...outbox, ...advance(run, step, reply, now)] };
 }
 
 /** A reply to one of the step's tool calls. */
@@ -110,11 +113,11 @@ export function applyToolReply(run: Run, step: RunStep, call: RunToolCall, reply
     call.error = outcome.error;
   }
   if (!step.toolCalls.some((each) => each.status === 'awaiting_approval')) run.status = 'running';
-  return { run, outbox: advance(run, step, reply.id, now) };
+  return { run, outbox: advance(run, step, reply, now) };
 }
 
 /** Once every call of the step is settled: the results go to the model as the next step. */
-function advance(run: Run, step: RunStep, incomingId: string, now: string): OutboxItem[] {
+function advance(run: Run, step: RunStep, incoming: Incoming, now: string): OutboxItem[] {
   if (step.toolCalls.some((call) => call.status === 'pending' || call.status === 'awaiting_approval')) return [];
   step.status = 'done';
   step.finishedAt = now;
@@ -126,7 +129,7 @@ function advance(run: Run, step: RunStep, incomingId: string, now: string): Outb
   const item: OutboxItem = { kind: 'model', step: run.steps.length };
   const next: RunStep = {
     index: item.step,
-    requestId: itemId(run, incomingId, item),
+    requestId: itemId(run, incoming, item),
     messageCount: run.messages.length,
     tools: step.tools,
     status: 'awaiting_model',

@@ -199,7 +199,7 @@ export class DriverRunner {
       }
       const event: Envelope = {
         specversion: '1.0',
-        id: output.key === undefined ? childEventId(parent.id, this.id, index) : keyedChildEventId(parent.id, this.id, output.key),
+        id: output.key === undefined ? childEventId(parent, this.id, index) : keyedChildEventId(parent, this.id, output.key),
         type: output.type,
         source: output.source ?? `/drivers/${this.id}`,
         time,

@@ -14,7 +14,7 @@ import type { Emission } from './outcome.js';
 export function errorEvent(now: Date, parent: Envelope, driverId: string, error: KernelError): Emission {
   const source = driverId === 'processor' ? '/kernel/processor' : `/drivers/${driverId}`;
   const data = { eventId: parent.id, eventType: parent.type, driver: driverId, code: error.code, message: error.message, retryable: error.retryable };
-  return { event: child(parent, childEventId(parent.id, driverId, 'error'), 'error', source, 'internal', now, data) };
+  return { event: child(parent, childEventId(parent, driverId, 'error'), 'error', source, 'internal', now, data) };
 }
 
 export function policyEvents(parent: Envelope, decision: Decision, clock: Clock): Emission[] {
@@ -23,12 +23,12 @@ export function policyEvents(parent: Envelope, decision: Decision, clock: Clock)
   const now = clock.now();
   for (const { policy, to, message } of decision.notifications ?? []) {
     const data = { policy, to, message, eventId: parent.id, eventType: parent.type };
-    emissions.push({ event: child(parent, childEventId(parent.id, 'policy', `notify:${policy}`), 'policy.notify', '/kernel/policy', 'output', now, data) });
+    emissions.push({ event: child(parent, childEventId(parent, 'policy', `notify:${policy}`), 'policy.notify', '/kernel/policy', 'output', now, data) });
   }
   if (decision.verdict === 'require_approval' && decision.approval) {
     const { id, policy, reason } = decision.approval;
     const data = { approvalId: id, policy, reason, eventId: parent.id, eventType: parent.type, decide: `POST /api/approvals/${id}` };
-    emissions.push({ event: child(parent, childEventId(parent.id, 'policy', `approval:${id}`), 'approval.requested', '/kernel/policy', 'output', now, data) });
+    emissions.push({ event: child(parent, childEventId(parent, 'policy', `approval:${id}`), 'approval.requested', '/kernel/policy', 'output', now, data) });
   }
   return emissions;
 }
@@ -57,7 +57,7 @@ export function deniedEvent(now: Date, parent: Envelope, decision: Decision): Em
   if (decision.contextPath !== undefined) data['contextPath'] = decision.contextPath;
   // An answer's denial says what the answer answered, so the driver waiting for it can tell.
   if (parent.recipient !== undefined && parent.causationid !== undefined) data['answered'] = parent.causationid;
-  return { event: child(parent, childEventId(parent.id, 'processor', 'denied'), DENIED_EVENT_TYPE, '/kernel/processor', 'output', now, data) };
+  return { event: child(parent, childEventId(parent, 'processor', 'denied'), DENIED_EVENT_TYPE, '/kernel/processor', 'output', now, data) };
 }
 
 /** The answer to an awaited event that got none (see unansweredEvent). */
@@ -70,7 +70,7 @@ export const UNANSWERED_EVENT_TYPE = 'event.unanswered';
  */
 export function unansweredEvent(now: Date, parent: Envelope, drivers: readonly string[]): Emission {
   const data = { eventId: parent.id, eventType: parent.type, drivers: [...drivers] };
-  return { event: child(parent, childEventId(parent.id, 'processor', 'unanswered'), UNANSWERED_EVENT_TYPE, '/kernel/processor', 'internal', now, data) };
+  return { event: child(parent, childEventId(parent, 'processor', 'unanswered'), UNANSWERED_EVENT_TYPE, '/kernel/processor', 'internal', now, data) };
 }
 
 function child(parent: Envelope, id: string, type: string, source: string, category: Envelope['category'], now: Date, data: Record<string, unknown>): Envelope {
