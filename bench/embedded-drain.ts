@@ -8,10 +8,10 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config.js';
 import { composeLocal, type LocalSystem } from '../src/hosts/embedded/compose.js';
 import { createLogger } from '../src/logging.js';
 import { loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';
+import { benchHostConfig } from './embedded-config.js';
 import { row, type BenchRow } from './stats.js';
 
 const PINGS = 20_000;
@@ -58,17 +58,9 @@ async function waitUntilEmpty(system: LocalSystem): Promise<void> {
   }
 }
 
-export async function runDrainRows(policyFile: (dataDir: string) => string, log: (line: string) => void): Promise<BenchRow[]> {
+export async function runDrainRows(log: (line: string) => void): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-drain-'));
-  const config = loadConfig({
-    ...process.env,
-    VEXTIR_DATA_DIR: dataDir,
-    VEXTIR_POLICY_FILE: policyFile(dataDir),
-    VEXTIR_CONFIG: join(dataDir, 'no-project-file.yaml'),
-    VEXTIR_PROCESSOR_THREADS: '0',
-    LOG_LEVEL: 'silent',
-    LOG_FORMAT: 'json',
-  });
+  const config = benchHostConfig(dataDir, { VEXTIR_PROCESSOR_THREADS: '0' });
   const system = await composeLocal(config, createLogger(config.log));
   try {
     await system.start();

@@ -13,15 +13,15 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocal, type RunningLocalHost } from '../src/hosts/embedded/index.js';
-import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
-import { DEFAULT_POLICIES, loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';
+import { loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';
 import type { LoadCommand, LoadReply, MaxResult, PacedResult } from './load-client.js';
+import { benchHostConfig } from './embedded-config.js';
 import { runDrainRows } from './embedded-drain.js';
 import { benchModule, CHILD_EXEC_ARGV } from './modules.js';
 import { row, type BenchRow } from './stats.js';
@@ -132,31 +132,9 @@ function sample(text: string, line: RegExp): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/**
- * The default policies with the rate limits raised out of the way: the bench is one user sending
- * thousands of events a second, which the defaults rightly deny. Every policy is still evaluated.
- */
-export function benchPolicyFile(dataDir: string): string {
-  const policies = DEFAULT_POLICIES.map((policy) =>
-    policy.id.startsWith('rate-limit') ? { ...policy, condition: policy.condition.replace(/> \d+$/, '> 1000000000') } : policy,
-  );
-  const file = join(dataDir, 'bench-policies.json');
-  writeFileSync(file, JSON.stringify({ policies }));
-  return file;
-}
-
 export async function runEmbeddedBench(log: (line: string) => void): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    VEXTIR_DATA_DIR: dataDir,
-    VEXTIR_POLICY_FILE: benchPolicyFile(dataDir),
-    // Only the built-in drivers: never the user's project file.
-    VEXTIR_CONFIG: join(dataDir, 'no-project-file.yaml'),
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    LOG_FORMAT: 'json',
-  });
+  const config = benchHostConfig(dataDir);
   const client = await startLoadClient();
   let host: RunningLocalHost | undefined;
   try {
@@ -211,7 +189,7 @@ export async function runEmbeddedBench(log: (line: string) => void): Promise<Ben
     bare.server.closeAllConnections();
     bare.server.close();
 
-    const drain = await runDrainRows(benchPolicyFile, log);
+    const drain = await runDrainRows(log);
 
     const ceilingBaseline = { name: 'bare node:http', value: ceiling.requestsPerSecond, unit: 'req/s' };
     const e2eRate = ingested / endToEndSeconds;

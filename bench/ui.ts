@@ -14,11 +14,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../src/config.js';
 import { startLocal, type RunningLocalHost } from '../src/hosts/embedded/index.js';
 import { createLogger } from '../src/logging.js';
 import { loadOrCreateDevSecret, signDevToken } from '../src/security/index.js';
-import { benchPolicyFile } from './embedded.js';
+import { benchHostConfig } from './embedded-config.js';
 import { repoRoot } from './modules.js';
 import { percentiles, row, type BenchRow } from './stats.js';
 
@@ -34,16 +33,7 @@ const PAGES = ['/apps/dashboard/tasks', '/apps/system'] as const;
 export async function runUiBench(log: (line: string) => void): Promise<BenchRow[]> {
   if (!existsSync(CHROMIUM)) throw new Error(`the ui bench needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-bench-ui-'));
-  const config = loadConfig({
-    ...process.env,
-    VEXTIR_DATA_DIR: dataDir,
-    VEXTIR_POLICY_FILE: benchPolicyFile(dataDir),
-    VEXTIR_CONFIG: join(dataDir, 'no-project-file.yaml'),
-    VEXTIR_MAX_BATCH: String(BATCH),
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    LOG_FORMAT: 'json',
-  });
+  const config = benchHostConfig(dataDir, { VEXTIR_MAX_BATCH: String(BATCH) });
   let host: RunningLocalHost | undefined;
   let browser: Browser | undefined;
   try {

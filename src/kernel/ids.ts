@@ -17,8 +17,11 @@ function timeHex(ms: number): string {
 
 const ORDERED_ID = /^evt_([0-9a-f]{12})/;
 
+/** What a child's id is derived from: its parent's id and, for a parent whose id has no time part, its `time`. */
+export type ChildIdSource = Pick<Envelope, 'id' | 'time'>;
+
 /** The time part an event passes to its children: its id's when it has one (ids the system made), else its `time`'s. */
-function chainTime(parent: Pick<Envelope, 'id' | 'time'>): string {
+function chainTime(parent: ChildIdSource): string {
   const own = ORDERED_ID.exec(parent.id);
   if (own) return own[1]!;
   const ms = Date.parse(parent.time);
@@ -47,12 +50,12 @@ function digest(text: string, length: number): string {
  * re-processing a redelivered parent re-emits the same ids and duplicate detection drops them:
  * the parent's chain time (fixed by its id or its `time`), then a digest of (parent id, driver, index).
  */
-export function childEventId(parent: Pick<Envelope, 'id' | 'time'>, driverId: string, index: number | string): string {
+export function childEventId(parent: ChildIdSource, driverId: string, index: number | string): string {
   return `evt_${chainTime(parent)}${digest(`${parent.id}\n${driverId}\n${index}`, 24)}`;
 }
 
 /** The id of the event a driver emitted for a parent under a `key` of its choosing (see EmittedEvent.key). */
-export function keyedChildEventId(parent: Pick<Envelope, 'id' | 'time'>, driverId: string, key: string): string {
+export function keyedChildEventId(parent: ChildIdSource, driverId: string, key: string): string {
   return childEventId(parent, driverId, `key:${key}`);
 }
 

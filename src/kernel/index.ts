@@ -57,7 +57,7 @@ export {
   type EventCategory,
 } from './envelope.js';
 export { KernelError, isKernelError, toKernelError, type KernelErrorCode, type KernelErrorOptions } from './errors.js';
-export { approvalId, childEventId, contentDigest, keyedChildEventId, deliveryKey, eventDigest, isDeliveryOf, newEventId } from './ids.js';
+export { approvalId, childEventId, contentDigest, keyedChildEventId, deliveryKey, eventDigest, isDeliveryOf, newEventId, type ChildIdSource } from './ids.js';
 export { ingest, type IngestOptions, type IngestResult, type IngressDeps } from './ingress.js';
 export { isSealedDecision, sealDecision } from './sealed-decision.js';
 export { mergeRestrictions, restrictionBlocksDriver, restrictionsSchema, type Restrictions } from './restrictions.js';

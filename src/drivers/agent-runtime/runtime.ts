@@ -12,7 +12,7 @@
  * events (same ids) and never calls a model or a tool twice.
  */
 import { createHash } from 'node:crypto';
-import { isKernelError, NOOP_SPAN, type EmittedEvent, type Envelope, type TraceSpan } from '../../kernel/index.js';
+import { isKernelError, NOOP_SPAN, type ChildIdSource, type EmittedEvent, type Envelope, type TraceSpan } from '../../kernel/index.js';
 import type { ConversationStore } from './conversations.js';
 import { emissionsFor, unavailableTools } from './emissions.js';
 import { fitHistory, estimateTokens, type Message } from './messages.js';
@@ -20,7 +20,7 @@ import type { OutboxItem, Run, RunAgent } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
 import { traceReply } from './trace.js';
-import { applyModelReply, applyToolReply, itemId, type Incoming } from './transitions.js';
+import { applyModelReply, applyToolReply, itemId } from './transitions.js';
 
 export interface AgentRuntimeDeps {
   runs: RunStore;
@@ -135,7 +135,7 @@ export class AgentRuntime {
   }
 
   /** The events `incoming` made the run emit, after recording which run awaits each of them. */
-  async #emit(run: Run, incoming: Incoming): Promise<EmittedEvent[]> {
+  async #emit(run: Run, incoming: ChildIdSource): Promise<EmittedEvent[]> {
     const items = run.outbox[incoming.id] ?? [];
     const events = emissionsFor(run, items, this.deps.tools, await unavailableTools(run, items, this.deps.tools));
     const awaited = items.flatMap((item, index) => (events[index]?.awaitReply === true ? [itemId(run, incoming, item)] : []));

@@ -7,7 +7,7 @@
  * out of scope, invalid arguments, which the model is told so it can correct itself). When every
  * call of the step has its result, the results go back to the model as the next step.
  */
-import { keyedChildEventId, type Envelope } from '../../kernel/index.js';
+import { keyedChildEventId, type ChildIdSource, type Envelope } from '../../kernel/index.js';
 import { toolResultText, type Message } from './messages.js';
 import type { OutboxItem, Run, RunStep, RunToolCall } from './run-state.js';
 import type { ToolRegistry } from '../../registries/tools/index.js';
@@ -37,11 +37,8 @@ export function itemKey(run: Run, item: OutboxItem): string {
   }
 }
 
-/** An event the run received: what the kernel derives its children's ids from. */
-export type Incoming = Pick<Envelope, 'id' | 'time'>;
-
 /** The id the kernel gives the event of `item` emitted for `incoming`. */
-export function itemId(run: Run, incoming: Incoming, item: OutboxItem): string {
+export function itemId(run: Run, incoming: ChildIdSource, item: OutboxItem): string {
   return keyedChildEventId(incoming, run.driver, itemKey(run, item));
 }
 
@@ -117,7 +114,7 @@ export function applyToolReply(run: Run, step: RunStep, call: RunToolCall, reply
 }
 
 /** Once every call of the step is settled: the results go to the model as the next step. */
-function advance(run: Run, step: RunStep, incoming: Incoming, now: string): OutboxItem[] {
+function advance(run: Run, step: RunStep, incoming: ChildIdSource, now: string): OutboxItem[] {
   if (step.toolCalls.some((call) => call.status === 'pending' || call.status === 'awaiting_approval')) return [];
   step.status = 'done';
   step.finishedAt = now;
