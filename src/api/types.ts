@@ -103,8 +103,8 @@ export interface ApiServices {
   /** The model registry as `GET /api/models` lists it (no keys). */
   models(): ModelListing[];
   health(): Promise<HealthReport>;
-  /** Resolves when stored events may have changed (wakes SSE streams early) or after `maxWaitMs`. */
-  waitForChanges(maxWaitMs: number, signal: AbortSignal): Promise<void>;
+  /** Resolves when `userId`'s stored events may have changed (wakes their SSE streams early) or after `maxWaitMs`. */
+  waitForChanges(userId: string, maxWaitMs: number, signal: AbortSignal): Promise<void>;
   limits: ApiLimits;
   /** Bus and store commit in one transaction (embedded default): see IngressDeps.sharedCommit. */
   sharedCommit?: boolean;

@@ -14,8 +14,8 @@ export interface WorkerOptions {
   idleWaitMs: number;
   /** Redelivery delay when processing itself failed (e.g. the store was unavailable). */
   errorDelayMs: number;
-  /** Called after each settled outcome (wakes live streams). */
-  onSettled?: () => void;
+  /** Called after each settled outcome that changed a user's records, with that user (wakes their live streams). */
+  onSettled?: (userId: string) => void;
 }
 
 export class QueueWorker {
@@ -91,7 +91,8 @@ export class QueueWorker {
     try {
       const outcome = await this.processor.process(delivery.body, { deliveryCount: delivery.deliveryCount, messageId: delivery.messageId });
       await this.consumer.settle(delivery, outcome);
-      this.options.onSettled?.();
+      // A skipped duplicate or a dead-lettered non-event changed no record.
+      if ('record' in outcome) this.options.onSettled?.(outcome.record.userId);
     } catch (caught) {
       const error = toKernelError(caught);
       if (error.code === 'shutting_down') {

@@ -45,8 +45,8 @@ export interface HostPorts {
   logger: Logger;
   /** The host's own checks for `GET /api/health` (is the store reachable?). */
   healthChecks(): Promise<HealthReport['checks']>;
-  /** Resolves when stored events may have changed (wakes live streams) or after `maxWaitMs`. */
-  waitForChanges: (maxWaitMs: number, signal: AbortSignal) => Promise<void>;
+  /** Resolves when `userId`'s stored events may have changed (wakes their live streams) or after `maxWaitMs`. */
+  waitForChanges: (userId: string, maxWaitMs: number, signal: AbortSignal) => Promise<void>;
   /** Messages waiting, for the queue-depth gauge, where the bus can tell cheaply. */
   queueDepth?: () => Promise<number>;
   /** Bus and store commit in one transaction (the embedded default): see IngressDeps.sharedCommit. */

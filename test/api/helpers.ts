@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { MemoryAuditLog, MemoryContextStore, MemoryEventStore, MemoryQueue, MemoryStateStore } from '../../src/adapters/memory/index.js';
-import { WorkSignal } from '../../src/adapters/work-signal.js';
+import { UserChangeSignal } from '../../src/adapters/user-change-signal.js';
 import { ContextWorkspace } from '../../src/kernel/context/workspace.js';
 import type { ContextLimits } from '../../src/kernel/ports/context.js';
 import { createApi, DEFAULT_API_LIMITS, type ApiLimits, type ApiRequest, type ApiResponse, type ApiServices, type HealthReport } from '../../src/api/index.js';
@@ -40,7 +40,7 @@ export function apiFixture(options: FixtureOptions = {}) {
   queue.bindStore(store, audit);
   const secret = new Uint8Array(randomBytes(32));
   const metrics = new PrometheusMetrics();
-  const changes = new WorkSignal();
+  const changes = new UserChangeSignal();
   const context = new MemoryContextStore({ clock, ...(options.contextLimits !== undefined && { limits: options.contextLimits }) });
   const state = new MemoryStateStore({ clock });
   const tools = createToolRegistry(nativeTools());
@@ -82,7 +82,7 @@ export function apiFixture(options: FixtureOptions = {}) {
     drivers: () => [],
     models: () => [],
     health: options.health ?? (async () => OK_HEALTH),
-    waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
+    waitForChanges: (userId, maxWaitMs, signal) => changes.wait(userId, maxWaitMs, signal),
     limits: { ...DEFAULT_API_LIMITS, streamPollMs: 20, ...options.limits },
     security,
     context,

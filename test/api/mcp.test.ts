@@ -78,7 +78,7 @@ describe('POST /api/mcp without a processor', () => {
     const throttle = { policy: 'rate-limit-minute', window: 'minute' as const, runAt: '2026-01-01T00:01:00.512Z' };
     const reason = 'Throttled by policy "rate-limit-minute": Rate limit: more than 600 events per minute; it runs again at the start of the next minute';
     await fixture.store.save({ ...record, status: 'throttled', decision: { allowed: false, authorizer: 'policy-engine', reason, policies: ['rate-limit-minute'], verdict: 'throttle', throttle }, throttle: { ...throttle, count: 1 } });
-    fixture.changes.notify();
+    fixture.changes.notify(['alice']);
     const result = (await calling) as CallToolResult;
     assert.notEqual(result.isError, true);
     assert.deepEqual(result.structuredContent, { status: 'throttled', eventId: record.id, reason, runAt: throttle.runAt });

@@ -97,6 +97,33 @@ describe('GET /api/stream', () => {
     resumed.abort.abort();
   });
 
+  it("reads the store again when its own user's records change, not when another user's do", async () => {
+    // The poll is a minute away: only a wake-up can make the stream read before the test ends.
+    const fixture = apiFixture({ limits: { streamPollMs: 60_000 } });
+    const { store } = fixture;
+    const changes = store.changes.bind(store);
+    let reads = 0;
+    store.changes = (...args) => {
+      reads += 1;
+      return changes(...args);
+    };
+    const stream = await connect(fixture);
+    assert.equal(await stream.nextChunk(), ': connected\n\n');
+    const next = stream.nextChunk(5000); // the stream now waits for alice's changes
+    await post(fixture, cloudEvent({ id: 'bobs' }), 'bob');
+    const readsBefore = reads;
+    fixture.changes.notify(['bob']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(reads, readsBefore, "bob's change did not make alice's stream read");
+    await post(fixture, cloudEvent({ id: 'alices' }));
+    fixture.changes.notify(['alice']);
+    const chunk = await next;
+    assert.equal(reads, readsBefore + 1, "alice's change made it read, once");
+    assert.match(chunk ?? '', /"id":"alices"/);
+    assert.doesNotMatch(chunk ?? '', /"id":"bobs"/);
+    stream.abort.abort();
+  });
+
   it('only sends types matching the filter', async () => {
     const fixture = apiFixture();
     const stream = await connect(fixture, '/api/stream?filter=task.*,plan.*');

@@ -63,9 +63,9 @@ async function* follow({ services, userId, filter, signal }: Follow, first: Chan
     }
     // A full page means more is waiting: read on without sleeping.
     if (page.records.length < PAGE_SIZE) {
-      await services.waitForChanges(limits.streamPollMs, signal);
-      // Under load every settle wakes the stream: read at most every streamMinIntervalMs, so
-      // one query returns many records instead of thousands of queries returning one each.
+      await services.waitForChanges(userId, limits.streamPollMs, signal);
+      // Under load each batch of the user's settles wakes the stream: read at most every
+      // streamMinIntervalMs, so one query returns many records instead of hundreds returning a few.
       const wait = limits.streamMinIntervalMs - (performance.now() - lastRead);
       if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
     }

@@ -56,7 +56,7 @@ async function awaitAnswer(context: AuthenticatedContext, tool: ToolDefinition, 
     const outcome = record === undefined ? undefined : await outcomeOf(context, tool, record);
     if (outcome !== undefined) return outcome;
     if (stop.aborted) return { kind: 'pending', eventId, status: record?.status ?? 'accepted' };
-    await services.waitForChanges(POLL_MS, stop);
+    await services.waitForChanges(identity.userId, POLL_MS, stop);
   }
 }
 

@@ -64,7 +64,7 @@ export async function composeAzure(config: Config, logger: Logger, clients: Azur
     // A point read proves the account answers.
     healthChecks: async () => ({ cosmos: await probeCheck(async () => void (await stores.store.get('health-check', 'probe'))) }),
     // Instances share nothing in memory: live streams poll the store.
-    waitForChanges: (maxWaitMs, signal) => sleep(maxWaitMs, undefined, { signal }).catch(() => undefined),
+    waitForChanges: (_userId, maxWaitMs, signal) => sleep(maxWaitMs, undefined, { signal }).catch(() => undefined),
   });
   await core.start();
   const targets = { bus, store: stores.store, audit: stores.audit };

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { openLocalStorage, WriteLock, type LocalStorage } from '../../adapters/local/index.js';
-import { WorkSignal } from '../../adapters/work-signal.js';
+import { UserChangeSignal } from '../../adapters/user-change-signal.js';
 import type { Config } from '../../config.js';
 import { type CacheGeneration, type Clock, type DriverStatsReport, type Logger, type ProcessorObserver, QueueWorker, systemClock } from '../../kernel/index.js';
 import { CachingAuthenticator, DevTokenAuthenticator, loadOrCreateDevSecret } from '../../security/index.js';
@@ -53,7 +53,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
       writeLock: writeLock.buffer,
       queue: storage.queue,
       metrics: core.metrics,
-      onSettled: () => changes.notify(),
+      onSettled: (userIds) => changes.notify(userIds),
     });
     return { ...core, storage, worker: pool };
   }
@@ -61,7 +61,7 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
     concurrency: config.worker.concurrency,
     idleWaitMs: 1000,
     errorDelayMs: 1000,
-    onSettled: () => changes.notify(),
+    onSettled: (userId) => changes.notify([userId]),
   });
   return { ...core, storage, worker: { start: async () => worker.start(), stop: (graceMs) => worker.stop(graceMs) } };
 }
@@ -83,11 +83,11 @@ export interface LocalPartsOptions {
   processorHealth?: () => { ok: boolean; detail?: string };
 }
 
-/** The storage, the core over it, and the signal that wakes live streams when outcomes settle. */
+/** The storage, the core over it, and the signal that wakes a user's live streams when their outcomes settle. */
 export interface LocalParts {
   core: Core;
   storage: LocalStorage;
-  changes: WorkSignal;
+  changes: UserChangeSignal;
 }
 
 /** What the HTTP thread and each processor thread build over the one SQLite file. */
@@ -104,7 +104,7 @@ export async function composeLocalParts(config: Config, logger: Logger, clock: C
     ...(options.lockOwner !== undefined && { lockOwner: options.lockOwner }),
     ...(options.onEnqueued !== undefined && { onEnqueued: options.onEnqueued }),
   });
-  const changes = new WorkSignal();
+  const changes = new UserChangeSignal();
   const { processorHealth } = options;
   try {
     const core = await composeCore(config, {
@@ -122,7 +122,7 @@ export async function composeLocalParts(config: Config, logger: Logger, clock: C
         store: await probeCheck(async () => `queue depth ${await storage.queue.depth()}`),
         ...(processorHealth && { processors: processorHealth() }),
       }),
-      waitForChanges: (maxWaitMs, signal) => changes.wait(maxWaitMs, signal),
+      waitForChanges: (userId, maxWaitMs, signal) => changes.wait(userId, maxWaitMs, signal),
       queueDepth: () => storage.queue.depth(),
       sharedCommit: true,
       ...(options.cacheGeneration !== undefined && { cacheGeneration: options.cacheGeneration }),

@@ -26,8 +26,8 @@ export interface ProcessorPoolOptions {
   queue: LeaseReleaser;
   /** The host's metrics: what the threads observed is added to them. */
   metrics: ProcessorObserver;
-  /** After outcomes were committed in a thread (wakes live streams). */
-  onSettled: () => void;
+  /** After outcomes of these users were committed in a thread (wakes their live streams). */
+  onSettled: (userIds: readonly string[]) => void;
 }
 
 /** Restart delays for a thread that keeps dying: from the first to the last, doubling. */
@@ -123,7 +123,7 @@ export class ProcessorPool implements LocalProcessing {
           else this.#driverRan(name, status, seconds);
         }
         if (stats) thread.stats = new Map(stats);
-        if (settled) this.#options.onSettled();
+        if (settled.length > 0) this.#options.onSettled(settled);
       },
       log: (level, bindings, fields, message) => {
         const target = logger.child(bindings);

@@ -9,7 +9,8 @@ import type { FromThread, LogLevel, Observation, ThreadData, ToThread } from './
 const STOP_MARGIN_MS = 15_000;
 
 export interface ThreadEvents {
-  report(settled: boolean, observations: Observation[], stats: Array<[string, DriverStats]> | undefined): void;
+  /** `settled`: the users whose outcomes were committed since the last report. */
+  report(settled: readonly string[], observations: Observation[], stats: Array<[string, DriverStats]> | undefined): void;
   log(level: LogLevel, bindings: Record<string, unknown>, fields: Record<string, unknown> | undefined, message: string): void;
   /** The thread is gone (asked to stop or not), its database connection closed with it. */
   exited(code: number, ranMs: number): void;

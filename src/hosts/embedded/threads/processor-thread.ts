@@ -59,7 +59,7 @@ async function run(data: ThreadData): Promise<void> {
     // The HTTP thread says when it enqueued ('work'); this is the poll should a wake-up be missed.
     idleWaitMs: 1000,
     errorDelayMs: 1000,
-    onSettled: () => report.settled(),
+    onSettled: (userId) => report.settled(userId),
   });
   let stopping: Promise<void> | undefined;
   port.on('message', (message: ToThread) => {

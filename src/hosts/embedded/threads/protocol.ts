@@ -40,10 +40,11 @@ export type FromThread =
   /** Could not start (a driver's init failed, the database could not be opened). */
   | { kind: 'failed'; message: string }
   /**
-   * What happened since the last report: outcomes were committed (`settled`: wakes live streams),
-   * the processor's observations (for the metrics), the drivers' statistics when they changed.
+   * What happened since the last report: the users whose outcomes were committed (`settled`: wakes
+   * their live streams), the processor's observations (for the metrics), the drivers' statistics
+   * when they changed.
    */
-  | { kind: 'report'; settled: boolean; observations: Observation[]; stats?: Array<[string, DriverStats]> }
+  | { kind: 'report'; settled: string[]; observations: Observation[]; stats?: Array<[string, DriverStats]> }
   | { kind: 'log'; level: LogLevel; bindings: Record<string, unknown>; fields: Record<string, unknown> | undefined; message: string }
   /** Drained and closed: the thread exits next. */
   | { kind: 'stopped' };

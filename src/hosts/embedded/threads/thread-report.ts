@@ -1,6 +1,6 @@
 /**
- * A processor thread's reports to the HTTP thread: that outcomes were committed (to wake live
- * streams), what the processor observed (for the metrics there) and the drivers' statistics. One
+ * A processor thread's reports to the HTTP thread: whose outcomes were committed (to wake their
+ * live streams), what the processor observed (for the metrics there) and the drivers' statistics. One
  * message per turn of the thread's event loop that settled anything, however many events settled
  * in it: a message per event would cost more than the metrics it carries. A timer sends what is
  * left between settles, so a driver that runs long (its event settles much later) is counted, and
@@ -17,7 +17,8 @@ export class ThreadReport implements ProcessorObserver {
   readonly #stats: () => Iterable<[string, DriverStats]>;
   readonly #timer: NodeJS.Timeout;
   #observations: Observation[] = [];
-  #settled = false;
+  /** Users whose outcomes were committed since the last report. */
+  #settled = new Set<string>();
   #scheduled: NodeJS.Immediate | undefined;
   /** The statistics last sent, as JSON: sent again only when they changed. */
   #sentStats = '';
@@ -37,9 +38,9 @@ export class ThreadReport implements ProcessorObserver {
     this.#observations.push(['driver', driver, status, seconds]);
   }
 
-  /** An outcome was committed (QueueWorker's onSettled). */
-  settled(): void {
-    this.#settled = true;
+  /** An outcome of `userId`'s was committed (QueueWorker's onSettled). */
+  settled(userId: string): void {
+    this.#settled.add(userId);
     this.#scheduled ??= setImmediate(() => this.#send(false));
   }
 
@@ -61,10 +62,10 @@ export class ThreadReport implements ProcessorObserver {
         stats = current;
       }
     }
-    if (!this.#settled && this.#observations.length === 0 && stats === undefined) return;
-    const message: FromThread = { kind: 'report', settled: this.#settled, observations: this.#observations, ...(stats && { stats }) };
+    if (this.#settled.size === 0 && this.#observations.length === 0 && stats === undefined) return;
+    const message: FromThread = { kind: 'report', settled: [...this.#settled], observations: this.#observations, ...(stats && { stats }) };
     this.#observations = [];
-    this.#settled = false;
+    this.#settled.clear();
     this.#post(message);
   }
 }
