@@ -4,45 +4,30 @@
  * settle woke every open stream on the host and each read the store again to find nothing of
  * its own; now a stream reads when its user's records changed (or when its poll comes round).
  */
+import { WorkSignal } from './work-signal.js';
+
 export class UserChangeSignal {
-  readonly #waiting = new Map<string, Set<() => void>>();
+  /** A signal per user someone waits on; dropped when their last wait ends. */
+  readonly #byUser = new Map<string, WorkSignal>();
 
   /** Wake every wait on these users' changes. */
   notify(userIds: Iterable<string>): void {
-    for (const userId of userIds) {
-      const waiters = this.#waiting.get(userId);
-      if (waiters === undefined) continue;
-      this.#waiting.delete(userId);
-      for (const wake of waiters) wake();
-    }
+    for (const userId of userIds) this.#byUser.get(userId)?.notify();
   }
 
   /** Resolves when `userId`'s records changed, after `maxWaitMs`, or when `signal` aborts. */
-  wait(userId: string, maxWaitMs: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.#forget(userId, done);
-        resolve();
-      };
-      const timer = setTimeout(done, maxWaitMs);
-      signal?.addEventListener('abort', done, { once: true });
-      let waiters = this.#waiting.get(userId);
-      if (waiters === undefined) this.#waiting.set(userId, (waiters = new Set()));
-      waiters.add(done);
-    });
+  async wait(userId: string, maxWaitMs: number, signal?: AbortSignal): Promise<void> {
+    let changes = this.#byUser.get(userId);
+    if (changes === undefined) this.#byUser.set(userId, (changes = new WorkSignal()));
+    try {
+      await changes.wait(maxWaitMs, signal);
+    } finally {
+      if (changes.waiting === 0 && this.#byUser.get(userId) === changes) this.#byUser.delete(userId);
+    }
   }
 
   /** How many users someone waits on (a wait that ended leaves nothing behind). */
   get waitingUsers(): number {
-    return this.#waiting.size;
-  }
-
-  #forget(userId: string, done: () => void): void {
-    const waiters = this.#waiting.get(userId);
-    if (waiters === undefined || !waiters.delete(done)) return;
-    if (waiters.size === 0) this.#waiting.delete(userId);
+    return this.#byUser.size;
   }
 }

@@ -8,6 +8,11 @@ export class WorkSignal {
     for (const wake of waiters) wake();
   }
 
+  /** Waits not yet ended. */
+  get waiting(): number {
+    return this.#waiters.size;
+  }
+
   wait(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
