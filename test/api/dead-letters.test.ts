@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { deliveryKey, type DeadLetter, type Envelope } from '../../src/kernel/index.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 const run = promisify(execFile);
 let system: TestSystem;
@@ -39,7 +39,7 @@ async function list(admin: boolean, query = ''): Promise<{ status: number; body:
 }
 
 async function vextir(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args, '--url', system.url, '--token', await system.token('root', { admin: true })], {
+  const { stdout } = await run(process.execPath, [...vextirEntry(), ...args, '--url', system.url, '--token', await system.token('root', { admin: true })], {
     env: { PATH: process.env['PATH'] ?? '', VEXTIR_DATA_DIR: system.dataDir },
   });
   return stdout;

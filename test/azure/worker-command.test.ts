@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ServiceBusEventBus, openCosmosStore, type CosmosStore } from '../../src/adapters/azure/index.js';
 import { startAmqpBroker, type AmqpBroker } from '../helpers/amqp-broker/index.js';
 import { startCosmosServer, type CosmosTestServer } from '../helpers/cosmos-server.js';
 import { makeEvent } from '../helpers/kernel-fixture.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 const sample = (await import('../../local.settings.sample.json', { with: { type: 'json' } })).default as { Values: Record<string, string> };
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   cosmos = await startCosmosServer({ https: true });
   serviceBus = new ServiceBusClient(broker.connectionString);
   const { ServiceBusConnection__fullyQualifiedNamespace: _namespace, ...values } = sample.Values;
-  worker = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'worker'], {
+  worker = spawn(process.execPath, [...vextirEntry(), 'worker'], {
     env: {
       ...process.env,
       ...values,
@@ -100,7 +100,7 @@ describe('vextir worker', () => {
   });
 
   it('refuses to run without VEXTIR_MODE=azure, saying what it needs', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'worker'], {
+    const child = spawn(process.execPath, [...vextirEntry(), 'worker'], {
       env: { ...process.env, VEXTIR_MODE: 'local' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

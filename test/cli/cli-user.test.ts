@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { DevTokenAuthenticator, loadOrCreateDevSecret } from '../../src/security/index.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 let system: TestSystem;
 let otherDataDir: string;
@@ -30,7 +31,7 @@ interface CliResult {
   stderr: string;
 }
 
-const CLI = ['--import', 'tsx', join('src', 'cli', 'main.ts')];
+const CLI = vextirEntry();
 
 function vextir(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, VEXTIR_USER: _user, ...inherited } = process.env;

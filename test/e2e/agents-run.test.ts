@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
 import { startAnthropicServer, type ModelServer } from '../helpers/model-servers/index.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 let anthropic: ModelServer;
 let system: TestSystem;
@@ -96,7 +96,7 @@ describe("a user's own agent", () => {
 
     const shown = await new Promise<string>((resolve, reject) => {
       const { VEXTIR_TOKEN: _token, VEXTIR_URL: _url, ...inherited } = process.env;
-      execFile(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'agents', 'run', 'show', runId, '--url', system.url], { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: 'cat' } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)));
+      execFile(process.execPath, [...vextirEntry(), 'agents', 'run', 'show', runId, '--url', system.url], { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: 'cat' } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)));
     });
     assert.match(shown, new RegExp(`^${runId}  agent todo_sorter  completed`));
     assert.match(shown, /step 1: claude-haiku-4-5/);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runVextir, type CliResult } from '../helpers/cli.js';
 import { startTestSystem, type TestSystem } from '../helpers/local-system.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 const USER = 'tess';
 
@@ -35,7 +36,7 @@ function startTail(...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: USER };
   delete env['VEXTIR_TOKEN'];
   delete env['VEXTIR_URL'];
-  const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'tail', ...args, '--url', system.url], { env });
+  const child = spawn(process.execPath, [...vextirEntry(), 'tail', ...args, '--url', system.url], { env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

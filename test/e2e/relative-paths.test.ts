@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CliError } from '../../src/cli/cli-error.js';
 import type { Client } from '../../src/cli/client.js';
@@ -15,6 +14,7 @@ import { contextCommand } from '../../src/cli/commands/context.js';
 import { grantAddCommand, grantRemoveCommand, grantsListCommand } from '../../src/cli/commands/grants.js';
 import { normalizeContextPath } from '../../src/security/index.js';
 import { startTestSystem, type RecordBody, type TestSystem } from '../helpers/local-system.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 const RELATIVE = (path: string) => new RegExp(`the context path "${path}" is relative; it must start with "/" \\(did you mean "/${path.replace(/\/$/, '')}"\\?\\)`);
 
@@ -66,7 +66,7 @@ describe('the CLI refuses it before sending anything, whatever the command', () 
   it('says so as a process, too', async () => {
     const { VEXTIR_TOKEN: _token, ...inherited } = process.env;
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'context', 'get', 'Notes/first', '--url', system.url], { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: 'ida' } }, (error, _stdout, stderr) =>
+      execFile(process.execPath, [...vextirEntry(), 'context', 'get', 'Notes/first', '--url', system.url], { env: { ...inherited, VEXTIR_DATA_DIR: system.dataDir, VEXTIR_USER: 'ida' } }, (error, _stdout, stderr) =>
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stderr }),
       );
     });

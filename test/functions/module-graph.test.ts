@@ -1,8 +1,9 @@
 /**
  * The Function App must not load the embedded default: nothing on the Azure path imports
  * src/adapters/local, so better-sqlite3 (a native addon) never loads in a Function App.
- * Checked on the built JavaScript as Node loads it: the app is compiled into a temporary folder,
- * its entry (package.json `main`) is imported with a resolve hook that records every module.
+ * Checked on the built JavaScript as Node loads it: the project's build in dist/ when it is current
+ * (else the app is compiled into a temporary folder), its entry (package.json `main`) imported
+ * with a resolve hook that records every module.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { buildIsCurrent } from '../helpers/vextir-entry.js';
 
 let dir: string;
 let loaded: string[];
@@ -18,8 +20,11 @@ beforeAll(() => {
   // Inside the repository (.tmp/ is git-ignored) so the build resolves this project's node_modules.
   mkdirSync('.tmp', { recursive: true });
   dir = resolve(mkdtempSync(join('.tmp', 'graph-')));
-  const outDir = join(dir, 'dist');
-  execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir]);
+  let outDir = resolve('dist');
+  if (!buildIsCurrent()) {
+    outDir = join(dir, 'dist');
+    execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir]);
+  }
   const main = (JSON.parse(readFileSync('package.json', 'utf8')) as { main: string }).main.replace(/^dist\//, '');
   const log = join(dir, 'resolved.txt');
   const script = [

@@ -1,10 +1,10 @@
 /**
- * Runs the `vextir` command as a user would (its TypeScript through tsx, in a child process),
+ * Runs the `vextir` command as a user would (in a child process: see vextir-entry.ts for which build),
  * against a host the test started. VEXTIR_TOKEN and VEXTIR_URL from the developer's shell are
  * dropped, so a test never talks to another system or as another user.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { vextirEntry } from './vextir-entry.js';
 
 export interface CliResult {
   code: number;
@@ -28,7 +28,7 @@ export function runVextir(args: readonly string[], { url, dataDir, user, unset =
   for (const name of ['VEXTIR_TOKEN', 'VEXTIR_URL', ...unset]) delete env[name];
   if (user !== undefined) env['VEXTIR_USER'] = user;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args, '--url', url], { env }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...vextirEntry(), ...args, '--url', url], { env }, (error, stdout, stderr) =>
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
     );
   });

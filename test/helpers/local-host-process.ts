@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { vextirEntry } from './vextir-entry.js';
 
 export interface HostProcess {
   url: string;
@@ -21,7 +22,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startHostProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'start'], {
+  const child = spawn(process.execPath, [...vextirEntry(), 'start'], {
     env: { ...process.env, VEXTIR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, it } from 'vitest';
 import { DevTokenAuthenticator, loadOrCreateDevSecret } from '../../src/security/index.js';
+import { vextirEntry } from '../helpers/vextir-entry.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'vextir-cli-token-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function token(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'token', ...args], {
+  const { stdout } = await run(process.execPath, [...vextirEntry(), 'token', ...args], {
     env: { PATH: process.env['PATH'] ?? '', VEXTIR_DATA_DIR: dir, ...env },
   });
   return stdout.trim();

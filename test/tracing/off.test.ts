@@ -1,8 +1,9 @@
 /**
  * Tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT, no Azure Monitor) loads nothing of it: the embedded
- * host is started in a child process with a resolve hook that records every module Node loads,
- * and one event is processed; neither src/tracing nor any OpenTelemetry package is in the graph,
- * and the core has no tracing. The same start with the endpoint set loads them (the control).
+ * host (its build when current: see vextir-entry.ts) is started in a child process with a resolve
+ * hook that records every module Node loads, and one event is processed; neither src/tracing nor
+ * any OpenTelemetry package is in the graph, and the core has no tracing. The same start with the
+ * endpoint set loads them (the control).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { runnable } from '../helpers/vextir-entry.js';
 
 mkdirSync('.tmp', { recursive: true });
 const dir = resolve(mkdtempSync(join('.tmp', 'tracing-off-')));
@@ -24,8 +26,8 @@ function startAndProcess(name: string, env: Record<string, string>): { loaded: s
   const script = [
     "import { register } from 'node:module';",
     `register(${href('test/helpers/record-resolutions.mjs')}, { data: { log: ${JSON.stringify(log)} } });`,
-    `const { loadConfig } = await import(${href('src/config.ts')});`,
-    `const { startLocal } = await import(${href('src/hosts/embedded/index.ts')});`,
+    `const { loadConfig } = await import(${href(runnable('src/config.ts').module)});`,
+    `const { startLocal } = await import(${href(runnable('src/hosts/embedded/index.ts').module)});`,
     "const { default: pino } = await import('pino');",
     `const env = { VEXTIR_DATA_DIR: ${JSON.stringify(join(dir, name))}, VEXTIR_CONFIG: 'none.yaml', PORT: '0', ...${JSON.stringify(env)} };`,
     "const host = await startLocal(loadConfig(env), pino({ level: 'silent' }));",
@@ -36,7 +38,7 @@ function startAndProcess(name: string, env: Record<string, string>): { loaded: s
   ].join('\n');
   // The child gets no OTEL_* or Application Insights setting from this process's environment.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('APPLICATIONINSIGHTS_') && !key.startsWith('VEXTIR_')));
-  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: inherited, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = execFileSync(process.execPath, [...runnable('src/config.ts').nodeArgs, '--input-type=module', '-e', script], { env: inherited, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const result = JSON.parse(output.trim().split('\n').at(-1)!) as { tracing: boolean; status: string };
   return { loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean), ...result };
 }
@@ -61,14 +63,14 @@ describe('tracing off', () => {
     const off = startAndProcess('off', {});
     assert.equal(off.status, 'processed');
     assert.equal(off.tracing, false);
-    assert.ok(off.loaded.some((url) => url.includes('/src/wiring/core.ts')), `the hook saw the graph (${off.loaded.length} modules)`);
+    assert.ok(off.loaded.some((url) => url.includes('/src/wiring/core.')), `the hook saw the graph (${off.loaded.length} modules)`);
     assert.deepEqual(tracingModules(off.loaded), []);
 
     // Nothing listens there: the export fails quietly at shutdown; what matters is what was loaded.
     const on = startAndProcess('on', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
     assert.equal(on.status, 'processed');
     assert.equal(on.tracing, true);
-    for (const expected of ['/src/tracing/index.ts', '@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http']) {
+    for (const expected of ['/src/tracing/index.', '@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http']) {
       assert.ok(tracingModules(on.loaded).some((url) => url.includes(expected)), `expected ${expected} once tracing is on`);
     }
     assert.ok(!on.loaded.some((url) => url.includes('monitor-opentelemetry')), 'the embedded host never loads the Azure Monitor exporter');
