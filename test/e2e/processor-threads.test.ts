@@ -61,9 +61,10 @@ async function metric(line: RegExp): Promise<number> {
   return Number(line.exec(text)?.[1] ?? Number.NaN);
 }
 
+/** Reads until `ok` holds, for up to 30 s: a restarted thread loads every module again, slow on a busy machine. */
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   let value = await read();
-  for (let i = 0; i < 100 && !ok(value); i += 1) {
+  for (const deadline = Date.now() + 30_000; !ok(value) && Date.now() < deadline; ) {
     await new Promise((done) => setTimeout(done, 50));
     value = await read();
   }
