@@ -6,7 +6,9 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../config.js';
 import { isKernelError } from '../kernel/index.js';
-import { loadOrCreateDevSecret, signDevToken } from '../security/index.js';
+// The module, not src/security/index.ts: the folder's index also loads the policy engine, CEL and
+// the PII detectors, which a command that talks HTTP never uses (a third of the CLI's start-up).
+import { loadOrCreateDevSecret, signDevToken } from '../security/dev-tokens.js';
 import { CliError } from './cli-error.js';
 
 export interface ClientOptions {

@@ -6,7 +6,8 @@
  * spelling that every other entry point refuses).
  */
 import { isKernelError } from '../kernel/index.js';
-import { normalizeContextPath } from '../security/index.js';
+// The ACL folder's index, not src/security/index.ts, which also loads the policy engine (see client.ts).
+import { normalizeContextPath } from '../security/acl/index.js';
 import { CliError } from './cli-error.js';
 
 export function contextPathArg(raw: string): string {

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { isKernelError } from '../../kernel/index.js';
-import { loadOrCreateDevSecret, signDevToken } from '../../security/index.js';
+import { loadOrCreateDevSecret, signDevToken } from '../../security/dev-tokens.js';
 import { CliError } from '../cli-error.js';
 import { cliUser } from '../client.js';
 
