@@ -7,25 +7,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
+import { freePort } from '../helpers/local-host-process.js';
 import { vextirEntry } from '../helpers/vextir-entry.js';
 
 mkdirSync('.tmp', { recursive: true });
 const dir = resolve(mkdtempSync(join('.tmp', 'cli-graph-')));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A loopback port that refuses connections: the command fails fast, after loading what it needs. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Runs `vextir <args>` with the hook; the modules it loaded, and its stderr. */
 async function loadedBy(name: string, args: readonly string[], dataDir = join(dir, 'data')): Promise<{ loaded: string[]; stderr: string }> {
@@ -43,7 +33,8 @@ const HEAVY = /@marcbachmann\/cel-js|\/src\/security\/(policy|pii|authorization|
 
 describe('the CLI at start-up', () => {
   it('loads, for a command that talks HTTP, its own module and nothing of the server side', async () => {
-    const { loaded, stderr } = await loadedBy('events-ls', ['events', 'ls', '--url', `http://127.0.0.1:${await closedPort()}`]);
+    // A free port, so nothing listens: the command fails fast, after loading what it needs.
+    const { loaded, stderr } = await loadedBy('events-ls', ['events', 'ls', '--url', `http://127.0.0.1:${await freePort()}`]);
     assert.match(stderr, /cannot reach/, 'the command ran (and found no server)');
     assert.ok(loaded.some((url) => /\/src\/cli\/commands\/events\.(js|ts)$/.test(url)), `the hook saw the graph (${loaded.length} modules)`);
     assert.ok(!loaded.some((url) => /\/src\/cli\/commands\/(plans|start|packs)\./.test(url)), 'other commands are not imported');

@@ -23,11 +23,13 @@ const href = (path: string) => JSON.stringify(pathToFileURL(resolve(path)).href)
 /** Starts the embedded host with `env`, processes one demo.ping, stops; returns the modules loaded and whether the core had tracing. */
 function startAndProcess(name: string, env: Record<string, string>): { loaded: string[]; tracing: boolean; status: string } {
   const log = join(dir, `${name}.txt`);
+  const configModule = runnable('src/config.ts');
+  const embeddedModule = runnable('src/hosts/embedded/index.ts');
   const script = [
     "import { register } from 'node:module';",
     `register(${href('test/helpers/record-resolutions.mjs')}, { data: { log: ${JSON.stringify(log)} } });`,
-    `const { loadConfig } = await import(${href(runnable('src/config.ts').module)});`,
-    `const { startLocal } = await import(${href(runnable('src/hosts/embedded/index.ts').module)});`,
+    `const { loadConfig } = await import(${href(configModule.module)});`,
+    `const { startLocal } = await import(${href(embeddedModule.module)});`,
     "const { default: pino } = await import('pino');",
     `const env = { VEXTIR_DATA_DIR: ${JSON.stringify(join(dir, name))}, VEXTIR_CONFIG: 'none.yaml', PORT: '0', ...${JSON.stringify(env)} };`,
     "const host = await startLocal(loadConfig(env), pino({ level: 'silent' }));",
@@ -38,7 +40,7 @@ function startAndProcess(name: string, env: Record<string, string>): { loaded: s
   ].join('\n');
   // The child gets no OTEL_* or Application Insights setting from this process's environment.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('APPLICATIONINSIGHTS_') && !key.startsWith('VEXTIR_')));
-  const output = execFileSync(process.execPath, [...runnable('src/config.ts').nodeArgs, '--input-type=module', '-e', script], { env: inherited, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = execFileSync(process.execPath, [...embeddedModule.nodeArgs, '--input-type=module', '-e', script], { env: inherited, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const result = JSON.parse(output.trim().split('\n').at(-1)!) as { tracing: boolean; status: string };
   return { loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean), ...result };
 }
