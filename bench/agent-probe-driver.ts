@@ -1,11 +1,12 @@
 /**
  * A driver module for the agents bench: it listens for the bench agent's answers and tells the
- * bench, in the same process, which run finished (the module is loaded once, so the bench and
- * the driver share `finished`).
+ * bench, in the same process, which run finished (through `finished`, which reaches the bench
+ * from whichever thread runs the driver).
  */
-import { EventEmitter } from 'node:events';
+import { probeSignal } from './probe-signal.js';
 
-export const finished = new EventEmitter();
+/** Heard by the bench in any thread (the embedded host runs this driver in a processor thread). */
+export const finished = probeSignal('vextir-bench-agents');
 
 export default function createAgentProbeDriver() {
   return {

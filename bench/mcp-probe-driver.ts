@@ -1,10 +1,11 @@
 /**
  * A driver module for the MCP bench: it hears the answers to tool calls and tells the bench, in
- * the same process, which call was answered (the module is loaded once, so both share `finished`).
+ * the same process, which call was answered (through `finished`, from whichever thread runs it).
  */
-import { EventEmitter } from 'node:events';
+import { probeSignal } from './probe-signal.js';
 
-export const finished = new EventEmitter();
+/** Heard by the bench in any thread (the embedded host runs this driver in a processor thread). */
+export const finished = probeSignal('vextir-bench-mcp');
 
 export default function createMcpProbeDriver() {
   return {

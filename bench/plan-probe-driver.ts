@@ -1,12 +1,13 @@
 /**
  * A driver module for the plans bench: it answers plan steps (`bench.step`), plays the baseline
  * without the engine (a relay chain, a fan-out joined by counting), and tells the bench, in the
- * same process, when a plan or a baseline finished (the module is loaded once, so the bench and
- * the driver share `finished`).
+ * same process, when a plan or a baseline finished (through `finished`, which reaches the bench
+ * from whichever thread runs the driver).
  */
-import { EventEmitter } from 'node:events';
+import { probeSignal } from './probe-signal.js';
 
-export const finished = new EventEmitter();
+/** Heard by the bench in any thread (the embedded host runs this driver in a processor thread). */
+export const finished = probeSignal('vextir-bench-plans');
 
 interface BenchEvent {
   type: string;
