@@ -98,6 +98,17 @@ describe('ingest properties', () => {
     );
   });
 
+  it('a stamp the server got wrong (user, generated id, receive time) is an internal error, never an envelope', () => {
+    const headers = headerMap({ 'content-type': 'application/json' });
+    const plain = encoder.encode(JSON.stringify({ type: 'note.created' }));
+    for (const wrong of [{ userId: 'not a user!' }, { newId: () => '' }, { now: 'yesterday' }]) {
+      assert.throws(
+        () => parseIngest('plain', headers, plain, { ...stamp, ...wrong }),
+        (error: unknown) => isKernelError(error, 'internal') && /ingress stamped an invalid (userid|id|time)/.test(error.message),
+      );
+    }
+  });
+
   it('the parser handles every JSON value in every JSON mode', () => {
     const modes = ['application/cloudevents+json', 'application/cloudevents-batch+json', 'application/json'];
     fc.assert(
