@@ -16,12 +16,12 @@ export interface HostProcessSystem extends SystemClient {
   stop(): Promise<void>;
 }
 
-/** `project`: the project file's content (mailboxes, notification channels, ...). */
-export async function startHostProcessSystem(env: Record<string, string> = {}, project: Record<string, unknown> = {}): Promise<HostProcessSystem> {
+/** `project`: the project file's content (mailboxes, notification channels, ...); `nodeArgs`: Node options for the host. */
+export async function startHostProcessSystem(env: Record<string, string> = {}, project: Record<string, unknown> = {}, nodeArgs: readonly string[] = []): Promise<HostProcessSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vextir-host-'));
   const configFile = join(dataDir, 'vextir.config.json');
   writeFileSync(configFile, JSON.stringify({ drivers: [], ...project }));
-  const process = await startHostProcess(dataDir, await freePort(), { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ...env });
+  const process = await startHostProcess(dataDir, await freePort(), { VEXTIR_CONFIG: configFile, VEXTIR_RETRY_BASE_MS: '20', VEXTIR_POLICY_CACHE_MS: '0', ...env }, nodeArgs);
   return {
     process,
     url: process.url,

@@ -21,8 +21,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startHostProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, [...vextirEntry(), 'start'], {
+/** `nodeArgs`: Node options before the entry, as a user's `node --max-old-space-size=... vextir start`. */
+export async function startHostProcess(dataDir: string, port: number, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<HostProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ...vextirEntry(), 'start'], {
     env: { ...process.env, VEXTIR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

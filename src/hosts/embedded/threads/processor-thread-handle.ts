@@ -20,24 +20,60 @@ export interface ThreadEvents {
 const ENTRY = new URL(`./processor-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 const BOOTSTRAP = new URL('./thread-entry.mjs', import.meta.url);
 
+/** Node options that are about the host's own entry, with how many values follow each. */
+const ENTRY_OPTIONS = new Map([
+  ['--input-type', 1],
+  ['-e', 1],
+  ['--eval', 1],
+  ['-p', 1],
+  ['--print', 1],
+]);
+
 /**
- * The host's Node options, for the thread (profiling, heap size, loaders), less those that are
- * about the host's own entry: `--input-type` would apply to the thread's entry too (and refuse
- * it), and an `--eval` script must not run again.
+ * The host's Node options, for the thread (profiling, loaders), less those that are about the
+ * host's own entry: `--input-type` would apply to the thread's entry too (and refuse it), and an
+ * `--eval` script must not run again. Undefined when there are none of those: the thread then
+ * inherits the options the way Node does by default, which also covers V8's and process-wide
+ * ones (`--max-old-space-size`, `--stack-size`) that a worker's own `execArgv` refuses.
  */
-function threadExecArgv(): string[] {
+function threadExecArgv(args: readonly string[] = process.execArgv): string[] | undefined {
+  if (!args.some((arg) => ENTRY_OPTIONS.has(arg) || arg.startsWith('--input-type='))) return undefined;
   const out: string[] = [];
-  const args = process.execArgv;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
-    if (/^--input-type=/.test(arg)) continue;
-    if (['--input-type', '-e', '--eval', '-p', '--print'].includes(arg)) {
-      i += 1;
+    if (arg.startsWith('--input-type=')) continue;
+    const values = ENTRY_OPTIONS.get(arg);
+    if (values !== undefined) {
+      i += values;
       continue;
     }
     out.push(arg);
   }
   return out;
+}
+
+/**
+ * A Worker with the host's options. With an explicit list (see threadExecArgv), Node refuses V8
+ * and process-wide options: those apply to every thread of the process already, so they are
+ * dropped and the thread started again without them.
+ */
+function startWorker(entry: URL, workerData: unknown): Worker {
+  const execArgv = threadExecArgv();
+  if (execArgv === undefined) return new Worker(entry, { workerData });
+  try {
+    return new Worker(entry, { workerData, execArgv });
+  } catch (error) {
+    const refused = refusedOptions(error);
+    if (refused === undefined) throw error;
+    return new Worker(entry, { workerData, execArgv: execArgv.filter((arg) => !refused.has(arg)) });
+  }
+}
+
+/** The options named by Node's ERR_WORKER_INVALID_EXEC_ARGV ("...invalid execArgv flags: --a, --b"). */
+function refusedOptions(error: unknown): Set<string> | undefined {
+  if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return undefined;
+  const list = error.message.slice(error.message.lastIndexOf(': ') + 2);
+  return new Set(list.split(', '));
 }
 
 export class ProcessorThread {
@@ -56,7 +92,7 @@ export class ProcessorThread {
     this.lockOwner = data.lockOwner;
     this.writeLockId = data.writeLock.id;
     const startedAt = Date.now();
-    this.#worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, data }, execArgv: threadExecArgv() });
+    this.#worker = startWorker(BOOTSTRAP, { entry: ENTRY, data });
     let ready!: () => void;
     let failed!: (error: Error) => void;
     this.ready = new Promise<void>((resolve, reject) => ((ready = resolve), (failed = reject)));
