@@ -18,19 +18,6 @@ eventQueueContract('sqlite', ({ clock, lockMs, maxDeliveryCount }) => {
   };
 });
 
-// Eager dispatch (a settle's follow-ups leased at once to this connection's consumer) keeps every promise of the contract.
-eventQueueContract('sqlite, eager dispatch', ({ clock, lockMs, maxDeliveryCount }) => {
-  const storage = openTempStorage({ clock, lockMs, maxDeliveryCount, eagerDeliveries: 4 });
-  return {
-    clock,
-    queue: storage.queue,
-    store: storage.store,
-    audit: storage.audit,
-    deadLetters: () => storage.queue.listDeadLetters(100),
-    close: storage.dispose,
-  };
-});
-
 eventStoreContract('sqlite', () => {
   const storage = openTempStorage();
   return { store: storage.store, audit: storage.audit, close: storage.dispose };

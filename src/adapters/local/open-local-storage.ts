@@ -32,8 +32,6 @@ export interface LocalStorageOptions {
   lockOwner?: string;
   /** See SqliteQueueOptions.onEnqueued: the host's wake-up of consumers on other connections. */
   onEnqueued?: () => void;
-  /** See SqliteQueueOptions.eagerDeliveries: set where a consumer reads this connection's queue. */
-  eagerDeliveries?: number;
   /** The Context Hub's limits; DEFAULT_CONTEXT_LIMITS for any not given. */
   contextLimits?: Partial<ContextLimits>;
   /**
@@ -82,7 +80,6 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
       ...(options.dedupeWindowMs !== undefined && { dedupeWindowMs: options.dedupeWindowMs }),
       ...(options.lockOwner !== undefined && { lockOwner: options.lockOwner }),
       ...(options.onEnqueued !== undefined && { onEnqueued: options.onEnqueued }),
-      ...(options.eagerDeliveries !== undefined && { eagerDeliveries: options.eagerDeliveries }),
     });
     return {
       db,
@@ -94,7 +91,6 @@ export function openLocalStorage(options: LocalStorageOptions): LocalStorage {
       close: () => {
         if (!db.open) return;
         commits.flush(); // writes already requested are committed, not dropped
-        queue.releaseUnreceived();
         // The thread closes its connection first, so this one, the last, checkpoints the WAL away.
         checkpointer?.stop();
         db.close();

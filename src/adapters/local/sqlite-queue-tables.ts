@@ -51,7 +51,6 @@ export class SqliteQueueTables {
   readonly #markSeen;
   // DO NOTHING: a key whose window expired while its message is still queued adds no second copy.
   readonly #insert;
-  readonly #insertLeased;
   readonly #ready;
   readonly #lease;
   readonly #deadLetterRow;
@@ -77,10 +76,6 @@ export class SqliteQueueTables {
     );
     this.#insert = db.prepare<[messageId: string, body: string, enqueuedAt: number, visibleAt: number]>(
       `INSERT INTO bus_messages (message_id, body, enqueued_at, visible_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (message_id) DO NOTHING`,
-    );
-    this.#insertLeased = db.prepare<[messageId: string, body: string, enqueuedAt: number, visibleAt: number, token: string]>(
-      `INSERT INTO bus_messages (message_id, body, enqueued_at, visible_at, delivery_count, lock_token) VALUES (?, ?, ?, ?, 1, ?)
        ON CONFLICT (message_id) DO NOTHING`,
     );
     this.#ready = db.prepare<[now: number, limit: number], { seq: number; delivery_count: number }>(
@@ -141,28 +136,6 @@ export class SqliteQueueTables {
   }
 
   /**
-   * Enqueue a message already leased to this connection's consumer, as `lease` would have left it
-   * (delivered once, invisible until the lock expires): the consumer processes it next without
-   * leasing it in a transaction of its own. The message is serialized now; the returned function
-   * writes it inside the caller's transaction and returns its lease, or undefined when its
-   * delivery key was seen within the window (a duplicate, dropped as `prepareEnqueue` drops it).
-   */
-  prepareEnqueueLeased(event: Envelope, now: number, token: string): () => LeasedRow | undefined {
-    const messageId = deliveryKey(event.userid, event.id);
-    const body = JSON.stringify(event);
-    return () => {
-      if (this.#markSeen.run(messageId, now, now - this.#limits.dedupeWindowMs).changes === 0) return undefined;
-      if (this.#insertLeased.run(messageId, body, now, now + this.#limits.lockMs, token).changes === 0) return undefined;
-      return { message_id: messageId, body, enqueued_at: now, delivery_count: 1, lock_token: token };
-    };
-  }
-
-  /** A lock token for `prepareEnqueueLeased`, in this connection's owner's range like every lease's. */
-  newLockToken(): string {
-    return this.#limits.lockOwner === '' ? randomUUID() : `${this.#limits.lockOwner}/${randomUUID()}`;
-  }
-
-  /**
    * Lease up to `max` visible messages, oldest visible first. Leasing pushes `visible_at` to the
    * lock expiry, so an expired lock makes the message deliverable again with no extra work.
    * Messages that already reached the delivery limit are dead-lettered instead.
@@ -186,7 +159,7 @@ export class SqliteQueueTables {
         take.push(row.seq);
       }
       if (take.length > 0) {
-        const token = this.newLockToken();
+        const token = this.#limits.lockOwner === '' ? randomUUID() : `${this.#limits.lockOwner}/${randomUUID()}`;
         const bySeq = new Map(this.#lease.all(lockedUntil, token, JSON.stringify(take)).map((row) => [row.seq, row]));
         // RETURNING follows no promised order: oldest visible first, as selected.
         for (const seq of take) {

@@ -11,9 +11,7 @@ import { guard, type SqliteDatabase } from './database.js';
 import type { GroupCommit } from './group-commit.js';
 import type { SqliteAuditLog } from './sqlite-audit-log.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
-import { EagerDeliveries, toDelivery } from './eager-deliveries.js';
-import { prepareSettleWrites, type SettleWriters } from './settle-writes.js';
-import { type LeasedRow, SqliteQueueTables } from './sqlite-queue-tables.js';
+import { SqliteQueueTables } from './sqlite-queue-tables.js';
 import { acknowledgement, lockOwner, lockTokenOf, notifyQuietly, parseBody, positive } from './sqlite-queue-values.js';
 
 export interface SqliteQueueOptions {
@@ -38,12 +36,6 @@ export interface SqliteQueueOptions {
    * learn of it only through this.
    */
   onEnqueued?: () => void;
-  /**
-   * Eager dispatch (eager-deliveries.ts): how many follow-ups a settle may lease at once to this
-   * connection's consumer, held until it receives them. Its in-flight limit is a good value; 0
-   * (the default) for a connection whose queue no consumer reads.
-   */
-  eagerDeliveries?: number;
 }
 
 /** A lease: the token proves, at settle time, that the lock was not lost to another receiver. */
@@ -59,9 +51,8 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
   readonly #tables: SqliteQueueTables;
   readonly #clock: Clock;
   readonly #store: SqliteEventStore;
+  readonly #audit: SqliteAuditLog;
   readonly #signal = new WorkSignal();
-  readonly #eager: EagerDeliveries;
-  readonly #writers: SettleWriters;
   readonly #pruneEveryMs: number;
   readonly #onEnqueued: (() => void) | undefined;
   #lastPrune: number;
@@ -83,10 +74,9 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
       lockOwner: lockOwner(options.lockOwner),
     });
     this.#onEnqueued = options.onEnqueued;
-    this.#eager = new EagerDeliveries(options.eagerDeliveries ?? 0);
     this.#clock = options.clock;
     this.#store = targets.store;
-    this.#writers = { tables: this.#tables, store: targets.store, audit: targets.audit, eager: this.#eager };
+    this.#audit = targets.audit;
     this.#pruneEveryMs = positive('pruneEveryMs', options.pruneEveryMs ?? 60_000);
     this.#lastPrune = this.#clock.now().getTime();
   }
@@ -106,14 +96,18 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
 
   async receive(max: number): Promise<SqliteDelivery[]> {
     if (max <= 0) return [];
-    // Follow-ups leased at their settle first; the next call leases from the table (no starving it).
-    if (this.#eager.size > 0) return this.#eager.take(max);
     const now = this.#clock.now();
     try {
       // Leasing is a write too: it joins the group commit rather than paying for its own.
       const rows = await this.#commits.run(() => this.#tables.lease(max, now));
       this.#receiveFailed = false;
-      return rows.map(toDelivery);
+      return rows.map((row) => ({
+        messageId: row.message_id,
+        body: parseBody(row.body),
+        deliveryCount: row.delivery_count,
+        enqueuedAt: new Date(row.enqueued_at),
+        lockToken: row.lock_token,
+      }));
     } catch (error) {
       this.#receiveFailed = true;
       throw error;
@@ -128,28 +122,41 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
   async settle(delivery: Delivery, outcome: Outcome): Promise<void> {
     const token = lockTokenOf(delivery);
     const at = this.#clock.now();
-    const prepared = outcome.kind === 'skip' || outcome.kind === 'poison' ? undefined : prepareSettleWrites(this.#writers, outcome, at);
-    let leased: LeasedRow[] = [];
-    try {
-      await this.#commits.run(() => {
-        if (!this.#tables.acknowledge(delivery.messageId, token, acknowledgement(outcome, at))) {
-          // Throwing rolls the savepoint back: the new lease holder's settle is the one that counts.
-          throw new KernelError('conflict', `the lock on message ${delivery.messageId} was lost; the outcome was not applied`);
-        }
-        // Assigned, not appended: a batch rolled back and written again runs this again.
-        leased = prepared?.write() ?? [];
-      });
-    } catch (error) {
-      this.#eager.settled(prepared?.reserved ?? 0, []);
-      throw error;
-    }
-    if (prepared) {
-      this.#eager.settled(prepared.reserved, leased);
+    const writeOutcome = outcome.kind === 'skip' || outcome.kind === 'poison' ? undefined : this.#prepareOutcome(outcome, at);
+    await this.#commits.run(() => {
+      if (!this.#tables.acknowledge(delivery.messageId, token, acknowledgement(outcome, at))) {
+        // Throwing rolls the savepoint back: the new lease holder's settle is the one that counts.
+        throw new KernelError('conflict', `the lock on message ${delivery.messageId} was lost; the outcome was not applied`);
+      }
+      writeOutcome?.();
+    });
+    if (writeOutcome) {
       this.#store.notifyChanged();
-      // Only this connection's consumer can take what it leased: other connections need no wake-up for those.
-      if (prepared.enqueued) this.#enqueued();
-      else this.#signal.notify();
+      this.#enqueued();
     }
+  }
+
+  /**
+   * An outcome's emissions, record and audit entries, serialized now and written when the
+   * returned function runs in the settle's transaction: the file's write lock, which every
+   * thread's connection waits for, is held for the statements only. The audit entries are
+   * chained in there: their hashes depend on the chain's head at that moment.
+   */
+  #prepareOutcome(outcome: Exclude<Outcome, { kind: 'skip' | 'poison' }>, at: Date): () => void {
+    const now = at.getTime();
+    const messages = outcome.emissions.map((emission) => this.#tables.prepareEnqueue(emission.event, emission.notBefore?.getTime() ?? now, now));
+    if (outcome.kind === 'delay') {
+      // A throttled event's next round, in the same transaction as the record that says so.
+      const { event, notBefore, release } = outcome.republish;
+      messages.push(this.#tables.prepareEnqueue(event, notBefore.getTime(), now, release));
+    }
+    const saveRecord = this.#store.prepareSave(outcome.record);
+    const audit = outcome.related ? [outcome.audit, ...outcome.related] : [outcome.audit];
+    return () => {
+      for (const enqueue of messages) enqueue();
+      saveRecord();
+      this.#audit.appendInTransaction(audit);
+    };
   }
 
   async release(delivery: Delivery): Promise<void> {
@@ -170,7 +177,7 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
    * due, at `maxWaitMs`, or on abort. Never rejects: the worker's idle loop does not expect it to.
    */
   async waitForWork(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted || this.#eager.size > 0) return;
+    if (signal?.aborted) return;
     let waitMs = maxWaitMs;
     // After a failed receive, sleep the full time: returning at once would spin on a broken database.
     if (!this.#receiveFailed && this.#db.open) {
@@ -214,17 +221,6 @@ export class SqliteQueue implements EventBus, QueueConsumer, DeadLetterQueue {
     const unlocked = this.#commits.exclusive(() => this.#tables.releaseOwnedBy(lockOwner(owner), this.#clock.now().getTime()));
     if (unlocked > 0) this.#enqueued();
     return unlocked;
-  }
-
-  /**
-   * Unlock the follow-ups leased at their settle that the consumer did not receive (it stopped),
-   * not counting that delivery, as `release` does: the next consumer takes them. On close.
-   */
-  releaseUnreceived(): number {
-    const held = this.#eager.take(Number.MAX_SAFE_INTEGER);
-    const now = this.#clock.now().getTime();
-    if (held.length > 0) this.#commits.exclusive(() => held.forEach((delivery) => this.#tables.release(delivery.messageId, delivery.lockToken, now)));
-    return held.length;
   }
 
   /** Another connection made messages deliverable: wake a consumer waiting on this one. */

@@ -36,8 +36,6 @@ export async function composeLocal(config: Config, logger: Logger, clock: Clock 
   let pool: ProcessorPool | undefined;
   const { core, storage, changes } = await composeLocalParts(config, logger, clock, {
     checkpoint: true,
-    // The queue of this connection has a consumer only when this thread processes.
-    ...(threads === 0 && { consumes: true }),
     ...(generation && { cacheGeneration: generation }),
     ...(writeLock && { writeLock }),
     ...(threads > 0 && {
@@ -75,8 +73,6 @@ export interface LocalPartsOptions {
   writeLock?: { id: number; buffer: SharedArrayBuffer };
   /** A processor thread's name on its lock tokens. */
   lockOwner?: string;
-  /** A worker reads this connection's queue: its settles lease their follow-ups to it (eager dispatch). */
-  consumes?: boolean;
   /** After a commit made messages deliverable: the HTTP thread wakes the processor threads. */
   onEnqueued?: () => void;
   cacheGeneration?: CacheGeneration;
@@ -107,7 +103,6 @@ export async function composeLocalParts(config: Config, logger: Logger, clock: C
     ...(options.writeLock !== undefined && { writeLock: options.writeLock }),
     ...(options.lockOwner !== undefined && { lockOwner: options.lockOwner }),
     ...(options.onEnqueued !== undefined && { onEnqueued: options.onEnqueued }),
-    ...(options.consumes === true && { eagerDeliveries: config.worker.concurrency }),
   });
   const changes = new UserChangeSignal();
   const { processorHealth } = options;

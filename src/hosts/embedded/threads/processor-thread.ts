@@ -41,7 +41,6 @@ async function run(data: ThreadData): Promise<void> {
   });
   const parts = await composeLocalParts(config, logger, systemClock, {
     lockOwner: data.lockOwner,
-    consumes: true,
     writeLock: data.writeLock,
     cacheGeneration: sharedCacheGeneration(data.generation),
     observer: report,
