@@ -20,14 +20,9 @@ export interface ThreadEvents {
 const ENTRY = new URL(`./processor-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 const BOOTSTRAP = new URL('./thread-entry.mjs', import.meta.url);
 
-/** Node options that are about the host's own entry, with how many values follow each. */
-const ENTRY_OPTIONS = new Map([
-  ['--input-type', 1],
-  ['-e', 1],
-  ['--eval', 1],
-  ['-p', 1],
-  ['--print', 1],
-]);
+/** Node options that are about the host's own entry; each is followed by its value, or written `--name=value`. */
+const ENTRY_OPTIONS = new Set(['--input-type', '-e', '--eval', '-p', '--print']);
+const isEntryOption = (arg: string): boolean => ENTRY_OPTIONS.has(arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg);
 
 /**
  * The host's Node options, for the thread (profiling, loaders), less those that are about the
@@ -36,18 +31,14 @@ const ENTRY_OPTIONS = new Map([
  * inherits the options the way Node does by default, which also covers V8's and process-wide
  * ones (`--max-old-space-size`, `--stack-size`) that a worker's own `execArgv` refuses.
  */
-function threadExecArgv(args: readonly string[] = process.execArgv): string[] | undefined {
-  if (!args.some((arg) => ENTRY_OPTIONS.has(arg) || arg.startsWith('--input-type='))) return undefined;
+function threadExecArgv(): string[] | undefined {
+  const args = process.execArgv;
+  if (!args.some(isEntryOption)) return undefined;
   const out: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
-    if (arg.startsWith('--input-type=')) continue;
-    const values = ENTRY_OPTIONS.get(arg);
-    if (values !== undefined) {
-      i += values;
-      continue;
-    }
-    out.push(arg);
+    if (ENTRY_OPTIONS.has(arg)) i += 1; // and its value
+    else if (!isEntryOption(arg)) out.push(arg);
   }
   return out;
 }
