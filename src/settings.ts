@@ -174,7 +174,7 @@ export const envSchema = z.object({
   VEXTIR_URL: z.url().optional(),
   VEXTIR_TOKEN: z.string().min(1).optional(),
   VEXTIR_USER: z.string().min(1).optional(),
-  /** CLI: any non-empty value turns colour off (https://no-color.org); colour is also off when stdout is no terminal. */
+  /** CLI: a non-empty value (whatever it says) turns colour off (https://no-color.org); colour is also off when stdout is no terminal. */
   NO_COLOR: z.string().optional(),
 });
 

@@ -8,7 +8,7 @@
  *
  * What a connected pack server offers and to whom (McpServerOwner, checked by the `mcp` driver):
  * only the tools its pack's `permissions.tools` lists, and only to users whose grant is in force;
- * every call is a `tool.call` event, so the policy engine and the audit trail see it as any other.
+ * every call is a `tool.call` event, so the policy engine and the audit trail see it as they see every other event.
  */
 import { z } from 'zod';
 import { mcpServerSchema, resolveServer, type McpServers, type ResolvedMcpServer } from '../drivers/mcp/index.js';
