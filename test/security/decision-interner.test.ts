@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/index.js';
 import { isSealedDecision, type Decision, type Envelope } from '../../src/kernel/index.js';
-import { createSecuritySystem, DEFAULT_POLICIES } from '../../src/security/index.js';
+import { allowAllAuthorizer, createSecuritySystem, DEFAULT_POLICIES } from '../../src/security/index.js';
 import { makeEvent, silentLogger, TestClock } from '../helpers/kernel-fixture.js';
 import { policy } from './policy-helpers.js';
 
@@ -37,6 +37,14 @@ describe('decisions kept per outcome', () => {
     assert.deepEqual(a.pii, ['email', 'phone']);
     assert.deepEqual(a, await fresh(security, first));
     assert.deepEqual(b, await fresh(security, second));
+  });
+
+  it('the allow-all authorizer, too, hands every event one sealed decision', async () => {
+    const a = (await allowAllAuthorizer.authorize(makeEvent({ id: 'e1' }), 1)).decision;
+    const b = (await allowAllAuthorizer.authorize(makeEvent({ id: 'e2', userid: 'bob' }), 1)).decision;
+    assert.equal(a, b);
+    assert.ok(isSealedDecision(a) && Object.isFrozen(a));
+    assert.deepEqual({ ...a }, { allowed: true, authorizer: 'allow-all', reason: 'no policy engine configured: every event is allowed', policies: [] });
   });
 
   it('tells apart outcomes that differ in the personal data found, the context path or the user', async () => {
