@@ -5,7 +5,7 @@
  * after the same routing lookup from a precomputed map, and nothing else.
  */
 import pino from 'pino';
-import { MemoryAuditLog, MemoryEventStore, MemoryStateStore } from '../src/adapters/memory/index.js';
+import { MemoryAuditLog, MemoryEventStore } from '../src/adapters/memory/index.js';
 import { createDriverRegistry } from '../src/drivers/index.js';
 import {
   EventProcessor,
@@ -22,10 +22,12 @@ import {
   type ProcessorDeps,
   type Tracer,
 } from '../src/kernel/index.js';
-import { allowAllAuthorizer, createSecuritySystem, DEFAULT_POLICIES, type SecuritySystem } from '../src/security/index.js';
+import { allowAllAuthorizer, type SecuritySystem } from '../src/security/index.js';
 import { PrometheusMetrics } from '../src/metrics/index.js';
 import { benchDrivers, buildEnvelopes, INPUT_TYPES } from './kernel-workload.js';
 import { packGrantRows } from './kernel-packs.js';
+import { benchSecurity } from './kernel-security.js';
+import { stageSplitRows } from './kernel-stage.js';
 import { percentiles, row, runPool, type BenchRow } from './stats.js';
 
 /** Events per round; each round gets a fresh store, so the heap does not grow with the run. */
@@ -158,7 +160,7 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
   const concurrent = percentiles(concat(rounds.map((r) => r.latencies)));
 
   log(`kernel: processor with the policy engine (default policies), ${IN_FLIGHT} in flight, for ~${POLICY_MEASURE_MS / 1000} s`);
-  const security = await policySecurity();
+  const security = await benchSecurity();
   await kernelRound(drivers, traffic(), IN_FLIGHT, security); // warm-up
   const policyRounds = await repeatFor(POLICY_MEASURE_MS, 2, () => kernelRound(drivers, traffic(), IN_FLIGHT, security), (r) => r.ms);
   const policyRate = policyRounds.reduce((sum, r) => sum + r.events, 0) / (policyRounds.reduce((sum, r) => sum + r.ms, 0) / 1000);
@@ -170,6 +172,9 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
   const canned = await precomputedAuthorizer(security, envelopes);
   const cannedRate = await rateOf(() => kernelRound(drivers, envelopes, IN_FLIGHT, { authorizer: canned }));
   const cannedUsageRate = await rateOf(() => kernelRound(drivers, envelopes, IN_FLIGHT, { authorizer: canned, usage: security.usage }));
+
+  log('kernel: the security stage by part of the default policies, rounds interleaved');
+  const stageRows = await stageSplitRows(drivers, traffic, kernelRound, IN_FLIGHT);
 
   log(`kernel: the policy engine without and with a skill pack installed, rounds interleaved`);
   const packRows = await packGrantRows(drivers, traffic, kernelRound, IN_FLIGHT);
@@ -240,6 +245,7 @@ export async function runKernelBench(log: (line: string) => void): Promise<Bench
       baseline: { name: 'tracing off', value: rate, unit: 'events/s' },
       note: `OpenTelemetry SDK, batch processor, an exporter that discards: ${traced.spans} spans exported (2 per event: the delivery and the driver run), ${traced.dropped} dropped`,
     }),
+    ...stageRows,
     ...packRows,
     row({ bench: 'kernel', name: `latency p50, ${IN_FLIGHT} in flight`, value: us(concurrent.p50), unit: 'µs' }),
     row({ bench: 'kernel', name: `latency p99, ${IN_FLIGHT} in flight`, value: us(concurrent.p99), unit: 'µs' }),
@@ -295,13 +301,6 @@ async function rateOf(round: () => Promise<KernelRound>): Promise<number> {
   return rounds.reduce((sum, r) => sum + r.events, 0) / (rounds.reduce((sum, r) => sum + r.ms, 0) / 1000);
 }
 
-/** The security stage over in-memory state, with the default policies (rate limits raised: one bench user sends far more than 600 a minute). */
-async function policySecurity(): Promise<SecuritySystem> {
-  const security = createSecuritySystem(new MemoryStateStore(), systemClock, logger);
-  const policies = DEFAULT_POLICIES.map((policy) => (policy.id.startsWith('rate-limit') ? { ...policy, condition: policy.condition.replace(/> \d+$/, '> 1000000000') } : policy));
-  await security.policies.seedGlobal(policies);
-  return security;
-}
 
 function concat(arrays: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(arrays.reduce((sum, a) => sum + a.length, 0));
