@@ -30,7 +30,6 @@ function feedsPack(): PackGrants {
   return { directory: () => directory, permissionsFor: () => permissions };
 }
 
-
 export async function packGrantRows(drivers: readonly Driver[], traffic: Traffic, kernelRound: (drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number, security: SecuritySystem) => Promise<{ events: number; ms: number }>, inFlight: number): Promise<BenchRow[]> {
   const round: Round = (system, events) => kernelRound(drivers, events, inFlight, system);
   const produced: Traffic = () => traffic().map((event) => ({ ...event, producer: 'feed_reader', depth: 1 }));

@@ -301,7 +301,6 @@ async function rateOf(round: () => Promise<KernelRound>): Promise<number> {
   return rounds.reduce((sum, r) => sum + r.events, 0) / (rounds.reduce((sum, r) => sum + r.ms, 0) / 1000);
 }
 
-
 function concat(arrays: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(arrays.reduce((sum, a) => sum + a.length, 0));
   let offset = 0;
