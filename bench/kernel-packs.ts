@@ -10,6 +10,7 @@ import { packPermissionsSchema } from '../src/packs/index.js';
 import type { Driver, Envelope } from '../src/kernel/index.js';
 import type { PackGrants, SecuritySystem } from '../src/security/index.js';
 import { benchSecurity } from './kernel-security.js';
+import type { kernelRound as KernelRound } from './kernel.js';
 import { interleavedCpuPerEvent } from './interleaved.js';
 import { row, type BenchRow } from './stats.js';
 
@@ -30,7 +31,7 @@ function feedsPack(): PackGrants {
   return { directory: () => directory, permissionsFor: () => permissions };
 }
 
-export async function packGrantRows(drivers: readonly Driver[], traffic: Traffic, kernelRound: (drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number, security: SecuritySystem) => Promise<{ events: number; ms: number }>, inFlight: number): Promise<BenchRow[]> {
+export async function packGrantRows(drivers: readonly Driver[], traffic: Traffic, kernelRound: typeof KernelRound, inFlight: number): Promise<BenchRow[]> {
   const round: Round = (system, events) => kernelRound(drivers, events, inFlight, system);
   const produced: Traffic = () => traffic().map((event) => ({ ...event, producer: 'feed_reader', depth: 1 }));
   const variants = [

@@ -11,15 +11,14 @@
  */
 import type { Driver, Envelope } from '../src/kernel/index.js';
 import type { SecuritySystem } from '../src/security/index.js';
+import type { kernelRound as KernelRound } from './kernel.js';
 import { interleavedCpuPerEvent } from './interleaved.js';
 import { benchSecurity } from './kernel-security.js';
 import { row, type BenchRow } from './stats.js';
 
-type KernelRound = (drivers: readonly Driver[], envelopes: readonly Envelope[], inFlight: number, security?: SecuritySystem) => Promise<{ events: number }>;
-
 const PASSES = 6;
 
-export async function stageSplitRows(drivers: readonly Driver[], traffic: () => readonly Envelope[], kernelRound: KernelRound, inFlight: number): Promise<BenchRow[]> {
+export async function stageSplitRows(drivers: readonly Driver[], traffic: () => readonly Envelope[], kernelRound: typeof KernelRound, inFlight: number): Promise<BenchRow[]> {
   const variants: Array<{ name: string; security: SecuritySystem | undefined; note: string }> = [
     { name: 'the kernel alone (allow-all)', security: undefined, note: `${inFlight} in flight; ${PASSES} rounds of each row, interleaved` },
     {
